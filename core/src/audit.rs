@@ -1,0 +1,130 @@
+//! The audit trail: an append-only log whose every row carries the SHA-256 of
+//! its own content chained to the previous row's hash. Changing, removing or
+//! reordering a row breaks the chain at that row, which `verify` reports.
+use crate::error::Result;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use serde_json::Value;
+
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEvent {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub summary: String,
+    pub details: Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The hash of one row: over its content and the previous row's hash.
+/// `details` is hashed as stored (canonical JSON: serde_json sorts keys).
+fn row_hash(seq: i64, at: &str, actor: &str, action: &str, subject: &str, summary: &str, details: &str, prev_hash: &str) -> String {
+    let canonical = serde_json::to_string(&(seq, at, actor, action, subject, summary, details, prev_hash)).expect("strings serialize");
+    crate::hash::sha256_hex(canonical.as_bytes())
+}
+
+/// What is needed to write an event; the caller's transaction makes it atomic
+/// with the change it records.
+pub struct NewEvent<'a> {
+    pub at: &'a str,
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub subject: &'a str,
+    pub summary: String,
+    pub details: Value,
+}
+
+pub fn append(conn: &Connection, event: NewEvent<'_>) -> Result<AuditEvent> {
+    let last: Option<(i64, String)> =
+        conn.query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let (seq, prev_hash) = match last {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => (1, GENESIS_HASH.to_string()),
+    };
+    let details = serde_json::to_string(&event.details).expect("json serializes");
+    let hash = row_hash(seq, event.at, event.actor, event.action, event.subject, &event.summary, &details, &prev_hash);
+    conn.execute(
+        "INSERT INTO audit_log (seq, at, actor, action, subject, summary, details, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+        params![seq, event.at, event.actor, event.action, event.subject, event.summary, details, prev_hash, hash],
+    )?;
+    Ok(AuditEvent {
+        seq,
+        at: event.at.to_string(),
+        actor: event.actor.to_string(),
+        action: event.action.to_string(),
+        subject: event.subject.to_string(),
+        summary: event.summary,
+        details: event.details,
+        prev_hash,
+        hash,
+    })
+}
+
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(AuditEvent, String)> {
+    let details: String = r.get(6)?;
+    Ok((
+        AuditEvent {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            subject: r.get(4)?,
+            summary: r.get(5)?,
+            details: serde_json::from_str(&details).unwrap_or(Value::String(details.clone())),
+            prev_hash: r.get(7)?,
+            hash: r.get(8)?,
+        },
+        details,
+    ))
+}
+
+const SELECT: &str = "SELECT seq, at, actor, action, subject, summary, details, prev_hash, hash FROM audit_log";
+
+/// Newest first, at most `limit` rows, optionally only those about `subject`.
+pub fn list(conn: &Connection, limit: usize, subject: Option<&str>) -> Result<Vec<AuditEvent>> {
+    let mut stmt = conn.prepare(&format!("{SELECT} WHERE (?1 IS NULL OR subject = ?1) ORDER BY seq DESC LIMIT ?2"))?;
+    let rows = stmt.query_map(params![subject, limit as i64], |r| read_row(r).map(|(e, _)| e))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One broken link of the chain.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChainFault {
+    pub seq: i64,
+    pub message: String,
+}
+
+/// Walks the whole chain; returns every fault, the number of rows, and the last hash.
+pub fn verify_chain(conn: &Connection) -> Result<(Vec<ChainFault>, usize, String)> {
+    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY seq"))?;
+    let mut rows = stmt.query([])?;
+    let mut faults = Vec::new();
+    let mut expected_prev = GENESIS_HASH.to_string();
+    let mut expected_seq = 1;
+    let mut count = 0;
+    while let Some(row) = rows.next()? {
+        let (e, details) = read_row(row)?;
+        count += 1;
+        if e.seq != expected_seq {
+            faults.push(ChainFault {
+                seq: e.seq,
+                message: format!("audit events {expected_seq}..{} are missing (deleted rows)", e.seq - 1),
+            });
+        }
+        if e.prev_hash != expected_prev {
+            faults.push(ChainFault { seq: e.seq, message: format!("event {} does not chain to the event before it", e.seq) });
+        }
+        let recomputed = row_hash(e.seq, &e.at, &e.actor, &e.action, &e.subject, &e.summary, &details, &e.prev_hash);
+        if recomputed != e.hash {
+            faults.push(ChainFault { seq: e.seq, message: format!("event {} was altered after it was written (hash mismatch)", e.seq) });
+        }
+        expected_prev = e.hash;
+        expected_seq = e.seq + 1;
+    }
+    Ok((faults, count, expected_prev))
+}

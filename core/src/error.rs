@@ -1,0 +1,98 @@
+//! Errors of the domain. Every error a user can cause says where (file, line,
+//! column) and what to do; they serialize so the desktop app can show them.
+use serde::Serialize;
+use std::fmt;
+
+/// A position in a user's file: 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// One problem found in an input file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub location: Location,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input files were rejected; nothing was written.
+    #[error("{}", format_problems(.0))]
+    Invalid(Vec<Problem>),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{context}: {source}")]
+    Io { context: String, source: std::io::Error },
+    #[error("database: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("the workspace at {path} was written by a newer Crosswalk (schema {found}, this build knows up to {known}); update Crosswalk")]
+    SchemaTooNew { path: String, found: i64, known: i64 },
+    #[error("report: {0}")]
+    Report(String),
+}
+
+fn format_problems(problems: &[Problem]) -> String {
+    let mut text = problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n");
+    if problems.len() > 1 {
+        text.push_str(&format!("\n{} problems; nothing was written", problems.len()));
+    } else {
+        text.push_str("\nnothing was written");
+    }
+    text
+}
+
+impl Error {
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io { context: context.into(), source }
+    }
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            Error::Invalid(p) => p,
+            _ => &[],
+        }
+    }
+    /// Short machine-readable kind, for the desktop app and `--json` output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Invalid(_) => "invalid",
+            Error::NotFound(_) => "not_found",
+            Error::Usage(_) => "usage",
+            Error::Io { .. } => "io",
+            Error::Db(_) => "database",
+            Error::SchemaTooNew { .. } => "schema",
+            Error::Report(_) => "report",
+        }
+    }
+}
+
+/// Errors cross the IPC boundary as `{kind, message, problems}`.
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Error", 3)?;
+        st.serialize_field("kind", self.kind())?;
+        st.serialize_field("message", &self.to_string())?;
+        st.serialize_field("problems", self.problems())?;
+        st.end()
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

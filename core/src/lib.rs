@@ -1,0 +1,20 @@
+//! crosswalk-core: every rule of Crosswalk's domain. The CLI, the desktop app
+//! and the tests all go through [`Workspace`]; nothing else holds a domain rule.
+pub mod audit;
+pub mod catalog;
+pub mod dates;
+mod db;
+pub mod error;
+pub mod hash;
+pub mod model;
+pub mod text;
+mod workspace;
+pub mod yaml;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+pub use error::{Error, Location, Problem, Result};
+pub use model::*;
+pub use workspace::{now, timestamp, Workspace};

@@ -1,0 +1,185 @@
+//! The domain types. Plain data: rules that act on them live in their own modules.
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Framework {
+    pub id: String,
+    pub name: String,
+    pub short_name: String,
+    pub version: String,
+    pub publisher: String,
+    pub published: Option<NaiveDate>,
+    pub source: String,
+    pub text_rights: String,
+    pub levels: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Requirement {
+    pub framework_id: String,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub parent: Option<String>,
+    pub level: String,
+    pub title: String,
+    pub summary: String,
+    /// Controls map to it and coverage is computed for it.
+    pub assessable: bool,
+    /// HIPAA: `required` or `addressable`.
+    pub designation: Option<String>,
+    /// ISO 27001 Annex A: organizational / people / physical / technological.
+    pub theme: Option<String>,
+}
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
+        }
+    };
+}
+
+string_enum!(
+    /// How far the organisation has put a control in place.
+    ControlStatus { Implemented = "implemented", Partial = "partial", Planned = "planned", NotApplicable = "not_applicable" }
+);
+string_enum!(
+    /// How much of a requirement one control's mapping claims to satisfy.
+    MappingCoverage { Full = "full", Partial = "partial" }
+);
+string_enum!(
+    /// NIST IR 8477 set-theory relationship: "from is <relationship> to".
+    Relationship {
+        Equal = "equal",
+        SubsetOf = "subset_of",
+        SupersetOf = "superset_of",
+        Intersects = "intersects",
+        NoRelationship = "no_relationship",
+    }
+);
+string_enum!(
+    /// Where a crosswalk link comes from.
+    LinkBasis { Published = "published", Derived = "derived", Judgement = "judgement" }
+);
+string_enum!(EvidenceKind { File = "file", Link = "link", Note = "note" });
+string_enum!(
+    /// Coverage status of one requirement, derived from data, never stored.
+    Status {
+        Covered = "covered",
+        CoveredViaCrosswalk = "covered_via_crosswalk",
+        Partial = "partial",
+        Stale = "stale",
+        Gap = "gap",
+        NotApplicable = "not_applicable",
+    }
+);
+
+impl Relationship {
+    /// The same link read from the other end.
+    pub fn inverse(self) -> Self {
+        match self {
+            Relationship::SubsetOf => Relationship::SupersetOf,
+            Relationship::SupersetOf => Relationship::SubsetOf,
+            other => other,
+        }
+    }
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Covered => "Covered",
+            Status::CoveredViaCrosswalk => "Covered via crosswalk",
+            Status::Partial => "Partial",
+            Status::Stale => "Stale evidence",
+            Status::Gap => "Gap",
+            Status::NotApplicable => "Not applicable",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mapping {
+    pub framework_id: String,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub coverage: MappingCoverage,
+    pub rationale: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Control {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub owner: String,
+    pub status: ControlStatus,
+    pub review_every_days: Option<u32>,
+    pub mappings: Vec<Mapping>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CrosswalkLink {
+    pub from_framework: String,
+    pub from_ref: String,
+    pub to_framework: String,
+    pub to_ref: String,
+    pub relationship: Relationship,
+    pub basis: LinkBasis,
+    pub source: String,
+    pub note: Option<String>,
+}
+
+/// One stored version of an evidence file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    pub number: u32,
+    pub sha256: String,
+    pub size: u64,
+    pub file_name: String,
+    pub added_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub id: i64,
+    pub kind: EvidenceKind,
+    pub title: String,
+    pub description: String,
+    pub url: Option<String>,
+    pub note: Option<String>,
+    pub collected_by: String,
+    /// The evidence date: when it was collected, not when it was uploaded.
+    pub collected_on: NaiveDate,
+    pub valid_until: Option<NaiveDate>,
+    pub controls: Vec<String>,
+    /// Oldest first; the last one is current. Empty for links and notes.
+    pub revisions: Vec<Revision>,
+    pub added_at: String,
+}
+
+impl Evidence {
+    pub fn current_revision(&self) -> Option<&Revision> {
+        self.revisions.last()
+    }
+    /// Whether the evidence still counts on `day`.
+    pub fn is_valid_on(&self, day: NaiveDate) -> bool {
+        self.collected_on <= day && self.valid_until.is_none_or(|until| until >= day)
+    }
+}
