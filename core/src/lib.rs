@@ -2,6 +2,7 @@
 //! and the tests all go through [`Workspace`]; nothing else holds a domain rule.
 pub mod audit;
 pub mod catalog;
+pub mod coverage;
 pub mod dates;
 mod db;
 pub mod error;
