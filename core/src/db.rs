@@ -45,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
         basis TEXT NOT NULL,
         source TEXT NOT NULL,
         note TEXT,
+        origin TEXT NOT NULL,            -- 'shipped', or the file a user imported it from
         FOREIGN KEY (from_framework, from_ref) REFERENCES requirements(framework_id, ref) ON DELETE CASCADE,
         FOREIGN KEY (to_framework, to_ref) REFERENCES requirements(framework_id, ref) ON DELETE CASCADE
     );

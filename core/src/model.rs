@@ -172,6 +172,8 @@ pub struct Evidence {
     /// Oldest first; the last one is current. Empty for links and notes.
     pub revisions: Vec<Revision>,
     pub added_at: String,
+    /// Set when the evidence was withdrawn; its files stay in the vault.
+    pub removed_at: Option<String>,
 }
 
 impl Evidence {

@@ -2,7 +2,7 @@
 //! entry point the CLI, the desktop app and the tests all use.
 use crate::audit::{self, AuditEvent, NewEvent};
 use crate::catalog::{self, Catalog};
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Result};
 use crate::model::*;
 use crate::text::ref_key;
 use crate::yaml;
@@ -105,7 +105,7 @@ impl Workspace {
                 json!({"framework": catalog.framework.id, "catalog_sha256": sha, "requirements": catalog.requirements.len()}),
             )?;
         }
-        tx.execute("DELETE FROM crosswalk_links", [])?;
+        tx.execute("DELETE FROM crosswalk_links WHERE origin = 'shipped'", [])?;
         let mut total = 0;
         for (name, bytes) in crate::embedded::CROSSWALK_FILES {
             let file = format!("controls/crosswalks/{name}");
@@ -113,7 +113,7 @@ impl Workspace {
             let links = catalog::parse_crosswalk(&file, &root, &|fw, r| resolve_ref_in(&tx, fw, r), &|fw| framework_exists(&tx, fw))
                 .map_err(Error::Invalid)?;
             total += links.len();
-            insert_links(&tx, &links)?;
+            insert_links(&tx, &links, "shipped")?;
         }
         set_setting(&tx, "shipped_crosswalks_sha256", &crosswalk_sha)?;
         if stored_crosswalk_sha.as_deref() != Some(crosswalk_sha.as_str()) {
@@ -226,36 +226,7 @@ impl Workspace {
     }
 
     pub fn controls(&self) -> Result<Vec<Control>> {
-        let mut mappings: std::collections::HashMap<String, Vec<Mapping>> = std::collections::HashMap::new();
-        {
-            let mut stmt = self.conn.prepare("SELECT control_id, framework_id, ref, coverage, rationale FROM mappings ORDER BY control_id, position")?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                let coverage: String = r.get(3)?;
-                mappings.entry(r.get(0)?).or_default().push(Mapping {
-                    framework_id: r.get(1)?,
-                    reference: r.get(2)?,
-                    coverage: MappingCoverage::parse(&coverage).unwrap_or(MappingCoverage::Partial),
-                    rationale: r.get(4)?,
-                });
-            }
-        }
-        let mut stmt = self.conn.prepare("SELECT id, title, description, category, owner, status, review_every_days FROM controls ORDER BY id")?;
-        let rows = stmt.query_map([], |r| {
-            let status: String = r.get(5)?;
-            let id: String = r.get(0)?;
-            Ok(Control {
-                mappings: mappings.remove(&id).unwrap_or_default(),
-                id,
-                title: r.get(1)?,
-                description: r.get(2)?,
-                category: r.get(3)?,
-                owner: r.get(4)?,
-                status: ControlStatus::parse(&status).unwrap_or(ControlStatus::Planned),
-                review_every_days: r.get(6)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        load_controls(&self.conn)
     }
 
     pub fn control(&self, id: &str) -> Result<Control> {
@@ -298,12 +269,12 @@ pub(crate) fn resolve_ref_in(conn: &Connection, framework_id: &str, reference: &
     .flatten()
 }
 
-pub(crate) fn insert_links(conn: &Connection, links: &[CrosswalkLink]) -> Result<()> {
+pub(crate) fn insert_links(conn: &Connection, links: &[CrosswalkLink], origin: &str) -> Result<()> {
     let mut stmt = conn.prepare(
-        "INSERT INTO crosswalk_links (from_framework, from_ref, to_framework, to_ref, relationship, basis, source, note) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+        "INSERT INTO crosswalk_links (from_framework, from_ref, to_framework, to_ref, relationship, basis, source, note, origin) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     )?;
     for l in links {
-        stmt.execute(params![l.from_framework, l.from_ref, l.to_framework, l.to_ref, l.relationship.as_str(), l.basis.as_str(), l.source, l.note])?;
+        stmt.execute(params![l.from_framework, l.from_ref, l.to_framework, l.to_ref, l.relationship.as_str(), l.basis.as_str(), l.source, l.note, origin])?;
     }
     Ok(())
 }
@@ -363,7 +334,36 @@ fn store_catalog(tx: &Transaction<'_>, catalog: &Catalog, sha: &str, shipped: bo
     Ok(())
 }
 
-/// Turns a parse failure of one file into the problems list.
-pub(crate) fn one(problem: Problem) -> Vec<Problem> {
-    vec![problem]
+/// All controls with their mappings, ordered by id.
+pub(crate) fn load_controls(conn: &Connection) -> Result<Vec<Control>> {
+    let mut mappings: std::collections::HashMap<String, Vec<Mapping>> = std::collections::HashMap::new();
+    {
+        let mut stmt = conn.prepare("SELECT control_id, framework_id, ref, coverage, rationale FROM mappings ORDER BY control_id, position")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let coverage: String = r.get(3)?;
+            mappings.entry(r.get(0)?).or_default().push(Mapping {
+                framework_id: r.get(1)?,
+                reference: r.get(2)?,
+                coverage: MappingCoverage::parse(&coverage).unwrap_or(MappingCoverage::Partial),
+                rationale: r.get(4)?,
+            });
+        }
+    }
+    let mut stmt = conn.prepare("SELECT id, title, description, category, owner, status, review_every_days FROM controls ORDER BY id")?;
+    let rows = stmt.query_map([], |r| {
+        let status: String = r.get(5)?;
+        let id: String = r.get(0)?;
+        Ok(Control {
+            mappings: mappings.remove(&id).unwrap_or_default(),
+            id,
+            title: r.get(1)?,
+            description: r.get(2)?,
+            category: r.get(3)?,
+            owner: r.get(4)?,
+            status: ControlStatus::parse(&status).unwrap_or(ControlStatus::Planned),
+            review_every_days: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -1,0 +1,436 @@
+//! The evidence vault: files stored by content (SHA-256) under `evidence/`,
+//! links and notes, revisions, expiry.
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::workspace::{timestamp, Workspace};
+use chrono::{Duration, NaiveDate};
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+const CHUNK: usize = 1024 * 1024;
+
+/// Where a piece of evidence comes from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Source {
+    File(PathBuf),
+    Link(String),
+    Note(String),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewEvidence {
+    pub controls: Vec<String>,
+    pub source: Source,
+    /// Defaults to the file name, the URL or the note's first line.
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    /// Defaults to the current user.
+    pub collected_by: Option<String>,
+    /// The evidence date; defaults to today.
+    pub collected_on: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    /// Alternative to `valid_until`: days from `collected_on`. When neither is
+    /// given, the shortest review cadence of the linked controls applies.
+    pub valid_for_days: Option<u32>,
+}
+
+/// A stored blob: content address and size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Blob {
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// Path of a blob inside the vault: `evidence/ab/abcdef…`.
+pub fn blob_path(vault: &Path, sha256: &str) -> PathBuf {
+    vault.join(&sha256[..2]).join(sha256)
+}
+
+/// Hashes and copies `src` into the vault in one streaming pass (memory stays
+/// flat), via a temporary file that is fsynced and renamed: a blob under its
+/// final name is always complete. The same bytes are stored once.
+pub fn store_blob(vault: &Path, src: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<Blob> {
+    let ctx = |what: &str| format!("cannot {what} {}", src.display());
+    let mut input = File::open(src).map_err(|e| Error::io(ctx("read"), e))?;
+    let meta = input.metadata().map_err(|e| Error::io(ctx("read"), e))?;
+    if !meta.is_file() {
+        return Err(Error::Usage(format!("{} is not a regular file", src.display())));
+    }
+    let total = meta.len();
+    let tmp_dir = vault.join("tmp");
+    std::fs::create_dir_all(&tmp_dir).map_err(|e| Error::io("cannot create the vault's tmp folder", e))?;
+    let mut tmp = tempfile::Builder::new().prefix("ingest-").tempfile_in(&tmp_dir).map_err(|e| Error::io("cannot create a file in the vault", e))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut done = 0u64;
+    progress(0, total);
+    loop {
+        let n = input.read(&mut buf).map_err(|e| Error::io(ctx("read"), e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        tmp.write_all(&buf[..n]).map_err(|e| Error::io("cannot write to the vault", e))?;
+        done += n as u64;
+        progress(done, total);
+    }
+    let sha256 = hex::encode(hasher.finalize());
+    let dest = blob_path(vault, &sha256);
+    if dest.exists() && hash_file(&dest, &mut |_, _| {}).ok().as_ref() == Some(&sha256) {
+        return Ok(Blob { sha256, size: done }); // already stored; the temp file is dropped
+    }
+    tmp.as_file().sync_all().map_err(|e| Error::io("cannot sync the vault", e))?;
+    let shard = dest.parent().unwrap();
+    std::fs::create_dir_all(shard).map_err(|e| Error::io("cannot create a vault folder", e))?;
+    tmp.persist(&dest).map_err(|e| Error::io("cannot store the file in the vault", e.error))?;
+    crate::fsutil::sync_dir(shard);
+    Ok(Blob { sha256, size: done })
+}
+
+/// SHA-256 of a file, streamed.
+pub fn hash_file(path: &Path, progress: &mut dyn FnMut(u64, u64)) -> std::io::Result<String> {
+    let mut f = File::open(path)?;
+    let total = f.metadata()?.len();
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut done = 0;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        done += n as u64;
+        progress(done, total);
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
+/// What the audit trail records of an evidence row; `verify` recomputes it.
+pub(crate) fn state_digest(e: &Evidence) -> String {
+    crate::hash::sha256_hex(serde_json::to_string(e).expect("evidence serializes").as_bytes())
+}
+
+/// Loads evidence rows; `where_sql` filters on the `evidence e` alias.
+pub(crate) fn load(conn: &Connection, where_sql: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Evidence>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT e.id, e.kind, e.title, e.description, e.url, e.note, e.collected_by, e.collected_on, e.valid_until, e.added_at, e.removed_at
+         FROM evidence e WHERE {where_sql} ORDER BY e.id"
+    ))?;
+    let mut list: Vec<Evidence> = stmt
+        .query_map(args, |r| {
+            let kind: String = r.get(1)?;
+            let collected: String = r.get(7)?;
+            let until: Option<String> = r.get(8)?;
+            Ok(Evidence {
+                id: r.get(0)?,
+                kind: EvidenceKind::parse(&kind).unwrap_or(EvidenceKind::Note),
+                title: r.get(2)?,
+                description: r.get(3)?,
+                url: r.get(4)?,
+                note: r.get(5)?,
+                collected_by: r.get(6)?,
+                collected_on: NaiveDate::parse_from_str(&collected, "%Y-%m-%d").unwrap_or_default(),
+                valid_until: until.and_then(|u| NaiveDate::parse_from_str(&u, "%Y-%m-%d").ok()),
+                controls: Vec::new(),
+                revisions: Vec::new(),
+                added_at: r.get(9)?,
+                removed_at: r.get(10)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    if list.is_empty() {
+        return Ok(list);
+    }
+    let index: HashMap<i64, usize> = list.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+    // Only the links and revisions of the rows selected above.
+    let subset = format!("evidence_id IN (SELECT e.id FROM evidence e WHERE {where_sql})");
+    let mut stmt = conn.prepare(&format!("SELECT evidence_id, control_id FROM evidence_controls WHERE {subset} ORDER BY evidence_id, control_id"))?;
+    let mut rows = stmt.query(args)?;
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+            list[i].controls.push(r.get(1)?);
+        }
+    }
+    let mut stmt = conn.prepare(&format!(
+        "SELECT evidence_id, number, sha256, size, file_name, added_at FROM evidence_revisions WHERE {subset} ORDER BY evidence_id, number"
+    ))?;
+    let mut rows = stmt.query(args)?;
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+            list[i].revisions.push(Revision {
+                number: r.get(1)?,
+                sha256: r.get(2)?,
+                size: r.get::<_, i64>(3)? as u64,
+                file_name: r.get(4)?,
+                added_at: r.get(5)?,
+            });
+        }
+    }
+    Ok(list)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Expiry {
+    pub as_of: NaiveDate,
+    pub within_days: u32,
+    pub expired: Vec<Evidence>,
+    pub expiring: Vec<Evidence>,
+}
+
+/// Checked field values of a new or edited piece of evidence.
+pub(crate) struct Checked {
+    pub title: String,
+    pub collected_on: NaiveDate,
+    pub valid_until: Option<NaiveDate>,
+    pub collected_by: String,
+}
+
+impl Workspace {
+    /// Current evidence (not removed), optionally only that of one control.
+    pub fn evidence_list(&self, control: Option<&str>) -> Result<Vec<Evidence>> {
+        if let Some(id) = control {
+            self.control(id)?;
+            return load(&self.conn, "e.removed_at IS NULL AND e.id IN (SELECT evidence_id FROM evidence_controls WHERE control_id = ?1)", &[&id]);
+        }
+        load(&self.conn, "e.removed_at IS NULL", &[])
+    }
+
+    /// One piece of evidence, removed or not, with its revisions.
+    pub fn evidence(&self, id: i64) -> Result<Evidence> {
+        load(&self.conn, "e.id = ?1", &[&id])?.pop().ok_or_else(|| Error::NotFound(format!("no evidence #{id}")))
+    }
+
+    /// The stored file of a revision (the current one when `revision` is None).
+    pub fn evidence_file(&self, id: i64, revision: Option<u32>) -> Result<(PathBuf, Revision)> {
+        let e = self.evidence(id)?;
+        let rev = match revision {
+            Some(n) => e.revisions.iter().find(|r| r.number == n).cloned(),
+            None => e.current_revision().cloned(),
+        }
+        .ok_or_else(|| Error::NotFound(format!("evidence #{id} has no file{}", revision.map(|n| format!(" revision {n}")).unwrap_or_default())))?;
+        Ok((blob_path(&self.evidence_dir(), &rev.sha256), rev))
+    }
+
+    /// Evidence that has expired, and that expires within `within_days`.
+    pub fn expiry(&self, within_days: u32) -> Result<Expiry> {
+        let today = self.today();
+        let horizon = today + Duration::days(within_days as i64);
+        let all = self.evidence_list(None)?;
+        let (mut expired, mut expiring) = (Vec::new(), Vec::new());
+        for e in all {
+            match e.valid_until {
+                Some(u) if u < today => expired.push(e),
+                Some(u) if u <= horizon => expiring.push(e),
+                _ => {}
+            }
+        }
+        expired.sort_by_key(|e| e.valid_until);
+        expiring.sort_by_key(|e| e.valid_until);
+        Ok(Expiry { as_of: today, within_days, expired, expiring })
+    }
+
+    pub(crate) fn check_evidence_fields(
+        &self,
+        controls: &[String],
+        default_title: &str,
+        title: Option<&str>,
+        collected_by: Option<&str>,
+        collected_on: Option<NaiveDate>,
+        valid_until: Option<NaiveDate>,
+        valid_for_days: Option<u32>,
+        cadence: &dyn Fn(&str) -> Option<u32>,
+    ) -> std::result::Result<Checked, String> {
+        if controls.is_empty() {
+            return Err("evidence must support at least one control".into());
+        }
+        let collected_on = collected_on.unwrap_or_else(|| self.today());
+        if collected_on > self.today() {
+            return Err(format!("the collected date {collected_on} is in the future; use the date the evidence was gathered"));
+        }
+        if valid_until.is_some() && valid_for_days.is_some() {
+            return Err("give either a valid-until date or a validity period, not both".into());
+        }
+        let valid_until = match (valid_until, valid_for_days) {
+            (Some(u), _) => Some(u),
+            (None, Some(days)) => Some(collected_on + Duration::days(days as i64)),
+            (None, None) => controls.iter().filter_map(|c| cadence(c)).min().map(|d| collected_on + Duration::days(d as i64)),
+        };
+        if let Some(u) = valid_until {
+            if u < collected_on {
+                return Err(format!("valid until {u} is before the collected date {collected_on}"));
+            }
+        }
+        let title = title.map(str::trim).filter(|t| !t.is_empty()).unwrap_or(default_title).to_string();
+        if title.is_empty() {
+            return Err("evidence needs a title".into());
+        }
+        Ok(Checked {
+            title,
+            collected_on,
+            valid_until,
+            collected_by: collected_by.map(str::trim).filter(|c| !c.is_empty()).unwrap_or(self.actor()).to_string(),
+        })
+    }
+
+    /// Adds evidence: a file is hashed and copied into the vault (with
+    /// `progress(bytes_done, bytes_total)`), then the row, its links and the
+    /// audit event are written in one transaction.
+    pub fn add_evidence(&mut self, new: &NewEvidence, progress: &mut dyn FnMut(u64, u64)) -> Result<Evidence> {
+        let known: HashMap<String, Option<u32>> = self.controls()?.into_iter().map(|c| (c.id, c.review_every_days)).collect();
+        for c in &new.controls {
+            if !known.contains_key(c) {
+                self.control(c)?; // the error names the closest id
+            }
+        }
+        let (kind, default_title, url, note) = match &new.source {
+            Source::File(p) => (EvidenceKind::File, p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(), None, None),
+            Source::Link(u) => {
+                let u = u.trim();
+                if !(u.starts_with("https://") || u.starts_with("http://")) || u.len() < 12 || u.contains(char::is_whitespace) {
+                    return Err(Error::Usage(format!("`{u}` is not a web address; give a full http:// or https:// URL")));
+                }
+                (EvidenceKind::Link, u.to_string(), Some(u.to_string()), None)
+            }
+            Source::Note(n) => {
+                if n.trim().is_empty() {
+                    return Err(Error::Usage("the note is empty".into()));
+                }
+                (EvidenceKind::Note, n.lines().next().unwrap_or("").chars().take(80).collect(), None, Some(n.clone()))
+            }
+        };
+        let checked = self
+            .check_evidence_fields(
+                &new.controls,
+                &default_title,
+                new.title.as_deref(),
+                new.collected_by.as_deref(),
+                new.collected_on,
+                new.valid_until,
+                new.valid_for_days,
+                &|c| known.get(c).copied().flatten(),
+            )
+            .map_err(Error::Usage)?;
+        let blob = match &new.source {
+            Source::File(p) => Some((store_blob(&self.evidence_dir(), p, progress)?, default_title.clone())),
+            _ => None,
+        };
+        let tx = self.begin()?;
+        let id = insert_evidence(&tx, kind, &checked, &new.description, url.as_deref(), note.as_deref(), None, &new.controls, &timestamp(crate::now()))?;
+        if let Some((blob, name)) = &blob {
+            insert_revision(&tx, id, 1, blob, name, &timestamp(crate::now()))?;
+        }
+        let e = load(&tx, "e.id = ?1", &[&id])?.pop().expect("just inserted");
+        self.record(
+            &tx,
+            "evidence.added",
+            &format!("evidence:{id}"),
+            format!("Added {} evidence #{id} \"{}\" for {}", kind, e.title, new.controls.join(", ")),
+            json!({"evidence": id, "sha256": blob.as_ref().map(|(b, _)| &b.sha256), "states": {format!("evidence:{id}"): state_digest(&e)}}),
+        )?;
+        tx.commit()?;
+        Ok(e)
+    }
+
+    /// Stores a new revision of a file evidence; older revisions stay.
+    pub fn replace_evidence(&mut self, id: i64, file: &Path, collected_on: Option<NaiveDate>, valid_until: Option<NaiveDate>, progress: &mut dyn FnMut(u64, u64)) -> Result<Evidence> {
+        let old = self.evidence(id)?;
+        if old.removed_at.is_some() {
+            return Err(Error::Usage(format!("evidence #{id} was removed; add it anew instead")));
+        }
+        if old.kind != EvidenceKind::File {
+            return Err(Error::Usage(format!("evidence #{id} is a {}, not a file; only files have revisions", old.kind)));
+        }
+        let collected_on = collected_on.unwrap_or_else(|| self.today());
+        if collected_on > self.today() {
+            return Err(Error::Usage(format!("the collected date {collected_on} is in the future")));
+        }
+        let valid_until = valid_until.or_else(|| {
+            // Keep the same validity length as before.
+            old.valid_until.map(|u| collected_on + (u - old.collected_on))
+        });
+        if valid_until.is_some_and(|u| u < collected_on) {
+            return Err(Error::Usage("valid-until is before the collected date".into()));
+        }
+        let blob = store_blob(&self.evidence_dir(), file, progress)?;
+        let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let number = old.revisions.last().map(|r| r.number + 1).unwrap_or(1);
+        let tx = self.begin()?;
+        insert_revision(&tx, id, number, &blob, &name, &timestamp(crate::now()))?;
+        tx.execute(
+            "UPDATE evidence SET collected_on = ?2, valid_until = ?3 WHERE id = ?1",
+            params![id, collected_on.to_string(), valid_until.map(|d| d.to_string())],
+        )?;
+        let e = load(&tx, "e.id = ?1", &[&id])?.pop().expect("exists");
+        self.record(
+            &tx,
+            "evidence.replaced",
+            &format!("evidence:{id}"),
+            format!("Replaced evidence #{id} \"{}\" with revision {number}", e.title),
+            json!({"evidence": id, "revision": number, "sha256": blob.sha256, "states": {format!("evidence:{id}"): state_digest(&e)}}),
+        )?;
+        tx.commit()?;
+        Ok(e)
+    }
+
+    /// Withdraws evidence: it stops counting, its files and history stay.
+    pub fn remove_evidence(&mut self, id: i64) -> Result<Evidence> {
+        let old = self.evidence(id)?;
+        if old.removed_at.is_some() {
+            return Err(Error::Usage(format!("evidence #{id} was already removed")));
+        }
+        let tx = self.begin()?;
+        tx.execute("UPDATE evidence SET removed_at = ?2 WHERE id = ?1", params![id, timestamp(crate::now())])?;
+        let e = load(&tx, "e.id = ?1", &[&id])?.pop().expect("exists");
+        self.record(
+            &tx,
+            "evidence.removed",
+            &format!("evidence:{id}"),
+            format!("Removed evidence #{id} \"{}\"", e.title),
+            json!({"evidence": id, "states": {format!("evidence:{id}"): state_digest(&e)}}),
+        )?;
+        tx.commit()?;
+        Ok(e)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn insert_evidence(
+    conn: &Connection,
+    kind: EvidenceKind,
+    c: &Checked,
+    description: &str,
+    url: Option<&str>,
+    note: Option<&str>,
+    import_key: Option<&str>,
+    controls: &[String],
+    at: &str,
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO evidence (kind, title, description, url, note, collected_by, collected_on, valid_until, import_key, added_at)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+        params![kind.as_str(), c.title, description, url, note, c.collected_by, c.collected_on.to_string(), c.valid_until.map(|d| d.to_string()), import_key, at],
+    )?;
+    let id = conn.last_insert_rowid();
+    let mut stmt = conn.prepare("INSERT OR IGNORE INTO evidence_controls (evidence_id, control_id) VALUES (?1, ?2)")?;
+    for control in controls {
+        stmt.execute(params![id, control])?;
+    }
+    Ok(id)
+}
+
+pub(crate) fn insert_revision(conn: &Connection, id: i64, number: u32, blob: &Blob, file_name: &str, at: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO evidence_revisions (evidence_id, number, sha256, size, file_name, added_at) VALUES (?1,?2,?3,?4,?5,?6)",
+        params![id, number, blob.sha256, blob.size as i64, file_name, at],
+    )?;
+    Ok(())
+}

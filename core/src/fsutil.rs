@@ -1,0 +1,24 @@
+//! Writing files so that nothing is ever half-written under its final name:
+//! write to a temporary name in the same folder, fsync, rename, fsync the folder.
+use crate::error::{Error, Result};
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let ctx = |what: &str| format!("cannot {what} {}", path.display());
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new().prefix(".crosswalk-").suffix(".tmp").tempfile_in(dir).map_err(|e| Error::io(ctx("write"), e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(ctx("write"), e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(ctx("sync"), e))?;
+    tmp.persist(path).map_err(|e| Error::io(ctx("write"), e.error))?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Makes a rename durable. Best effort: not every platform can open a folder.
+pub fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
