@@ -434,3 +434,22 @@ pub(crate) fn insert_revision(conn: &Connection, id: i64, number: u32, blob: &Bl
     )?;
     Ok(())
 }
+
+/// Deletes controls and returns the new audit states of the evidence that
+/// lost a link to them (their rows change, so the trail must say so).
+pub(crate) fn states_after_unlinking(conn: &Connection, controls: &[String]) -> Result<std::collections::BTreeMap<String, Option<String>>> {
+    let mut affected = Vec::new();
+    for c in controls {
+        let mut stmt = conn.prepare("SELECT evidence_id FROM evidence_controls WHERE control_id = ?1")?;
+        let ids: Vec<i64> = stmt.query_map([c], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        affected.extend(ids);
+        conn.execute("DELETE FROM controls WHERE id = ?1", [c])?;
+    }
+    let mut states = std::collections::BTreeMap::new();
+    for id in affected {
+        if let Some(e) = load(conn, "e.id = ?1", &[&id])?.pop() {
+            states.insert(format!("evidence:{id}"), Some(state_digest(&e)));
+        }
+    }
+    Ok(states)
+}

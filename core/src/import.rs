@@ -52,6 +52,8 @@ pub struct ImportReport {
     pub evidence_unchanged: usize,
     pub frameworks: Vec<String>,
     pub crosswalk_links: usize,
+    /// YAML files found in folders that are not Crosswalk files (left alone).
+    pub skipped: Vec<String>,
 }
 
 impl ImportReport {
@@ -104,8 +106,9 @@ impl Known {
 }
 
 /// The YAML files a list of paths names: files as given, folders searched for `*.yaml`/`*.yml`.
-pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+/// Each file comes with whether it was named directly (true) or found in a folder.
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
+    fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<()> {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(|e| Error::io(format!("cannot read folder {}", dir.display()), e))?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -119,7 +122,7 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             if p.is_dir() {
                 walk(&p, out)?;
             } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
-                out.push(p);
+                out.push((p, false));
             }
         }
         Ok(())
@@ -129,7 +132,7 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         if p.is_dir() {
             walk(p, &mut out)?;
         } else if p.is_file() {
-            out.push(p.clone());
+            out.push((p.clone(), true));
         } else {
             return Err(Error::NotFound(format!("{}: no such file or folder", p.display())));
         }
@@ -138,7 +141,7 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         return Err(Error::Usage("no .yaml or .yml files found in the paths given".into()));
     }
     let mut seen = HashSet::new();
-    out.retain(|p| seen.insert(p.canonicalize().unwrap_or_else(|_| p.clone())));
+    out.retain(|(p, _)| seen.insert(p.canonicalize().unwrap_or_else(|_| p.clone())));
     Ok(out)
 }
 
@@ -150,9 +153,12 @@ const EVIDENCE_KEYS: &[&str] = &["title", "description", "file", "url", "note", 
 impl Workspace {
     /// Imports control libraries (and catalogs, crosswalks) from files or folders.
     pub fn import(&mut self, paths: &[PathBuf], options: &ImportOptions) -> Result<ImportReport> {
-        let files = collect_files(paths)?;
+        let found = collect_files(paths)?;
         let mut problems: Vec<Problem> = Vec::new();
         let mut parsed: Vec<(PathBuf, String, Node, String)> = Vec::new();
+        let mut skipped = Vec::new();
+        let explicit: HashMap<PathBuf, bool> = found.iter().cloned().collect();
+        let files: Vec<PathBuf> = found.into_iter().map(|(p, _)| p).collect();
         for path in &files {
             let display = path.display().to_string();
             let bytes = match std::fs::read(path) {
@@ -194,6 +200,8 @@ impl Workspace {
                 },
                 Some(FileKind::Crosswalk) => crosswalk_nodes.push((display, node)),
                 Some(FileKind::Controls) => control_nodes.push((path, display, node)),
+                // YAML found in a folder that is not ours (evidence, CI config…) is skipped and reported.
+                None if !explicit[path] => skipped.push(display.clone()),
                 None => problems.push(node.problem(display, "not a Crosswalk file: expected a top-level `controls:` list (or `requirements:` for a catalog, `links:` for a crosswalk)")),
             }
         }
@@ -238,7 +246,10 @@ impl Workspace {
             }
             return Err(Error::Invalid(problems));
         }
-        self.apply_import(&files, &parsed, catalogs, links, specs, options)
+        let files: Vec<PathBuf> = parsed.iter().map(|(p, ..)| p.clone()).collect();
+        let mut report = self.apply_import(&files, &parsed, catalogs, links, specs, options)?;
+        report.skipped = skipped;
+        Ok(report)
     }
 
     fn is_shipped(&self, framework: &str) -> Result<bool> {
@@ -366,9 +377,9 @@ impl Workspace {
         for s in specs.iter().filter(|s| touched.contains(s.control.id.as_str())) {
             upsert_control(&tx, &s.control, &s.source_file, &now)?;
         }
+        // Evidence stays (it may serve other controls); only the links to the pruned controls go.
+        states.extend(evidence::states_after_unlinking(&tx, &report.removed)?);
         for id in &report.removed {
-            // Evidence stays (it may serve other controls); only the links to the control go.
-            tx.execute("DELETE FROM controls WHERE id = ?1", [id])?;
             states.insert(format!("control:{id}"), None);
         }
         for plan in &plans {

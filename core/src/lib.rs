@@ -1,17 +1,22 @@
 //! crosswalk-core: every rule of Crosswalk's domain. The CLI, the desktop app
 //! and the tests all go through [`Workspace`]; nothing else holds a domain rule.
+pub mod assessment;
 pub mod audit;
 pub mod catalog;
+pub mod controls;
 pub mod coverage;
 pub mod dates;
 mod db;
 pub mod error;
 pub mod evidence;
+pub mod examples;
+mod export;
 mod fsutil;
 pub mod import;
 pub mod hash;
 pub mod model;
 pub mod text;
+pub mod verify;
 mod workspace;
 pub mod yaml;
 

@@ -19,6 +19,13 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// The candidate closest to `input`, if it is close enough to be a plausible typo.
 pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lowered = input.to_lowercase();
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    // `pci` for `pci-dss-4.0.1`: a prefix is the likeliest intent.
+    if lowered.len() >= 2 {
+        if let Some(c) = candidates.iter().find(|c| c.to_lowercase().starts_with(&lowered)) {
+            return Some(c);
+        }
+    }
     candidates
         .into_iter()
         .map(|c| (edit_distance(&lowered, &c.to_lowercase()), c))

@@ -1,0 +1,436 @@
+//! `crosswalk`: the command line over crosswalk-core. Each command parses its
+//! arguments, calls the core, and prints; no domain rule lives here.
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use crosswalk_core::assessment::{Applicability, AssessmentInput};
+use crosswalk_core::controls::CoverageRequest;
+use crosswalk_core::evidence::{NewEvidence, Source};
+use crosswalk_core::import::ImportOptions;
+use crosswalk_core::{dates, Error, Workspace};
+use serde::Serialize;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+mod print;
+
+#[derive(Parser)]
+#[command(name = "crosswalk", version, about = "Map security controls to GDPR, SOC 2, ISO 27001, NIST CSF, HIPAA and PCI DSS; keep the evidence; prove it unchanged.")]
+struct Cli {
+    /// The workspace folder (database and evidence vault).
+    #[arg(long, global = true, env = "CROSSWALK_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone, Copy)]
+struct Json {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import control YAML files or folders (and catalogs or crosswalks).
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Check everything and report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Delete controls that disappeared from the imported files.
+        #[arg(long)]
+        prune: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Frameworks with their coverage figures.
+    Frameworks {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Per-requirement status: covered, via crosswalk, partial, stale, gaps.
+    Coverage {
+        framework: Option<String>,
+        /// Use an assessment's period and applicability.
+        #[arg(long)]
+        assessment: Option<i64>,
+        /// Only requirements that are not covered.
+        #[arg(long)]
+        gaps: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// List controls.
+    Controls {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Show one control with its mappings and evidence.
+    Control {
+        id: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// The evidence vault.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
+    /// Assessments: frameworks, audit period, scope, applicability.
+    #[command(subcommand)]
+    Assessment(AssessmentCommand),
+    /// Write the control library as YAML.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+    /// Re-hash every evidence file and check the audit chain; non-zero exit on any fault.
+    Verify {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// The audit trail, newest first.
+    Log {
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Only events about this subject, e.g. control:ENC-01 or evidence:3.
+        #[arg(long)]
+        subject: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Set the organisation named on reports.
+    Organisation { name: String },
+    /// Load the example controls (AIOS and AMAS) into this workspace.
+    Demo {
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// The controls and their mappings.
+    Controls {
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum EvidenceCommand {
+    /// Add a file, link or note as evidence for one or more controls.
+    Add {
+        /// Control id(s), comma-separated.
+        controls: String,
+        /// The file to store.
+        file: Option<PathBuf>,
+        #[arg(long, conflicts_with_all = ["file", "note"])]
+        url: Option<String>,
+        #[arg(long, conflicts_with_all = ["file", "url"])]
+        note: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[arg(long)]
+        collected_by: Option<String>,
+        /// The evidence date (YYYY-MM-DD); default today.
+        #[arg(long, value_parser = date)]
+        collected: Option<NaiveDate>,
+        #[arg(long, value_parser = date, conflicts_with = "valid_for")]
+        valid_until: Option<NaiveDate>,
+        /// Validity from the collected date, e.g. 90d, 1y.
+        #[arg(long, value_parser = days)]
+        valid_for: Option<u32>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// List current evidence.
+    List {
+        #[arg(long)]
+        control: Option<String>,
+        /// Only what expired or expires within this many days.
+        #[arg(long)]
+        expiring: Option<u32>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Show one piece of evidence with its revisions.
+    Show {
+        id: i64,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Store a new revision of a file; older revisions stay.
+    Replace {
+        id: i64,
+        file: PathBuf,
+        #[arg(long, value_parser = date)]
+        collected: Option<NaiveDate>,
+        #[arg(long, value_parser = date)]
+        valid_until: Option<NaiveDate>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Withdraw evidence (logged; stored files stay).
+    Remove { id: i64 },
+}
+
+#[derive(Subcommand)]
+enum AssessmentCommand {
+    /// Create an assessment.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Framework id(s); repeat for several.
+        #[arg(long = "framework", required = true)]
+        frameworks: Vec<String>,
+        /// FROM..TO, e.g. 2026-01-01..2026-12-31
+        #[arg(long, value_parser = period)]
+        period: (NaiveDate, NaiveDate),
+        #[arg(long, default_value = "")]
+        scope: String,
+        #[arg(long)]
+        organisation: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// List assessments.
+    List {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Show one assessment.
+    Show {
+        id: i64,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Mark a requirement applicable or not applicable (with a justification).
+    Applicability {
+        id: i64,
+        #[arg(long)]
+        framework: String,
+        #[arg(long = "ref")]
+        reference: String,
+        /// Not applicable (needs --justification).
+        #[arg(long)]
+        not_applicable: bool,
+        #[arg(long, default_value = "")]
+        justification: String,
+        /// How it is implemented (for the Statement of Applicability).
+        #[arg(long, default_value = "")]
+        implementation: String,
+    },
+}
+
+fn date(s: &str) -> Result<NaiveDate, String> {
+    dates::parse_date(s)
+}
+fn days(s: &str) -> Result<u32, String> {
+    dates::parse_days(s)
+}
+fn period(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
+    dates::parse_period(s)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            print::error(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn default_data_dir() -> PathBuf {
+    // The platform data folder, e.g. ~/.local/share/crosswalk on Linux.
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("crosswalk")
+}
+
+fn out<T: Serialize>(json: Json, value: &T, text: impl FnOnce(&T)) {
+    if json.json {
+        println!("{}", serde_json::to_string_pretty(value).expect("serializes"));
+    } else {
+        text(value);
+    }
+}
+
+/// A progress bar on a terminal; silent when piped.
+fn progress_bar(label: &str) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}").unwrap().progress_chars("=> "));
+    bar.set_message(label.to_string());
+    Some(bar)
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let dir = cli.data_dir.unwrap_or_else(default_data_dir);
+    let mut ws = Workspace::open(&dir)?;
+    match cli.command {
+        Command::Import { paths, dry_run, prune, json } => {
+            let report = ws.import(&paths, &ImportOptions { dry_run, prune })?;
+            out(json, &report, print::import);
+        }
+        Command::Frameworks { json } => {
+            let coverage = ws.coverage(&CoverageRequest::default())?;
+            let rows: Vec<_> = coverage.iter().map(print::FrameworkRow::from).collect();
+            out(json, &rows, |r| print::frameworks(r));
+        }
+        Command::Coverage { framework, assessment, gaps, json } => {
+            let request = CoverageRequest { frameworks: framework.into_iter().collect(), assessment_id: assessment };
+            let mut coverage = ws.coverage(&request)?;
+            if gaps {
+                for f in &mut coverage {
+                    f.requirements.retain(|r| matches!(r.status, Some(s) if !matches!(s, crosswalk_core::Status::Covered | crosswalk_core::Status::NotApplicable)));
+                }
+            }
+            let expiry = ws.expiry(30)?;
+            out(json, &coverage, |c| print::coverage(c, &expiry));
+        }
+        Command::Controls { json } => {
+            let controls = ws.controls()?;
+            out(json, &controls, |c| print::controls(c));
+        }
+        Command::Control { id, json } => {
+            let control = ws.control(&id)?;
+            let evidence = ws.evidence_list(Some(&id))?;
+            let view = print::ControlView { control, evidence };
+            out(json, &view, print::control);
+        }
+        Command::Evidence(cmd) => return evidence(&mut ws, cmd),
+        Command::Assessment(cmd) => assessment(&mut ws, cmd)?,
+        Command::Export { what: ExportCommand::Controls { output } } => {
+            let n = ws.export_controls(&output)?;
+            eprintln!("wrote {n} controls to {}", output.display());
+        }
+        Command::Verify { json } => {
+            let bar = progress_bar("verifying");
+            let report = ws.verify(&mut |p| {
+                if let Some(b) = &bar {
+                    b.set_length(p.total);
+                    b.set_position(p.done);
+                }
+            })?;
+            if let Some(b) = bar {
+                b.finish_and_clear();
+            }
+            out(json, &report, print::verify);
+            if !report.ok {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Log { limit, subject, json } => {
+            let events = ws.log(limit, subject.as_deref())?;
+            out(json, &events, |e| print::log(e));
+        }
+        Command::Organisation { name } => {
+            ws.set_organisation(&name)?;
+            eprintln!("organisation set to {name}");
+        }
+        Command::Demo { json } => {
+            let report = crosswalk_core::examples::seed(&mut ws)?;
+            out(json, &report, print::import);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error> {
+    match cmd {
+        EvidenceCommand::Add { controls, file, url, note, title, description, collected_by, collected, valid_until, valid_for, json } => {
+            let source = match (file, url, note) {
+                (Some(f), None, None) => Source::File(f),
+                (None, Some(u), None) => Source::Link(u),
+                (None, None, Some(n)) => Source::Note(n),
+                _ => return Err(Error::Usage("give a FILE, --url URL or --note TEXT".into())),
+            };
+            let new = NewEvidence {
+                controls: controls.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect(),
+                source,
+                title,
+                description,
+                collected_by,
+                collected_on: collected,
+                valid_until,
+                valid_for_days: valid_for,
+            };
+            let bar = progress_bar("storing");
+            let e = ws.add_evidence(&new, &mut |done, total| {
+                if let Some(b) = &bar {
+                    b.set_length(total);
+                    b.set_position(done);
+                }
+            })?;
+            if let Some(b) = bar {
+                b.finish_and_clear();
+            }
+            out(json, &e, print::evidence_detail);
+        }
+        EvidenceCommand::List { control, expiring, json } => match expiring {
+            Some(days) => {
+                let x = ws.expiry(days)?;
+                out(json, &x, print::expiry);
+            }
+            None => {
+                let list = ws.evidence_list(control.as_deref())?;
+                out(json, &list, |l| print::evidence_list(l, ws.today()));
+            }
+        },
+        EvidenceCommand::Show { id, json } => {
+            let e = ws.evidence(id)?;
+            out(json, &e, print::evidence_detail);
+        }
+        EvidenceCommand::Replace { id, file, collected, valid_until, json } => {
+            let bar = progress_bar("storing");
+            let e = ws.replace_evidence(id, &file, collected, valid_until, &mut |done, total| {
+                if let Some(b) = &bar {
+                    b.set_length(total);
+                    b.set_position(done);
+                }
+            })?;
+            if let Some(b) = bar {
+                b.finish_and_clear();
+            }
+            out(json, &e, print::evidence_detail);
+        }
+        EvidenceCommand::Remove { id } => {
+            let e = ws.remove_evidence(id)?;
+            eprintln!("removed evidence #{} \"{}\"; its files stay in the vault", e.id, e.title);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn assessment(ws: &mut Workspace, cmd: AssessmentCommand) -> Result<(), Error> {
+    match cmd {
+        AssessmentCommand::Create { name, frameworks, period, scope, organisation, json } => {
+            let a = ws.save_assessment(&AssessmentInput { id: None, name, organisation, scope, period_start: period.0, period_end: period.1, frameworks })?;
+            out(json, &a, print::assessment);
+        }
+        AssessmentCommand::List { json } => {
+            let list = ws.assessments()?;
+            out(json, &list, |l| l.iter().for_each(print::assessment));
+        }
+        AssessmentCommand::Show { id, json } => {
+            let a = ws.assessment(id)?;
+            out(json, &a, print::assessment);
+        }
+        AssessmentCommand::Applicability { id, framework, reference, not_applicable, justification, implementation } => {
+            ws.set_applicability(id, &Applicability { framework_id: framework.clone(), reference: reference.clone(), applicable: !not_applicable, justification, implementation })?;
+            eprintln!("{framework} {reference}: {}", if not_applicable { "not applicable" } else { "applicable" });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,276 @@
+//! Text output of the CLI. Presentation only: every figure comes from core.
+use crosswalk_core::assessment::Assessment;
+use crosswalk_core::audit::AuditEvent;
+use crosswalk_core::coverage::FrameworkCoverage;
+use crosswalk_core::evidence::Expiry;
+use crosswalk_core::import::ImportReport;
+use crosswalk_core::verify::VerifyReport;
+use crosswalk_core::{Control, Error, Evidence, Status};
+use serde::Serialize;
+
+pub fn error(e: &Error) {
+    let text = e.to_string();
+    let mut lines = text.lines();
+    eprintln!("error: {}", lines.next().unwrap_or(""));
+    for l in lines {
+        eprintln!("error: {l}");
+    }
+}
+
+/// One line of `crosswalk frameworks`.
+#[derive(Serialize)]
+pub struct FrameworkRow {
+    pub id: String,
+    pub name: String,
+    pub short_name: String,
+    pub version: String,
+    pub requirements: usize,
+    pub assessable: usize,
+    pub covered: usize,
+    pub covered_via_crosswalk: usize,
+    pub partial: usize,
+    pub stale: usize,
+    pub gap: usize,
+    pub not_applicable: usize,
+    pub percent_covered: f64,
+    pub percent_with_crosswalk: f64,
+}
+
+impl From<&FrameworkCoverage> for FrameworkRow {
+    fn from(f: &FrameworkCoverage) -> Self {
+        FrameworkRow {
+            id: f.framework.id.clone(),
+            name: f.framework.name.clone(),
+            short_name: f.framework.short_name.clone(),
+            version: f.framework.version.clone(),
+            requirements: f.requirements.len(),
+            assessable: f.assessable,
+            covered: f.counts.covered,
+            covered_via_crosswalk: f.counts.covered_via_crosswalk,
+            partial: f.counts.partial,
+            stale: f.counts.stale,
+            gap: f.counts.gap,
+            not_applicable: f.counts.not_applicable,
+            percent_covered: f.percent_covered,
+            percent_with_crosswalk: f.percent_with_crosswalk,
+        }
+    }
+}
+
+pub fn frameworks(rows: &[FrameworkRow]) {
+    println!("{:<16} {:<18} {:>6} {:>10} {:>8} {:>7} {:>8} {:>6} {:>5} {:>8}", "ID", "FRAMEWORK", "REQS", "ASSESSABLE", "COVERED", "VIA XW", "PARTIAL", "STALE", "GAP", "COVERAGE");
+    for r in rows {
+        println!(
+            "{:<16} {:<18} {:>6} {:>10} {:>8} {:>7} {:>8} {:>6} {:>5} {:>7.1}%",
+            r.id, r.short_name, r.requirements, r.assessable, r.covered, r.covered_via_crosswalk, r.partial, r.stale, r.gap, r.percent_covered
+        );
+    }
+}
+
+fn status_text(s: Option<Status>) -> &'static str {
+    match s {
+        Some(Status::Covered) => "covered",
+        Some(Status::CoveredViaCrosswalk) => "via crosswalk",
+        Some(Status::Partial) => "partial",
+        Some(Status::Stale) => "STALE",
+        Some(Status::Gap) => "GAP",
+        Some(Status::NotApplicable) => "n/a",
+        None => "",
+    }
+}
+
+pub fn coverage(frameworks: &[FrameworkCoverage], expiry: &Expiry) {
+    for f in frameworks {
+        let c = &f.counts;
+        println!(
+            "{} — {:.1}% covered ({} of {} in scope; {} via crosswalk, {} partial, {} stale, {} gaps, {} not applicable)",
+            f.framework.name,
+            f.percent_covered,
+            c.covered,
+            c.in_scope(),
+            c.covered_via_crosswalk,
+            c.partial,
+            c.stale,
+            c.gap,
+            c.not_applicable
+        );
+        for r in f.requirements.iter().filter(|r| r.assessable) {
+            let controls: Vec<&str> = r.controls.iter().map(|c| c.id.as_str()).collect();
+            let mut line = format!("  {:<22} {:<14} {}", r.reference, status_text(r.status), r.title);
+            if !controls.is_empty() {
+                line.push_str(&format!("  [{}]", controls.join(", ")));
+            }
+            if r.status == Some(Status::CoveredViaCrosswalk) {
+                let via: Vec<String> = r.via_crosswalk.iter().map(|v| format!("{} {}", v.framework_id, v.reference)).collect();
+                line.push_str(&format!("  (suggested via {})", via.join(", ")));
+            }
+            println!("{line}");
+        }
+        println!();
+    }
+    if !expiry.expired.is_empty() || !expiry.expiring.is_empty() {
+        expiry_text(expiry);
+    }
+}
+
+pub fn expiry(x: &Expiry) {
+    expiry_text(x);
+}
+
+fn expiry_text(x: &Expiry) {
+    println!("Expired evidence ({}):", x.expired.len());
+    for e in &x.expired {
+        println!("  #{:<5} {}  expired {}  [{}]", e.id, e.title, e.valid_until.map(|d| d.to_string()).unwrap_or_default(), e.controls.join(", "));
+    }
+    println!("Expiring within {} days ({}):", x.within_days, x.expiring.len());
+    for e in &x.expiring {
+        println!("  #{:<5} {}  expires {}  [{}]", e.id, e.title, e.valid_until.map(|d| d.to_string()).unwrap_or_default(), e.controls.join(", "));
+    }
+}
+
+pub fn controls(list: &[Control]) {
+    println!("{:<16} {:<15} {:<22} {:>8}  TITLE", "ID", "STATUS", "OWNER", "MAPPINGS");
+    for c in list {
+        println!("{:<16} {:<15} {:<22} {:>8}  {}", c.id, c.status.as_str(), c.owner, c.mappings.len(), c.title);
+    }
+    println!("{} controls", list.len());
+}
+
+#[derive(Serialize)]
+pub struct ControlView {
+    #[serde(flatten)]
+    pub control: Control,
+    pub evidence: Vec<Evidence>,
+}
+
+pub fn control(v: &ControlView) {
+    let c = &v.control;
+    println!("{} — {}", c.id, c.title);
+    println!("  status:   {}", c.status);
+    println!("  category: {}", c.category);
+    println!("  owner:    {}", c.owner);
+    if let Some(d) = c.review_every_days {
+        println!("  review:   every {d} days");
+    }
+    if !c.description.is_empty() {
+        println!("  {}", c.description);
+    }
+    println!("  maps to:");
+    for m in &c.mappings {
+        let extra = m.rationale.as_deref().map(|r| format!(" — {r}")).unwrap_or_default();
+        println!("    {:<16} {:<22} {}{extra}", m.framework_id, m.reference, m.coverage);
+    }
+    println!("  evidence:");
+    for e in &v.evidence {
+        println!("    #{:<5} {:<5} {}  collected {}  valid until {}", e.id, e.kind.as_str(), e.title, e.collected_on, e.valid_until.map(|d| d.to_string()).unwrap_or_else(|| "—".into()));
+    }
+}
+
+pub fn evidence_list(list: &[Evidence], today: chrono::NaiveDate) {
+    println!("{:<6} {:<5} {:<11} {:<11} {:<8} {:<20} TITLE", "ID", "KIND", "COLLECTED", "VALID TO", "STATE", "CONTROLS");
+    for e in list {
+        let state = match e.valid_until {
+            Some(u) if u < today => "expired",
+            Some(u) if (u - today).num_days() <= 30 => "expiring",
+            _ => "current",
+        };
+        println!(
+            "{:<6} {:<5} {:<11} {:<11} {:<8} {:<20} {}",
+            e.id,
+            e.kind.as_str(),
+            e.collected_on.to_string(),
+            e.valid_until.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+            state,
+            e.controls.join(","),
+            e.title
+        );
+    }
+    println!("{} items", list.len());
+}
+
+pub fn evidence_detail(e: &Evidence) {
+    println!("evidence #{} — {}", e.id, e.title);
+    println!("  kind:         {}", e.kind);
+    println!("  controls:     {}", e.controls.join(", "));
+    println!("  collected:    {} by {}", e.collected_on, e.collected_by);
+    println!("  valid until:  {}", e.valid_until.map(|d| d.to_string()).unwrap_or_else(|| "no expiry".into()));
+    if let Some(u) = &e.url {
+        println!("  url:          {u}");
+    }
+    if let Some(n) = &e.note {
+        println!("  note:         {n}");
+    }
+    if let Some(r) = &e.removed_at {
+        println!("  REMOVED at {r}");
+    }
+    for r in &e.revisions {
+        println!("  revision {}: {}  {} bytes  sha256 {}  added {}", r.number, r.file_name, r.size, r.sha256, r.added_at);
+    }
+}
+
+pub fn import(r: &ImportReport) {
+    let verb = if r.dry_run { "would be" } else { "" };
+    let say = |label: &str, ids: &[String]| {
+        if !ids.is_empty() {
+            println!("{label} {verb} ({}): {}", ids.len(), ids.join(", "));
+        }
+    };
+    say("added", &r.added);
+    if !r.changed.is_empty() {
+        println!("changed {verb} ({}):", r.changed.len());
+        for c in &r.changed {
+            println!("  {} ({})", c.id, c.fields.join(", "));
+        }
+    }
+    println!("unchanged: {}", r.unchanged.len());
+    say("removed", &r.removed);
+    if !r.missing.is_empty() {
+        println!("no longer in their file, kept ({}): {} — re-run with --prune to remove them", r.missing.len(), r.missing.join(", "));
+    }
+    println!("evidence: {} added, {} updated, {} unchanged", r.evidence_added, r.evidence_updated, r.evidence_unchanged);
+    if !r.frameworks.is_empty() {
+        println!("frameworks loaded: {}", r.frameworks.join(", "));
+    }
+    if r.crosswalk_links > 0 {
+        println!("crosswalk links: {}", r.crosswalk_links);
+    }
+    if !r.skipped.is_empty() {
+        println!("skipped (not Crosswalk files): {}", r.skipped.join(", "));
+    }
+    if r.dry_run {
+        println!("dry run: nothing was written");
+    }
+}
+
+pub fn verify(r: &VerifyReport) {
+    println!("audit events checked: {} (chain head {})", r.events_checked, r.last_event_hash);
+    println!("controls checked: {}, evidence checked: {}, files re-hashed: {} ({} bytes)", r.controls_checked, r.evidence_checked, r.files_checked, r.bytes_hashed);
+    if r.ok {
+        println!("OK: no faults");
+    } else {
+        for f in &r.faults {
+            println!("FAULT {}: {}", f.subject, f.message);
+        }
+        println!("{} fault(s)", r.faults.len());
+    }
+}
+
+pub fn log(events: &[AuditEvent]) {
+    for e in events {
+        println!("{:>6}  {}  {:<10} {:<24} {}", e.seq, e.at, e.actor, e.action, e.summary);
+    }
+}
+
+pub fn assessment(a: &Assessment) {
+    println!("assessment #{} — {}", a.id, a.name);
+    println!("  organisation: {}", a.organisation);
+    println!("  period:       {}..{}", a.period_start, a.period_end);
+    println!("  frameworks:   {}", a.frameworks.join(", "));
+    if !a.scope.is_empty() {
+        println!("  scope:        {}", a.scope);
+    }
+    let na = a.applicability.iter().filter(|x| !x.applicable).count();
+    if na > 0 {
+        println!("  not applicable: {na} requirement(s)");
+    }
+}

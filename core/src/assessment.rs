@@ -1,0 +1,181 @@
+//! Assessments: frameworks, an audit period, a scope statement and
+//! per-requirement applicability. Reports are of an assessment.
+use crate::error::{Error, Result};
+use crate::workspace::{timestamp, Workspace};
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Applicability {
+    pub framework_id: String,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub applicable: bool,
+    /// Why it is (not) applicable; required when not applicable.
+    pub justification: String,
+    /// How it is implemented (Statement of Applicability).
+    #[serde(default)]
+    pub implementation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub id: i64,
+    pub name: String,
+    pub organisation: String,
+    pub scope: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub frameworks: Vec<String>,
+    pub applicability: Vec<Applicability>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Fields a user sets; `id` None creates a new assessment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AssessmentInput {
+    pub id: Option<i64>,
+    pub name: String,
+    pub organisation: Option<String>,
+    #[serde(default)]
+    pub scope: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub frameworks: Vec<String>,
+}
+
+impl Workspace {
+    pub fn assessments(&self) -> Result<Vec<Assessment>> {
+        let ids: Vec<i64> = {
+            let mut stmt = self.conn.prepare("SELECT id FROM assessments ORDER BY period_end DESC, id DESC")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        ids.into_iter().map(|id| self.assessment(id)).collect()
+    }
+
+    pub fn assessment(&self, id: i64) -> Result<Assessment> {
+        let row = self
+            .conn
+            .query_row("SELECT name, organisation, scope, period_start, period_end, created_at, updated_at FROM assessments WHERE id = ?1", [id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?, r.get::<_, String>(6)?))
+            })
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("no assessment #{id}")))?;
+        let frameworks: Vec<String> = {
+            let mut stmt = self.conn.prepare("SELECT framework_id FROM assessment_frameworks WHERE assessment_id = ?1 ORDER BY framework_id")?;
+            let rows = stmt.query_map([id], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let applicability: Vec<Applicability> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT a.framework_id, a.ref, a.applicable, a.justification, a.implementation FROM applicability a
+                 JOIN requirements r ON r.framework_id = a.framework_id AND r.ref = a.ref
+                 WHERE a.assessment_id = ?1 ORDER BY a.framework_id, r.position",
+            )?;
+            let rows = stmt.query_map([id], |r| {
+                Ok(Applicability { framework_id: r.get(0)?, reference: r.get(1)?, applicable: r.get(2)?, justification: r.get(3)?, implementation: r.get(4)? })
+            })?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default();
+        Ok(Assessment {
+            id,
+            name: row.0,
+            organisation: row.1,
+            scope: row.2,
+            period_start: date(&row.3),
+            period_end: date(&row.4),
+            frameworks,
+            applicability,
+            created_at: row.5,
+            updated_at: row.6,
+        })
+    }
+
+    pub fn save_assessment(&mut self, input: &AssessmentInput) -> Result<Assessment> {
+        let name = input.name.trim();
+        if name.is_empty() {
+            return Err(Error::Usage("the assessment needs a name".into()));
+        }
+        if input.period_start > input.period_end {
+            return Err(Error::Usage(format!("the period ends ({}) before it starts ({})", input.period_end, input.period_start)));
+        }
+        if input.frameworks.is_empty() {
+            return Err(Error::Usage("choose at least one framework".into()));
+        }
+        for f in &input.frameworks {
+            self.framework(f)?;
+        }
+        let organisation = match &input.organisation {
+            Some(o) if !o.trim().is_empty() => o.trim().to_string(),
+            _ => self.organisation()?,
+        };
+        let now = timestamp(crate::now());
+        let tx = self.begin()?;
+        let id = match input.id {
+            Some(id) => {
+                let n = tx.execute(
+                    "UPDATE assessments SET name=?2, organisation=?3, scope=?4, period_start=?5, period_end=?6, updated_at=?7 WHERE id=?1",
+                    params![id, name, organisation, input.scope.trim(), input.period_start.to_string(), input.period_end.to_string(), now],
+                )?;
+                if n == 0 {
+                    return Err(Error::NotFound(format!("no assessment #{id}")));
+                }
+                tx.execute("DELETE FROM assessment_frameworks WHERE assessment_id = ?1", [id])?;
+                id
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO assessments (name, organisation, scope, period_start, period_end, created_at, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?6)",
+                    params![name, organisation, input.scope.trim(), input.period_start.to_string(), input.period_end.to_string(), now],
+                )?;
+                tx.last_insert_rowid()
+            }
+        };
+        for f in &input.frameworks {
+            tx.execute("INSERT OR IGNORE INTO assessment_frameworks (assessment_id, framework_id) VALUES (?1, ?2)", params![id, f])?;
+        }
+        self.record(
+            &tx,
+            if input.id.is_some() { "assessment.edited" } else { "assessment.created" },
+            &format!("assessment:{id}"),
+            format!("{} assessment #{id} \"{name}\" ({}..{}, {})", if input.id.is_some() { "Edited" } else { "Created" }, input.period_start, input.period_end, input.frameworks.join(", ")),
+            json!({"assessment": id, "name": name, "period": [input.period_start, input.period_end], "frameworks": input.frameworks, "scope": input.scope.trim()}),
+        )?;
+        tx.commit()?;
+        self.assessment(id)
+    }
+
+    /// Marks one requirement applicable or not (with a justification) in an assessment.
+    pub fn set_applicability(&mut self, assessment_id: i64, item: &Applicability) -> Result<Assessment> {
+        let a = self.assessment(assessment_id)?;
+        if !a.frameworks.contains(&item.framework_id) {
+            return Err(Error::Usage(format!("assessment #{assessment_id} does not cover {}", item.framework_id)));
+        }
+        let reference = self
+            .resolve_ref(&item.framework_id, &item.reference)
+            .ok_or_else(|| Error::NotFound(format!("`{}` is not a requirement of {}", item.reference, item.framework_id)))?;
+        if !item.applicable && item.justification.trim().is_empty() {
+            return Err(Error::Usage(format!("{} {reference}: marking a requirement not applicable needs a written justification", item.framework_id)));
+        }
+        let tx = self.begin()?;
+        tx.execute(
+            "INSERT INTO applicability (assessment_id, framework_id, ref, applicable, justification, implementation) VALUES (?1,?2,?3,?4,?5,?6)
+             ON CONFLICT(assessment_id, framework_id, ref) DO UPDATE SET applicable=excluded.applicable, justification=excluded.justification, implementation=excluded.implementation",
+            params![assessment_id, item.framework_id, reference, item.applicable, item.justification.trim(), item.implementation.trim()],
+        )?;
+        self.record(
+            &tx,
+            "assessment.applicability",
+            &format!("assessment:{assessment_id}"),
+            format!("{} {reference} marked {} in assessment #{assessment_id}", item.framework_id, if item.applicable { "applicable" } else { "not applicable" }),
+            json!({"assessment": assessment_id, "framework": item.framework_id, "ref": reference, "applicable": item.applicable, "justification": item.justification.trim()}),
+        )?;
+        tx.commit()?;
+        self.assessment(assessment_id)
+    }
+}

@@ -1,0 +1,190 @@
+//! Editing controls one at a time (the desktop app's forms), requirement
+//! search for the mapping editor, export of the library, and coverage queries.
+use crate::coverage::{self, FrameworkCoverage, Inputs, Options};
+use crate::error::{Error, Problem, Result};
+use crate::import::{control_digest, upsert_control};
+use crate::model::*;
+use crate::text::ref_key;
+use crate::workspace::{timestamp, Workspace};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::path::Path;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequirementHit {
+    pub framework_id: String,
+    pub framework: String,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub title: String,
+    pub summary: String,
+    pub level: String,
+}
+
+/// What coverage to compute.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CoverageRequest {
+    /// Framework ids; empty means all.
+    #[serde(default)]
+    pub frameworks: Vec<String>,
+    /// Use an assessment's period and applicability.
+    pub assessment_id: Option<i64>,
+}
+
+impl Workspace {
+    /// Coverage per framework, computed now from the data.
+    pub fn coverage(&self, request: &CoverageRequest) -> Result<Vec<FrameworkCoverage>> {
+        let all = self.frameworks()?;
+        let mut options = Options::default();
+        let mut wanted = request.frameworks.clone();
+        if let Some(id) = request.assessment_id {
+            let a = self.assessment(id)?;
+            options.period = Some((a.period_start, a.period_end));
+            for x in &a.applicability {
+                if !x.applicable {
+                    options.not_applicable.insert((x.framework_id.clone(), x.reference.clone()), x.justification.clone());
+                }
+            }
+            if wanted.is_empty() {
+                wanted = a.frameworks.clone();
+            }
+        }
+        for id in &wanted {
+            if !all.iter().any(|f| &f.id == id) {
+                return Err(self.unknown_framework(id));
+            }
+        }
+        let frameworks: Vec<Framework> = if wanted.is_empty() { all } else { wanted.iter().filter_map(|w| all.iter().find(|f| &f.id == w).cloned()).collect() };
+        let requirements = self.requirements("")?;
+        let controls = self.controls()?;
+        let evidence = self.evidence_list(None)?;
+        let links = self.crosswalk_links()?;
+        let inputs = Inputs { frameworks: &frameworks, requirements: &requirements, controls: &controls, evidence: &evidence, links: &links };
+        Ok(coverage::compute(&inputs, &options, self.today()))
+    }
+
+    /// Requirements across all frameworks whose ref or title matches every word of `query`.
+    pub fn search_requirements(&self, query: &str, limit: usize) -> Result<Vec<RequirementHit>> {
+        let names: std::collections::HashMap<String, String> = self.frameworks()?.into_iter().map(|f| (f.id, f.short_name)).collect();
+        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        let key = ref_key(query).to_lowercase();
+        let mut hits: Vec<(u8, RequirementHit)> = self
+            .requirements("")?
+            .into_iter()
+            .filter(|r| r.assessable)
+            .filter_map(|r| {
+                let rk = ref_key(&r.reference).to_lowercase();
+                let rank = if rk == key {
+                    0
+                } else if rk.starts_with(&key) {
+                    1
+                } else {
+                    let hay = format!("{} {} {}", r.reference, r.title, r.summary).to_lowercase();
+                    if words.is_empty() || !words.iter().all(|w| hay.contains(w)) {
+                        return None;
+                    }
+                    2
+                };
+                Some((
+                    rank,
+                    RequirementHit {
+                        framework: names.get(&r.framework_id).cloned().unwrap_or_default(),
+                        framework_id: r.framework_id,
+                        reference: r.reference,
+                        title: r.title,
+                        summary: r.summary,
+                        level: r.level,
+                    },
+                ))
+            })
+            .collect();
+        hits.sort_by_key(|(rank, _)| *rank);
+        Ok(hits.into_iter().take(limit).map(|(_, h)| h).collect())
+    }
+
+    /// Creates or updates one control (the desktop app's form), checked like an import.
+    pub fn save_control(&mut self, control: &Control) -> Result<Control> {
+        let mut c = control.clone();
+        c.id = c.id.trim().to_string();
+        c.title = c.title.trim().to_string();
+        let at = |field: &str, message: String| Problem { location: crate::Location { file: format!("control {}", c.id), line: 0, column: 0 }, message: format!("{field}: {message}") };
+        let mut problems = Vec::new();
+        if c.id.is_empty() || c.id.len() > 64 || !c.id.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.')) {
+            problems.push(at("id", "use letters, digits, `-`, `_` and `.` (64 at most), e.g. ENC-01".into()));
+        }
+        if c.title.is_empty() {
+            problems.push(at("title", "a control needs a title".into()));
+        }
+        if c.category.trim().is_empty() {
+            c.category = "general".into();
+        }
+        let mut seen = std::collections::HashSet::new();
+        for m in &mut c.mappings {
+            match self.resolve_ref(&m.framework_id, &m.reference) {
+                None => problems.push(at("maps", format!("`{}` is not a requirement of {}", m.reference, m.framework_id))),
+                Some(r) => {
+                    m.reference = r;
+                    if !seen.insert((m.framework_id.clone(), m.reference.clone())) {
+                        problems.push(at("maps", format!("{} {} is mapped twice", m.framework_id, m.reference)));
+                    }
+                }
+            }
+        }
+        let assessable: std::collections::HashSet<(String, String)> =
+            self.requirements("")?.into_iter().filter(|r| r.assessable).map(|r| (r.framework_id, r.reference)).collect();
+        for m in &c.mappings {
+            if self.resolve_ref(&m.framework_id, &m.reference).is_some() && !assessable.contains(&(m.framework_id.clone(), m.reference.clone())) {
+                problems.push(at("maps", format!("{} {} groups other requirements; map to one under it", m.framework_id, m.reference)));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems));
+        }
+        let old = self.controls()?.into_iter().find(|o| o.id == c.id);
+        if old.as_ref() == Some(&c) {
+            return Ok(c);
+        }
+        let tx = self.begin()?;
+        upsert_control(&tx, &c, "", &timestamp(crate::now()))?;
+        let stored = crate::workspace::load_controls(&tx)?.into_iter().find(|s| s.id == c.id).expect("just written");
+        let (action, summary) = match &old {
+            None => ("control.created", format!("Created control {} \"{}\"", c.id, c.title)),
+            Some(o) => {
+                let mapped = |x: &Control| x.mappings.iter().map(|m| format!("{} {}", m.framework_id, m.reference)).collect::<std::collections::BTreeSet<_>>();
+                let (before, after) = (mapped(o), mapped(&c));
+                let added: Vec<_> = after.difference(&before).cloned().collect();
+                let removed: Vec<_> = before.difference(&after).cloned().collect();
+                let mut s = format!("Edited control {}", c.id);
+                if !added.is_empty() {
+                    s.push_str(&format!("; mapped {}", added.join(", ")));
+                }
+                if !removed.is_empty() {
+                    s.push_str(&format!("; unmapped {}", removed.join(", ")));
+                }
+                ("control.edited", s)
+            }
+        };
+        self.record(&tx, action, &format!("control:{}", c.id), summary, json!({"control": stored, "states": {format!("control:{}", c.id): control_digest(&stored)}}))?;
+        tx.commit()?;
+        Ok(stored)
+    }
+
+    /// Deletes a control; evidence stays in the vault with its other links.
+    pub fn delete_control(&mut self, id: &str) -> Result<()> {
+        let c = self.control(id)?;
+        let tx = self.begin()?;
+        let mut states = crate::evidence::states_after_unlinking(&tx, &[id.to_string()])?;
+        states.insert(format!("control:{id}"), None);
+        self.record(&tx, "control.deleted", &format!("control:{id}"), format!("Deleted control {id} \"{}\"", c.title), json!({"states": states}))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Writes the control library as control YAML that `import` reads back.
+    pub fn export_controls(&self, path: &Path) -> Result<usize> {
+        let controls = self.controls()?;
+        let text = crate::export::controls_yaml(&controls, &crate::timestamp(crate::now()));
+        crate::fsutil::write_atomic(path, text.as_bytes())?;
+        Ok(controls.len())
+    }
+}
