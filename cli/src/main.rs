@@ -80,6 +80,22 @@ enum Command {
     /// Assessments: frameworks, audit period, scope, applicability.
     #[command(subcommand)]
     Assessment(AssessmentCommand),
+    /// Generate an audit-ready PDF report.
+    Report {
+        /// Report on an assessment (its frameworks, period and applicability).
+        #[arg(long)]
+        assessment: Option<i64>,
+        /// Framework id(s); repeat for several. Default: all, or the assessment's.
+        #[arg(long = "framework")]
+        frameworks: Vec<String>,
+        /// FROM..TO: only evidence collected in this period counts.
+        #[arg(long, value_parser = period)]
+        period: Option<(NaiveDate, NaiveDate)>,
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        json: Json,
+    },
     /// Write the control library as YAML.
     Export {
         #[command(subcommand)]
@@ -311,6 +327,24 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Evidence(cmd) => return evidence(&mut ws, cmd),
         Command::Assessment(cmd) => assessment(&mut ws, cmd)?,
+        Command::Report { assessment, frameworks, period, output, json } => {
+            let request = crosswalk_core::report::ReportRequest { assessment_id: assessment, frameworks, period };
+            let bar = progress_bar("report");
+            if let Some(b) = &bar {
+                b.set_style(indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}%").unwrap().progress_chars("=> "));
+                b.set_length(100);
+            }
+            let summary = ws.generate_report(&request, &output, &mut |p| {
+                if let Some(b) = &bar {
+                    b.set_message(p.phase);
+                    b.set_position(p.percent as u64);
+                }
+            })?;
+            if let Some(b) = bar {
+                b.finish_and_clear();
+            }
+            out(json, &summary, |s| println!("wrote {} ({} pages, {} bytes, sha256 {})", s.path.display(), s.pages, s.bytes, s.sha256));
+        }
         Command::Export { what: ExportCommand::Controls { output } } => {
             let n = ws.export_controls(&output)?;
             eprintln!("wrote {n} controls to {}", output.display());

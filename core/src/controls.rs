@@ -34,22 +34,22 @@ pub struct CoverageRequest {
 impl Workspace {
     /// Coverage per framework, computed now from the data.
     pub fn coverage(&self, request: &CoverageRequest) -> Result<Vec<FrameworkCoverage>> {
-        let all = self.frameworks()?;
         let mut options = Options::default();
         let mut wanted = request.frameworks.clone();
         if let Some(id) = request.assessment_id {
             let a = self.assessment(id)?;
-            options.period = Some((a.period_start, a.period_end));
-            for x in &a.applicability {
-                if !x.applicable {
-                    options.not_applicable.insert((x.framework_id.clone(), x.reference.clone()), x.justification.clone());
-                }
-            }
+            options = assessment_options(&a);
             if wanted.is_empty() {
                 wanted = a.frameworks.clone();
             }
         }
-        for id in &wanted {
+        self.coverage_with(&wanted, &options)
+    }
+
+    /// Coverage of some frameworks (all when `wanted` is empty) under explicit options.
+    pub fn coverage_with(&self, wanted: &[String], options: &Options) -> Result<Vec<FrameworkCoverage>> {
+        let all = self.frameworks()?;
+        for id in wanted {
             if !all.iter().any(|f| &f.id == id) {
                 return Err(self.unknown_framework(id));
             }
@@ -60,7 +60,7 @@ impl Workspace {
         let evidence = self.evidence_list(None)?;
         let links = self.crosswalk_links()?;
         let inputs = Inputs { frameworks: &frameworks, requirements: &requirements, controls: &controls, evidence: &evidence, links: &links };
-        Ok(coverage::compute(&inputs, &options, self.today()))
+        Ok(coverage::compute(&inputs, options, self.today()))
     }
 
     /// Requirements across all frameworks whose ref or title matches every word of `query`.
@@ -186,5 +186,14 @@ impl Workspace {
         let text = crate::export::controls_yaml(&controls, &crate::timestamp(crate::now()));
         crate::fsutil::write_atomic(path, text.as_bytes())?;
         Ok(controls.len())
+    }
+}
+
+/// Coverage options of an assessment: its period and what it scoped out.
+pub(crate) fn assessment_options(a: &crate::assessment::Assessment) -> Options {
+    Options {
+        as_of: None,
+        period: Some((a.period_start, a.period_end)),
+        not_applicable: a.applicability.iter().filter(|x| !x.applicable).map(|x| ((x.framework_id.clone(), x.reference.clone()), x.justification.clone())).collect(),
     }
 }

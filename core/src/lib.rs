@@ -15,6 +15,7 @@ mod fsutil;
 pub mod import;
 pub mod hash;
 pub mod model;
+pub mod report;
 pub mod text;
 pub mod verify;
 mod workspace;

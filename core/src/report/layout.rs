@@ -37,9 +37,9 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use printpdf::{
-    Color as PdfColor, FontId, Line as PdfLine, LinePoint, Op, PaintMode, ParsedFont,
-    PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions,
-    Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder,
+    Color as PdfColor, FontId, Line as PdfLine, LinePoint, Op, PaintMode, ParsedFont, PdfDocument,
+    PdfFont, PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Polygon,
+    PolygonRing, Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder,
 };
 
 // ---------------------------------------------------------------------------
@@ -49,8 +49,11 @@ use printpdf::{
 /// An sRGB colour (0–255 per channel). Used for text, fills and chart segments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Color {
+    /// Red channel.
     pub r: u8,
+    /// Green channel.
     pub g: u8,
+    /// Blue channel.
     pub b: u8,
 }
 
@@ -61,7 +64,11 @@ impl Color {
     }
     /// Builds a colour from `0xRRGGBB`, handy for palette constants.
     pub const fn hex(v: u32) -> Self {
-        Color { r: (v >> 16) as u8, g: (v >> 8) as u8, b: v as u8 }
+        Color {
+            r: (v >> 16) as u8,
+            g: (v >> 8) as u8,
+            b: v as u8,
+        }
     }
 
     /// Pure black.
@@ -81,12 +88,19 @@ impl Color {
     /// Zebra stripe background.
     pub const ZEBRA_BG: Color = Color::hex(0xF5F7F9);
 
-    /// Status colours, strong variants (chart segments, badge text).
+    // Muted status colours for chart segments and legends; chosen to stay
+    // distinguishable in greyscale print and for common colour blindness.
+    /// Status green (good / covered).
     pub const GREEN: Color = Color::hex(0x2E7D4F);
+    /// Teal (e.g. covered indirectly).
     pub const TEAL: Color = Color::hex(0x3B8EA5);
+    /// Blue (informational).
     pub const BLUE: Color = Color::hex(0x3A6EA5);
+    /// Amber (partial / attention).
     pub const AMBER: Color = Color::hex(0xD39B2A);
+    /// Red (gap / failure).
     pub const RED: Color = Color::hex(0xB3261E);
+    /// Grey (stale / not applicable).
     pub const GREY: Color = Color::hex(0x8A94A3);
 
     /// Relative luminance (0..1), used to pick readable text on a fill.
@@ -107,10 +121,15 @@ impl Color {
 /// (light tint background + dark text) without choosing RGB values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Tone {
+    /// Positive.
     Green,
+    /// Informational.
     Blue,
+    /// Needs attention.
     Amber,
+    /// Negative.
     Red,
+    /// Neutral / inactive.
     Grey,
 }
 
@@ -172,9 +191,12 @@ impl TextStyle {
 /// Horizontal alignment of text inside a table column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Align {
+    /// Flush left (text).
     #[default]
     Left,
+    /// Centred (short labels, badges).
     Center,
+    /// Flush right (numbers).
     Right,
 }
 
@@ -186,18 +208,25 @@ pub enum Align {
 pub struct Document {
     /// PDF title; also printed in the running page header.
     pub title: String,
+    /// PDF Author.
     pub author: String,
+    /// PDF Subject.
     pub subject: String,
+    /// PDF Keywords (joined with ", ").
     pub keywords: Vec<String>,
     /// Unix timestamp (seconds, UTC) written as CreationDate and ModDate.
     pub creation_date: i64,
+    /// Content, laid out in order.
     pub blocks: Vec<Block>,
 }
 
 impl Document {
     /// An empty document with the given title.
     pub fn new(title: impl Into<String>) -> Self {
-        Document { title: title.into(), ..Default::default() }
+        Document {
+            title: title.into(),
+            ..Default::default()
+        }
     }
     /// Appends a block (builder convenience).
     pub fn push(&mut self, block: Block) -> &mut Self {
@@ -212,9 +241,17 @@ pub enum Block {
     /// A full cover page (no running header/footer); content continues on the
     /// next page.
     Cover(Cover),
-    /// Section heading, `level` 1..=3. With `bookmark`, it gets a PDF outline
-    /// entry nested under the preceding higher-level heading.
-    Heading { level: u8, text: String, bookmark: bool },
+    /// Section heading. With `bookmark`, it gets a PDF outline entry nested
+    /// under the preceding higher-level heading ([`Block::heading`] bookmarks
+    /// levels 1 and 2).
+    Heading {
+        /// 1 (chapter), 2 (section) or 3 (sub-section).
+        level: u8,
+        /// Heading text; also the bookmark title.
+        text: String,
+        /// Add a PDF outline entry.
+        bookmark: bool,
+    },
     /// Wrapped running text.
     Paragraph(Paragraph),
     /// Two-column key/value list (metadata, scope statements).
@@ -232,7 +269,11 @@ pub enum Block {
 impl Block {
     /// A heading that is bookmarked when it is level 1 or 2.
     pub fn heading(level: u8, text: impl Into<String>) -> Block {
-        Block::Heading { level, text: text.into(), bookmark: level <= 2 }
+        Block::Heading {
+            level,
+            text: text.into(),
+            bookmark: level <= 2,
+        }
     }
     /// A plain paragraph at body size.
     pub fn paragraph(text: impl Into<String>) -> Block {
@@ -244,8 +285,11 @@ impl Block {
 /// foot of the page (e.g. prepared for / date / version).
 #[derive(Clone, Debug, Default)]
 pub struct Cover {
+    /// Large title.
     pub title: String,
+    /// Lines under the title (organisation, period...).
     pub subtitle_lines: Vec<String>,
+    /// Key/value pairs anchored at the foot of the cover.
     pub details: Vec<(String, String)>,
 }
 
@@ -253,21 +297,38 @@ pub struct Cover {
 /// label can be bold inside running text.
 #[derive(Clone, Debug, Default)]
 pub struct Run {
+    /// The text; `\n` forces a line break.
     pub text: String,
+    /// Face used for this run.
     pub style: TextStyle,
     /// `None` uses the paragraph colour.
     pub color: Option<Color>,
 }
 
 impl Run {
+    /// Regular-weight run.
     pub fn normal(text: impl Into<String>) -> Run {
-        Run { text: text.into(), style: TextStyle::Normal, color: None }
+        Run {
+            text: text.into(),
+            style: TextStyle::Normal,
+            color: None,
+        }
     }
+    /// Bold run (labels, emphasis).
     pub fn bold(text: impl Into<String>) -> Run {
-        Run { text: text.into(), style: TextStyle::Bold, color: None }
+        Run {
+            text: text.into(),
+            style: TextStyle::Bold,
+            color: None,
+        }
     }
+    /// Monospaced run (hashes, identifiers).
     pub fn mono(text: impl Into<String>) -> Run {
-        Run { text: text.into(), style: TextStyle::Mono, color: None }
+        Run {
+            text: text.into(),
+            style: TextStyle::Mono,
+            color: None,
+        }
     }
     /// Sets the run colour.
     pub fn color(mut self, c: Color) -> Run {
@@ -280,6 +341,7 @@ impl Run {
 /// forces a line break.
 #[derive(Clone, Debug, Default)]
 pub struct Paragraph {
+    /// Runs, concatenated without separators.
     pub runs: Vec<Run>,
     /// Font size in points; `None` uses [`PageSetup::body_size_pt`].
     pub size_pt: Option<f32>,
@@ -290,11 +352,17 @@ pub struct Paragraph {
 impl Paragraph {
     /// A single normal-weight run.
     pub fn new(text: impl Into<String>) -> Paragraph {
-        Paragraph { runs: vec![Run::normal(text)], ..Default::default() }
+        Paragraph {
+            runs: vec![Run::normal(text)],
+            ..Default::default()
+        }
     }
     /// A paragraph of several styled runs (no separator is inserted between runs).
     pub fn runs(runs: Vec<Run>) -> Paragraph {
-        Paragraph { runs, ..Default::default() }
+        Paragraph {
+            runs,
+            ..Default::default()
+        }
     }
     /// Sets the font size in points.
     pub fn size(mut self, pt: f32) -> Paragraph {
@@ -317,16 +385,22 @@ impl From<&str> for Paragraph {
 /// A table column: header text, share of the content width and alignment.
 #[derive(Clone, Debug)]
 pub struct Column {
+    /// Header text, repeated on every page the table spans.
     pub header: String,
     /// Relative width; fractions are normalised so they need not sum to 1.
     pub width_fraction: f32,
+    /// Alignment of the header and the cells.
     pub align: Align,
 }
 
 impl Column {
     /// Left-aligned column.
     pub fn new(header: impl Into<String>, width_fraction: f32) -> Column {
-        Column { header: header.into(), width_fraction, align: Align::Left }
+        Column {
+            header: header.into(),
+            width_fraction,
+            align: Align::Left,
+        }
     }
     /// Sets the alignment.
     pub fn align(mut self, align: Align) -> Column {
@@ -338,8 +412,11 @@ impl Column {
 /// A table cell: text plus optional style, text colour, background and badge.
 #[derive(Clone, Debug, Default)]
 pub struct Cell {
+    /// Cell text; wrapped to the column width.
     pub text: String,
+    /// Face used for the text.
     pub style: TextStyle,
+    /// Text colour; `None` is [`Color::TEXT`].
     pub text_color: Option<Color>,
     /// Fills the whole cell.
     pub background: Option<Color>,
@@ -349,8 +426,12 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// Plain cell.
     pub fn new(text: impl Into<String>) -> Cell {
-        Cell { text: text.into(), ..Default::default() }
+        Cell {
+            text: text.into(),
+            ..Default::default()
+        }
     }
     /// A status badge: tinted pill behind dark bold text in the same hue.
     pub fn badge(text: impl Into<String>, tone: Tone) -> Cell {
@@ -362,18 +443,22 @@ impl Cell {
             badge: Some(tone.tint()),
         }
     }
+    /// Uses the bold face.
     pub fn bold(mut self) -> Cell {
         self.style = TextStyle::Bold;
         self
     }
+    /// Uses the monospaced face.
     pub fn mono(mut self) -> Cell {
         self.style = TextStyle::Mono;
         self
     }
+    /// Sets the text colour.
     pub fn color(mut self, c: Color) -> Cell {
         self.text_color = Some(c);
         self
     }
+    /// Fills the whole cell.
     pub fn background(mut self, c: Color) -> Cell {
         self.background = Some(c);
         self
@@ -394,7 +479,9 @@ impl From<String> for Cell {
 /// A table. Every row must have exactly `columns.len()` cells.
 #[derive(Clone, Debug, Default)]
 pub struct Table {
+    /// Column definitions (at least one).
     pub columns: Vec<Column>,
+    /// Body rows.
     pub rows: Vec<Vec<Cell>>,
     /// Light background on every other row.
     pub zebra: bool,
@@ -405,7 +492,12 @@ pub struct Table {
 impl Table {
     /// A zebra-striped table with the given columns and no rows yet.
     pub fn new(columns: Vec<Column>) -> Table {
-        Table { columns, rows: Vec::new(), zebra: true, font_size_pt: None }
+        Table {
+            columns,
+            rows: Vec::new(),
+            zebra: true,
+            font_size_pt: None,
+        }
     }
     /// Appends a row.
     pub fn row(&mut self, cells: Vec<Cell>) -> &mut Self {
@@ -417,7 +509,10 @@ impl Table {
 /// One horizontal bar: a label and stacked segments `(value, colour)`.
 #[derive(Clone, Debug, Default)]
 pub struct Bar {
+    /// Category label left of the bar (shortened with "…" if too long).
     pub label: String,
+    /// Stacked `(value, colour)` segments, drawn left to right; negative
+    /// and non-finite values count as 0.
     pub segments: Vec<(f64, Color)>,
     /// Text printed right of the bar (e.g. "82 %" or "143 controls").
     pub value_label: Option<String>,
@@ -426,7 +521,9 @@ pub struct Bar {
 /// A legend swatch.
 #[derive(Clone, Debug)]
 pub struct LegendEntry {
+    /// Label next to the swatch.
     pub label: String,
+    /// Swatch colour.
     pub color: Color,
 }
 
@@ -446,9 +543,13 @@ pub enum BarScale {
 /// Horizontal stacked bar chart (e.g. coverage per framework).
 #[derive(Clone, Debug, Default)]
 pub struct BarChart {
+    /// Caption above the chart (may be empty).
     pub title: String,
+    /// One row per bar.
     pub bars: Vec<Bar>,
+    /// Legend below the chart (may be empty).
     pub legend: Vec<LegendEntry>,
+    /// How bar lengths are scaled.
     pub scale: BarScale,
     /// Print each segment's value inside it when it fits.
     pub show_values: bool,
@@ -457,11 +558,17 @@ pub struct BarChart {
 /// Page geometry and base typography. `Default` is A4 portrait.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PageSetup {
+    /// Page width.
     pub width_mm: f32,
+    /// Page height.
     pub height_mm: f32,
+    /// Top margin; the running header sits inside it.
     pub margin_top_mm: f32,
+    /// Bottom margin; the footer sits inside it.
     pub margin_bottom_mm: f32,
+    /// Left margin.
     pub margin_left_mm: f32,
+    /// Right margin.
     pub margin_right_mm: f32,
     /// Body text size in points.
     pub body_size_pt: f32,
@@ -500,7 +607,14 @@ pub enum LayoutError {
     /// Table without columns, or with non-positive/non-finite width fractions.
     InvalidColumns(String),
     /// A table row whose cell count differs from the column count.
-    RowWidthMismatch { row: usize, expected: usize, found: usize },
+    RowWidthMismatch {
+        /// Zero-based row index.
+        row: usize,
+        /// Number of columns.
+        expected: usize,
+        /// Number of cells in the row.
+        found: usize,
+    },
     /// Page too small for its margins, or a non-positive font size.
     InvalidPageSetup(String),
     /// The embedded font could not be parsed or subset.
@@ -514,7 +628,11 @@ impl fmt::Display for LayoutError {
         match self {
             LayoutError::InvalidHeadingLevel(l) => write!(f, "heading level {l} is not 1, 2 or 3"),
             LayoutError::InvalidColumns(m) => write!(f, "invalid table columns: {m}"),
-            LayoutError::RowWidthMismatch { row, expected, found } => {
+            LayoutError::RowWidthMismatch {
+                row,
+                expected,
+                found,
+            } => {
                 write!(f, "table row {row} has {found} cells, expected {expected}")
             }
             LayoutError::InvalidPageSetup(m) => write!(f, "invalid page setup: {m}"),
@@ -534,7 +652,10 @@ pub fn text_width(text: &str, style: TextStyle, size_pt: f32) -> f32 {
         Err(_) => return 0.0,
     };
     let face = &faces.faces[style.index()];
-    let units: u64 = text.chars().map(|c| face.advance(face.resolve(c)) as u64).sum();
+    let units: u64 = text
+        .chars()
+        .map(|c| face.advance(face.resolve(c)) as u64)
+        .sum();
     units as f32 * size_pt / 1000.0
 }
 
@@ -547,7 +668,11 @@ pub fn wrap_text(text: &str, style: TextStyle, size_pt: f32, max_width_pt: f32) 
         Ok(f) => f,
         Err(_) => return vec![text.to_string()],
     };
-    let runs = [Piece { style, color: Color::TEXT, text }];
+    let runs = [Piece {
+        style,
+        color: Color::TEXT,
+        text,
+    }];
     wrap_pieces(faces, &runs, size_pt, max_width_pt)
         .into_iter()
         .map(|l| l.frags.into_iter().map(|f| f.text).collect::<String>())
@@ -561,8 +686,8 @@ pub fn render(doc: &Document, setup: &PageSetup) -> Result<Vec<u8>, LayoutError>
     let faces = faces().map_err(|e| LayoutError::Font(e.clone()))?;
     let geo = Geo::new(setup)?;
     let mut lay = Layouter::new(faces, geo, setup.body_size_pt);
-    for block in &doc.blocks {
-        lay.block(block)?;
+    for (i, block) in doc.blocks.iter().enumerate() {
+        lay.block(block, doc.blocks.get(i + 1))?;
     }
     lay.finish(doc, setup.footer_note.as_deref());
     write_pdf(doc, faces, &lay)
@@ -701,7 +826,9 @@ impl CharSet {
     }
     fn chars(&self) -> impl Iterator<Item = char> + '_ {
         self.0.iter().enumerate().flat_map(|(i, &w)| {
-            (0..64).filter(move |b| w & (1u64 << b) != 0).filter_map(move |b| char::from_u32((i * 64 + b) as u32))
+            (0..64)
+                .filter(move |b| w & (1u64 << b) != 0)
+                .filter_map(move |b| char::from_u32((i * 64 + b) as u32))
         })
     }
     fn is_empty(&self) -> bool {
@@ -727,10 +854,18 @@ fn subset_face(face: &Face, used: &CharSet) -> Result<ParsedFont, LayoutError> {
     use allsorts::subset::{subset, CmapTarget, SubsetProfile};
 
     let chars: Vec<char> = used.chars().collect();
-    let gids: BTreeSet<u16> = chars.iter().map(|&c| face.gid(c)).filter(|&g| g != 0).collect();
+    let gids: BTreeSet<u16> = chars
+        .iter()
+        .map(|&c| face.gid(c))
+        .filter(|&g| g != 0)
+        .collect();
     // Glyph 0 (.notdef) must come first; allsorts renumbers glyph ids[i] -> i.
     let ids: Vec<u16> = std::iter::once(0).chain(gids.iter().copied()).collect();
-    let new_id: HashMap<u16, u16> = ids.iter().enumerate().map(|(i, &g)| (g, i as u16)).collect();
+    let new_id: HashMap<u16, u16> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, &g)| (g, i as u16))
+        .collect();
 
     let font_file = ReadScope::new(face.bytes)
         .read::<FontData<'_>>()
@@ -754,7 +889,9 @@ fn subset_face(face: &Face, used: &CharSet) -> Result<ParsedFont, LayoutError> {
     for g in &ids {
         h = fnv1a(h, &g.to_le_bytes());
     }
-    let tag: String = (0..6).map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char).collect();
+    let tag: String = (0..6)
+        .map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char)
+        .collect();
     pf.font_name = Some(format!("{tag}+{}", face.ps_name));
     Ok(pf)
 }
@@ -796,7 +933,12 @@ impl Line {
                 f.text.push(c);
                 f.units += adv;
             }
-            _ => self.frags.push(Frag { style, color, text: c.to_string(), units: adv }),
+            _ => self.frags.push(Frag {
+                style,
+                color,
+                text: c.to_string(),
+                units: adv,
+            }),
         }
         self.units += adv;
     }
@@ -861,12 +1003,26 @@ fn wrap_pieces(faces: &Faces, pieces: &[Piece<'_>], size: f32, max_w: f32) -> Ve
         for ch in p.text.chars() {
             match ch {
                 '\n' => {
-                    place_word(faces, &mut lines, &mut line, &mut word, &mut word_units, max_units);
+                    place_word(
+                        faces,
+                        &mut lines,
+                        &mut line,
+                        &mut word,
+                        &mut word_units,
+                        max_units,
+                    );
                     lines.push(std::mem::take(&mut line));
                 }
                 '\r' => {}
                 ' ' | '\t' => {
-                    place_word(faces, &mut lines, &mut line, &mut word, &mut word_units, max_units);
+                    place_word(
+                        faces,
+                        &mut lines,
+                        &mut line,
+                        &mut word,
+                        &mut word_units,
+                        max_units,
+                    );
                 }
                 c if c.is_control() || c == '\u{00AD}' => {}
                 c => {
@@ -878,7 +1034,14 @@ fn wrap_pieces(faces: &Faces, pieces: &[Piece<'_>], size: f32, max_w: f32) -> Ve
             }
         }
     }
-    place_word(faces, &mut lines, &mut line, &mut word, &mut word_units, max_units);
+    place_word(
+        faces,
+        &mut lines,
+        &mut line,
+        &mut word,
+        &mut word_units,
+        max_units,
+    );
     if !line.frags.is_empty() || lines.is_empty() {
         lines.push(line);
     }
@@ -889,8 +1052,11 @@ fn wrap_pieces(faces: &Faces, pieces: &[Piece<'_>], size: f32, max_w: f32) -> Ve
 fn truncate_to(faces: &Faces, text: &str, style: TextStyle, size: f32, max_w: f32) -> String {
     let face = &faces.faces[style.index()];
     let max_units = (max_w.max(0.0) * 1000.0 / size) as u32;
-    let chars: Vec<char> =
-        text.chars().filter(|c| !c.is_control() || *c == '\t').map(|c| face.resolve(c)).collect();
+    let chars: Vec<char> = text
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\t')
+        .map(|c| face.resolve(c))
+        .collect();
     let total: u32 = chars.iter().map(|&c| face.advance(c)).sum();
     if total <= max_units {
         return chars.into_iter().collect();
@@ -942,14 +1108,26 @@ impl Geo {
             top: s.margin_top_mm * MM,
             bottom: (s.height_mm - s.margin_bottom_mm) * MM,
         };
-        let ok = [s.width_mm, s.height_mm, s.margin_top_mm, s.margin_bottom_mm, s.margin_left_mm, s.margin_right_mm]
-            .iter()
-            .all(|v| v.is_finite() && *v >= 0.0);
+        let ok = [
+            s.width_mm,
+            s.height_mm,
+            s.margin_top_mm,
+            s.margin_bottom_mm,
+            s.margin_left_mm,
+            s.margin_right_mm,
+        ]
+        .iter()
+        .all(|v| v.is_finite() && *v >= 0.0);
         if !ok || g.right - g.left < 50.0 || g.bottom - g.top < 100.0 {
-            return Err(LayoutError::InvalidPageSetup("page too small for its margins".into()));
+            return Err(LayoutError::InvalidPageSetup(
+                "page too small for its margins".into(),
+            ));
         }
         if !(s.body_size_pt.is_finite() && s.body_size_pt >= 4.0 && s.body_size_pt <= 40.0) {
-            return Err(LayoutError::InvalidPageSetup(format!("body size {} pt", s.body_size_pt)));
+            return Err(LayoutError::InvalidPageSetup(format!(
+                "body size {} pt",
+                s.body_size_pt
+            )));
         }
         Ok(g)
     }
@@ -1025,6 +1203,8 @@ struct Layouter {
     geo: Geo,
     body: f32,
     pages: Vec<PageBuf>,
+    /// Index of the page being drawn on (the last one, except in `finish`).
+    cur: usize,
     y: f32,
     /// Nothing has been placed on the current page yet.
     fresh: bool,
@@ -1041,6 +1221,7 @@ impl Layouter {
             geo,
             body,
             pages: Vec::new(),
+            cur: 0,
             y: geo.top,
             fresh: true,
             need_page: true,
@@ -1050,11 +1231,12 @@ impl Layouter {
     }
 
     fn page(&mut self) -> &mut PageBuf {
-        self.pages.last_mut().expect("a page exists while laying out")
+        &mut self.pages[self.cur]
     }
 
     fn new_page(&mut self) {
         self.pages.push(PageBuf::default());
+        self.cur = self.pages.len() - 1;
         self.y = self.geo.top;
         self.fresh = true;
         self.need_page = false;
@@ -1086,7 +1268,15 @@ impl Layouter {
         (lh - (f.ascent - f.descent) * size) / 2.0 + f.ascent * size
     }
 
-    fn text(&mut self, x: f32, baseline: f32, style: TextStyle, size: f32, color: Color, text: String) {
+    fn text(
+        &mut self,
+        x: f32,
+        baseline: f32,
+        style: TextStyle,
+        size: f32,
+        color: Color,
+        text: String,
+    ) {
         if text.is_empty() {
             return;
         }
@@ -1094,7 +1284,14 @@ impl Layouter {
         for c in text.chars() {
             set.insert(c);
         }
-        self.page().texts.push(Txt { x, baseline, style, size, color, text });
+        self.page().texts.push(Txt {
+            x,
+            baseline,
+            style,
+            size,
+            color,
+            text,
+        });
     }
 
     /// Draws a prepared line whose left edge is at `x`.
@@ -1107,31 +1304,71 @@ impl Layouter {
     }
 
     /// Single-style, already-clean text (header/footer/labels).
-    fn label(&mut self, x: f32, baseline: f32, style: TextStyle, size: f32, color: Color, text: &str) {
+    fn label(
+        &mut self,
+        x: f32,
+        baseline: f32,
+        style: TextStyle,
+        size: f32,
+        color: Color,
+        text: &str,
+    ) {
         let face = &self.faces.faces[style.index()];
-        let clean: String = text.chars().filter(|c| !c.is_control()).map(|c| face.resolve(c)).collect();
+        let clean: String = text
+            .chars()
+            .filter(|c| !c.is_control())
+            .map(|c| face.resolve(c))
+            .collect();
         self.text(x, baseline, style, size, color, clean);
     }
 
     fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, color: Color) {
         if w > 0.0 && h > 0.0 {
-            self.page().fills.push(Fill { x, y, w, h, color, radius: 0.0 });
+            self.page().fills.push(Fill {
+                x,
+                y,
+                w,
+                h,
+                color,
+                radius: 0.0,
+            });
         }
     }
 
     fn rounded(&mut self, x: f32, y: f32, w: f32, h: f32, radius: f32, color: Color) {
         if w > 0.0 && h > 0.0 {
             let radius = radius.min(w / 2.0).min(h / 2.0);
-            self.page().fills.push(Fill { x, y, w, h, color, radius });
+            self.page().fills.push(Fill {
+                x,
+                y,
+                w,
+                h,
+                color,
+                radius,
+            });
         }
     }
 
     fn hline(&mut self, x1: f32, x2: f32, y: f32, width: f32, color: Color) {
-        self.page().strokes.push(Stroke { x1, y1: y, x2, y2: y, width, color });
+        self.page().strokes.push(Stroke {
+            x1,
+            y1: y,
+            x2,
+            y2: y,
+            width,
+            color,
+        });
     }
 
     fn vline(&mut self, x: f32, y1: f32, y2: f32, width: f32, color: Color) {
-        self.page().strokes.push(Stroke { x1: x, y1, x2: x, y2, width, color });
+        self.page().strokes.push(Stroke {
+            x1: x,
+            y1,
+            x2: x,
+            y2,
+            width,
+            color,
+        });
     }
 
     fn wrap(&self, text: &str, style: TextStyle, size: f32, max_w: f32, color: Color) -> Vec<Line> {
@@ -1140,12 +1377,16 @@ impl Layouter {
 
     fn units_width(&self, text: &str, style: TextStyle, size: f32) -> f32 {
         let face = &self.faces.faces[style.index()];
-        text.chars().map(|c| face.advance(face.resolve(c))).sum::<u32>() as f32 * size / 1000.0
+        text.chars()
+            .map(|c| face.advance(face.resolve(c)))
+            .sum::<u32>() as f32
+            * size
+            / 1000.0
     }
 
     // -- blocks -------------------------------------------------------------
 
-    fn block(&mut self, block: &Block) -> Result<(), LayoutError> {
+    fn block(&mut self, block: &Block, next: Option<&Block>) -> Result<(), LayoutError> {
         match block {
             Block::Cover(c) => {
                 self.cover(c)?;
@@ -1161,7 +1402,14 @@ impl Layouter {
         }
         self.begin_block();
         match block {
-            Block::Heading { level, text, bookmark } => self.heading(*level, text, *bookmark),
+            Block::Heading {
+                level,
+                text,
+                bookmark,
+            } => {
+                let keep = self.keep_height(next);
+                self.heading(*level, text, *bookmark, keep)
+            }
             Block::Paragraph(p) => {
                 self.paragraph(p);
                 Ok(())
@@ -1177,11 +1425,14 @@ impl Layouter {
                 Ok(())
             }
             Block::Spacer(mm) => {
+                // Whitespace never starts a page and never carries over.
                 let h = mm.max(0.0) * MM;
-                if self.y + h > self.geo.bottom {
-                    self.new_page();
-                } else if !self.fresh {
-                    self.y += h;
+                if !self.fresh {
+                    if self.y + h > self.geo.bottom {
+                        self.new_page();
+                    } else {
+                        self.y += h;
+                    }
                 }
                 Ok(())
             }
@@ -1212,7 +1463,14 @@ impl Layouter {
             y += lh;
         }
         y += 10.0;
-        self.page().strokes.push(Stroke { x1: g.left, y1: y, x2: g.left + 60.0, y2: y, width: 2.0, color: Color::ACCENT });
+        self.page().strokes.push(Stroke {
+            x1: g.left,
+            y1: y,
+            x2: g.left + 60.0,
+            y2: y,
+            width: 2.0,
+            color: Color::ACCENT,
+        });
         y += 14.0;
         let sub_size = 13.0;
         let sub_lh = sub_size * 1.45;
@@ -1237,7 +1495,70 @@ impl Layouter {
         Ok(())
     }
 
-    fn heading(&mut self, level: u8, text: &str, bookmark: bool) -> Result<(), LayoutError> {
+    /// Height of the start of `next` that a heading must stay with, so that
+    /// headings are never stranded at the foot of a page.
+    fn keep_height(&self, next: Option<&Block>) -> f32 {
+        let body_lines = |n: f32| n * self.body * LEADING;
+        let full = self.geo.bottom - self.geo.top;
+        let h = match next {
+            Some(Block::Paragraph(p)) => {
+                let size = p
+                    .size_pt
+                    .filter(|s| s.is_finite() && *s > 0.0)
+                    .unwrap_or(self.body);
+                2.0 * size * LEADING
+            }
+            Some(Block::Table(t)) if !t.columns.is_empty() => {
+                let size = t
+                    .font_size_pt
+                    .filter(|s| s.is_finite() && *s > 0.0)
+                    .unwrap_or(self.body - 1.0);
+                let total: f32 = t
+                    .columns
+                    .iter()
+                    .map(|c| c.width_fraction.max(0.0))
+                    .sum::<f32>()
+                    .max(1e-6);
+                let lines = |text: &str, style: TextStyle, frac: f32| {
+                    let w = frac.max(0.0) / total * self.geo.width() - 9.0;
+                    self.wrap(text, style, size, w, Color::TEXT).len()
+                };
+                let head = t
+                    .columns
+                    .iter()
+                    .map(|c| lines(&c.header, TextStyle::Bold, c.width_fraction))
+                    .max()
+                    .unwrap_or(1);
+                let first = t.rows.first().map_or(1, |r| {
+                    r.iter()
+                        .zip(&t.columns)
+                        .map(|(c, col)| lines(&c.text, c.style, col.width_fraction))
+                        .max()
+                        .unwrap_or(1)
+                });
+                (head + first) as f32 * size * TABLE_LEADING + 4.0 * 3.2
+            }
+            Some(Block::BarChart(c)) => {
+                (if c.title.is_empty() {
+                    0.0
+                } else {
+                    (self.body + 1.0) * LEADING + 4.0
+                }) + 17.0
+            }
+            Some(Block::KeyValue(_)) => body_lines(1.0) + 7.0,
+            Some(Block::Heading { .. }) => body_lines(4.0),
+            _ => body_lines(3.0),
+        };
+        h.max(body_lines(2.0)).min(full * 0.5)
+    }
+
+    fn heading(
+        &mut self,
+        level: u8,
+        text: &str,
+        bookmark: bool,
+        keep: f32,
+    ) -> Result<(), LayoutError> {
         let (size, before, after, color) = match level {
             1 => (17.0, 18.0, 8.0, Color::ACCENT),
             2 => (12.5, 13.0, 5.0, Color::ACCENT),
@@ -1248,8 +1569,8 @@ impl Layouter {
         let lines = self.wrap(text, TextStyle::Bold, size, self.geo.width(), color);
         let rule = if level == 1 { 5.0 } else { 0.0 };
         let h = lines.len() as f32 * lh + rule + after;
-        // Keep the heading with at least three lines of what follows.
-        let keep = h + 3.0 * self.body * LEADING;
+        // Keep the heading with the start of what follows.
+        let keep = h + keep;
         if !self.fresh {
             if self.y + before + keep > self.geo.bottom {
                 self.new_page();
@@ -1259,7 +1580,12 @@ impl Layouter {
         }
         if bookmark {
             let page = self.pages.len() - 1;
-            self.outlines.push(OutlineEntry { level, title: text.replace(['\n', '\r'], " "), page, y: self.y });
+            self.outlines.push(OutlineEntry {
+                level,
+                title: text.replace(['\n', '\r'], " "),
+                page,
+                y: self.y,
+            });
         }
         for l in &lines {
             let bl = self.y + self.baseline_off(TextStyle::Bold, size, lh);
@@ -1278,16 +1604,25 @@ impl Layouter {
     }
 
     fn paragraph(&mut self, p: &Paragraph) {
-        let size = p.size_pt.filter(|s| s.is_finite() && *s > 0.0).unwrap_or(self.body);
+        let size = p
+            .size_pt
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .unwrap_or(self.body);
         let base = p.color.unwrap_or(Color::TEXT);
         let pieces: Vec<Piece<'_>> = p
             .runs
             .iter()
-            .map(|r| Piece { style: r.style, color: r.color.unwrap_or(base), text: &r.text })
+            .map(|r| Piece {
+                style: r.style,
+                color: r.color.unwrap_or(base),
+                text: &r.text,
+            })
             .collect();
         let lh = size * LEADING;
         let lines = wrap_pieces(self.faces, &pieces, size, self.geo.width());
         let off = self.baseline_off(TextStyle::Normal, size, lh);
+        // No single orphaned first line at the foot of a page.
+        self.ensure(lh * lines.len().min(2) as f32);
         for l in &lines {
             self.ensure(lh);
             let bl = self.y + off;
@@ -1314,8 +1649,12 @@ impl Layouter {
         pairs
             .iter()
             .map(|(k, v)| {
-                let a = self.wrap(k, TextStyle::Bold, size, kw - 8.0, Color::MUTED).len();
-                let b = self.wrap(v, TextStyle::Normal, size, vw - 8.0, Color::TEXT).len();
+                let a = self
+                    .wrap(k, TextStyle::Bold, size, kw - 8.0, Color::MUTED)
+                    .len();
+                let b = self
+                    .wrap(v, TextStyle::Normal, size, vw - 8.0, Color::TEXT)
+                    .len();
                 a.max(b) as f32 * lh + 7.0
             })
             .sum()
@@ -1327,13 +1666,43 @@ impl Layouter {
         }
         let kw = self.kv_key_width(pairs, size);
         let w = self.geo.width();
-        let style = GridStyle { size, lh: size * TABLE_LEADING, pad_x: 4.0, pad_y: 3.5, grid: false, zebra: false };
-        let cols = [(self.geo.left, kw, Align::Left), (self.geo.left + kw, w - kw, Align::Left)];
+        let style = GridStyle {
+            size,
+            lh: size * TABLE_LEADING,
+            pad_x: 4.0,
+            pad_y: 3.5,
+            grid: false,
+            zebra: false,
+        };
+        let cols = [
+            (self.geo.left, kw, Align::Left),
+            (self.geo.left + kw, w - kw, Align::Left),
+        ];
         let mut seg = None;
         for (i, (k, v)) in pairs.iter().enumerate() {
             let cells = vec![
-                PCell { lines: self.wrap(k, TextStyle::Bold, size, kw - 2.0 * style.pad_x, Color::MUTED), background: None, badge: None },
-                PCell { lines: self.wrap(v, TextStyle::Normal, size, w - kw - 2.0 * style.pad_x, Color::TEXT), background: None, badge: None },
+                PCell {
+                    lines: self.wrap(
+                        k,
+                        TextStyle::Bold,
+                        size,
+                        kw - 2.0 * style.pad_x,
+                        Color::MUTED,
+                    ),
+                    background: None,
+                    badge: None,
+                },
+                PCell {
+                    lines: self.wrap(
+                        v,
+                        TextStyle::Normal,
+                        size,
+                        w - kw - 2.0 * style.pad_x,
+                        Color::TEXT,
+                    ),
+                    background: None,
+                    badge: None,
+                },
             ];
             self.grid_row(&cols, &style, None, &cells, i, &mut seg);
         }
@@ -1345,16 +1714,35 @@ impl Layouter {
         if n == 0 {
             return Err(LayoutError::InvalidColumns("no columns".into()));
         }
-        if t.columns.iter().any(|c| !(c.width_fraction.is_finite() && c.width_fraction > 0.0)) {
-            return Err(LayoutError::InvalidColumns("width fractions must be positive".into()));
+        if t.columns
+            .iter()
+            .any(|c| !(c.width_fraction.is_finite() && c.width_fraction > 0.0))
+        {
+            return Err(LayoutError::InvalidColumns(
+                "width fractions must be positive".into(),
+            ));
         }
         for (i, r) in t.rows.iter().enumerate() {
             if r.len() != n {
-                return Err(LayoutError::RowWidthMismatch { row: i, expected: n, found: r.len() });
+                return Err(LayoutError::RowWidthMismatch {
+                    row: i,
+                    expected: n,
+                    found: r.len(),
+                });
             }
         }
-        let size = t.font_size_pt.filter(|s| s.is_finite() && *s > 0.0).unwrap_or(self.body - 1.0);
-        let style = GridStyle { size, lh: size * TABLE_LEADING, pad_x: 4.5, pad_y: 3.2, grid: true, zebra: t.zebra };
+        let size = t
+            .font_size_pt
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .unwrap_or(self.body - 1.0);
+        let style = GridStyle {
+            size,
+            lh: size * TABLE_LEADING,
+            pad_x: 4.5,
+            pad_y: 3.2,
+            grid: true,
+            zebra: t.zebra,
+        };
         let total: f32 = t.columns.iter().map(|c| c.width_fraction).sum();
         let w = self.geo.width();
         let mut x = self.geo.left;
@@ -1373,7 +1761,13 @@ impl Layouter {
             .iter()
             .zip(&cols)
             .map(|(c, &(_, cw, _))| PCell {
-                lines: self.wrap(&c.header, TextStyle::Bold, size, cw - 2.0 * style.pad_x, Color::TEXT),
+                lines: self.wrap(
+                    &c.header,
+                    TextStyle::Bold,
+                    size,
+                    cw - 2.0 * style.pad_x,
+                    Color::TEXT,
+                ),
                 background: None,
                 badge: None,
             })
@@ -1388,7 +1782,13 @@ impl Layouter {
                 .iter()
                 .zip(&cols)
                 .map(|(c, &(_, cw, _))| PCell {
-                    lines: self.wrap(&c.text, c.style, size, cw - 2.0 * style.pad_x, c.text_color.unwrap_or(Color::TEXT)),
+                    lines: self.wrap(
+                        &c.text,
+                        c.style,
+                        size,
+                        cw - 2.0 * style.pad_x,
+                        c.text_color.unwrap_or(Color::TEXT),
+                    ),
                     background: c.background,
                     badge: c.badge,
                 })
@@ -1401,12 +1801,23 @@ impl Layouter {
     }
 
     fn cells_height(style: &GridStyle, cells: &[PCell]) -> f32 {
-        let n = cells.iter().map(|c| c.lines.len()).max().unwrap_or(1).max(1);
+        let n = cells
+            .iter()
+            .map(|c| c.lines.len())
+            .max()
+            .unwrap_or(1)
+            .max(1);
         n as f32 * style.lh + 2.0 * style.pad_y
     }
 
     /// Draws the header row at the cursor and opens a table segment.
-    fn start_segment(&mut self, cols: &[(f32, f32, Align)], style: &GridStyle, header: Option<&[PCell]>, seg: &mut Option<f32>) {
+    fn start_segment(
+        &mut self,
+        cols: &[(f32, f32, Align)],
+        style: &GridStyle,
+        header: Option<&[PCell]>,
+        seg: &mut Option<f32>,
+    ) {
         *seg = Some(self.y);
         if let Some(h) = header {
             let hh = Self::cells_height(style, h);
@@ -1422,7 +1833,12 @@ impl Layouter {
     }
 
     /// Draws vertical rules and the top border for the current page's part of a table.
-    fn close_segment(&mut self, cols: &[(f32, f32, Align)], style: &GridStyle, seg: &mut Option<f32>) {
+    fn close_segment(
+        &mut self,
+        cols: &[(f32, f32, Align)],
+        style: &GridStyle,
+        seg: &mut Option<f32>,
+    ) {
         if let Some(top) = seg.take() {
             if style.grid {
                 let (l, r) = (cols[0].0, cols[cols.len() - 1].0 + cols[cols.len() - 1].1);
@@ -1437,12 +1853,23 @@ impl Layouter {
     }
 
     /// Draws `n` lines per cell starting at `skip[c]` (used for split rows).
-    fn cell_texts(&mut self, cols: &[(f32, f32, Align)], style: &GridStyle, cells: &[PCell], skip: &[usize], max_lines: usize, y: f32) {
+    fn cell_texts(
+        &mut self,
+        cols: &[(f32, f32, Align)],
+        style: &GridStyle,
+        cells: &[PCell],
+        skip: &[usize],
+        max_lines: usize,
+        y: f32,
+    ) {
         for (c, cell) in cells.iter().enumerate() {
             let (x, cw, align) = cols[c];
             if let Some(pill) = cell.badge {
                 let shown: Vec<&Line> = cell.lines.iter().skip(skip[c]).take(max_lines).collect();
-                let widest = shown.iter().map(|l| l.width(style.size)).fold(0.0f32, f32::max);
+                let widest = shown
+                    .iter()
+                    .map(|l| l.width(style.size))
+                    .fold(0.0f32, f32::max);
                 if widest > 0.0 {
                     let px = (style.pad_x - 1.0).clamp(0.0, 5.0);
                     let pw = (widest + 2.0 * px).min(cw - 2.0);
@@ -1457,7 +1884,11 @@ impl Layouter {
             }
             let mut ly = y + style.pad_y;
             for line in cell.lines.iter().skip(skip[c]).take(max_lines) {
-                let st = line.frags.first().map(|f| f.style).unwrap_or(TextStyle::Normal);
+                let st = line
+                    .frags
+                    .first()
+                    .map(|f| f.style)
+                    .unwrap_or(TextStyle::Normal);
                 let bl = ly + self.baseline_off(st, style.size, style.lh);
                 let lw = line.width(style.size);
                 let lx = match align {
@@ -1501,7 +1932,11 @@ impl Layouter {
             self.start_segment(cols, style, header, seg);
         }
 
-        let stripe = if style.zebra && index % 2 == 1 { Some(Color::ZEBRA_BG) } else { None };
+        let stripe = if style.zebra && index % 2 == 1 {
+            Some(Color::ZEBRA_BG)
+        } else {
+            None
+        };
         if self.y + h <= self.geo.bottom + 0.01 {
             let y = self.y;
             if let Some(z) = stripe {
@@ -1524,7 +1959,12 @@ impl Layouter {
         loop {
             let avail = self.geo.bottom - self.y - 2.0 * style.pad_y;
             let n = (avail / style.lh).floor().max(1.0) as usize;
-            let piece = cells.iter().zip(&skip).map(|(c, &s)| c.lines.len().saturating_sub(s).min(n)).max().unwrap_or(0);
+            let piece = cells
+                .iter()
+                .zip(&skip)
+                .map(|(c, &s)| c.lines.len().saturating_sub(s).min(n))
+                .max()
+                .unwrap_or(0);
             let ph = piece.max(1) as f32 * style.lh + 2.0 * style.pad_y;
             let y = self.y;
             if let Some(z) = stripe {
@@ -1558,10 +1998,17 @@ impl Layouter {
         let label_size = self.body - 1.0;
         let row_h: f32 = 17.0;
         let bar_h = 10.0;
-        let title_h = if c.title.is_empty() { 0.0 } else { title_size * LEADING + 4.0 };
+        let title_h = if c.title.is_empty() {
+            0.0
+        } else {
+            title_size * LEADING + 4.0
+        };
 
-        let widest_label =
-            c.bars.iter().map(|b| self.units_width(&b.label, TextStyle::Normal, label_size)).fold(0.0f32, f32::max);
+        let widest_label = c
+            .bars
+            .iter()
+            .map(|b| self.units_width(&b.label, TextStyle::Normal, label_size))
+            .fold(0.0f32, f32::max);
         let label_w = (widest_label + 10.0).clamp(0.12 * w, 0.36 * w);
         let value_w = c
             .bars
@@ -1574,13 +2021,24 @@ impl Layouter {
         let total = |b: &Bar| b.segments.iter().map(|s| clean_value(s.0)).sum::<f64>();
         let shared_max = c.bars.iter().map(total).fold(0.0f64, f64::max);
         let axis = matches!(c.scale, BarScale::Proportional);
-        let axis_h = if axis { label_size * LEADING + 2.0 } else { 0.0 };
+        let axis_h = if axis {
+            label_size * LEADING + 2.0
+        } else {
+            0.0
+        };
 
         // Title stays with the first bar.
         self.ensure(title_h + row_h.min(g.bottom - g.top - title_h));
         if !c.title.is_empty() {
             let bl = self.y + self.baseline_off(TextStyle::Bold, title_size, title_size * LEADING);
-            self.label(g.left, bl, TextStyle::Bold, title_size, Color::TEXT, &c.title);
+            self.label(
+                g.left,
+                bl,
+                TextStyle::Bold,
+                title_size,
+                Color::TEXT,
+                &c.title,
+            );
             self.y += title_h;
             self.placed();
         }
@@ -1590,7 +2048,13 @@ impl Layouter {
             self.ensure(row_h + if last { axis_h } else { 0.0 });
             let y = self.y;
             let by = y + (row_h - bar_h) / 2.0;
-            let name = truncate_to(self.faces, &bar.label, TextStyle::Normal, label_size, label_w - 10.0);
+            let name = truncate_to(
+                self.faces,
+                &bar.label,
+                TextStyle::Normal,
+                label_size,
+                label_w - 10.0,
+            );
             let bl = y + self.baseline_off(TextStyle::Normal, label_size, row_h);
             self.text(g.left, bl, TextStyle::Normal, label_size, Color::TEXT, name);
 
@@ -1621,7 +2085,11 @@ impl Layouter {
                         let size = label_size - 1.0;
                         let tw = self.units_width(&txt, TextStyle::Bold, size);
                         if tw + 4.0 <= sw {
-                            let ink = if col.luminance() < 0.6 { Color::WHITE } else { Color::TEXT };
+                            let ink = if col.luminance() < 0.6 {
+                                Color::WHITE
+                            } else {
+                                Color::TEXT
+                            };
                             let tb = by + self.baseline_off(TextStyle::Bold, size, bar_h);
                             self.label(sx + (sw - tw) / 2.0, tb, TextStyle::Bold, size, ink, &txt);
                         }
@@ -1635,7 +2103,14 @@ impl Layouter {
             }
             if let Some(v) = &bar.value_label {
                 let tw = self.units_width(v, TextStyle::Normal, label_size);
-                self.label(g.right - tw, bl, TextStyle::Normal, label_size, Color::MUTED, v);
+                self.label(
+                    g.right - tw,
+                    bl,
+                    TextStyle::Normal,
+                    label_size,
+                    Color::MUTED,
+                    v,
+                );
             }
             self.y += row_h;
             self.placed();
@@ -1666,7 +2141,9 @@ impl Layouter {
         let mut rows: Vec<Vec<(f32, &LegendEntry, f32)>> = vec![Vec::new()];
         let mut x = g.left;
         for e in entries {
-            let tw = self.units_width(&e.label, TextStyle::Normal, size).min(g.width() - sw - 4.0);
+            let tw = self
+                .units_width(&e.label, TextStyle::Normal, size)
+                .min(g.width() - sw - 4.0);
             let item_w = sw + 4.0 + tw;
             if x + item_w > g.right && !rows.last().unwrap().is_empty() {
                 rows.push(Vec::new());
@@ -1702,28 +2179,49 @@ impl Layouter {
             if self.pages[i].cover {
                 continue;
             }
-            // Draw on page i: temporarily make it the last page.
-            let page = self.pages.remove(i);
-            self.pages.push(page);
-
+            self.cur = i;
             let header_bl = g.top - 16.0;
-            let title = truncate_to(self.faces, &doc.title, TextStyle::Normal, size, g.width() * 0.7);
-            self.text(g.left, header_bl, TextStyle::Normal, size, Color::MUTED, title);
+            let title = truncate_to(
+                self.faces,
+                &doc.title,
+                TextStyle::Normal,
+                size,
+                g.width() * 0.7,
+            );
+            self.text(
+                g.left,
+                header_bl,
+                TextStyle::Normal,
+                size,
+                Color::MUTED,
+                title,
+            );
             self.hline(g.left, g.right, g.top - 11.0, 0.5, Color::RULE);
 
             self.hline(g.left, g.right, g.bottom + 12.0, 0.5, Color::RULE);
             let footer_bl = g.bottom + 23.0;
             let pn = format!("Page {} of {}", i + 1, total);
             let tw = self.units_width(&pn, TextStyle::Normal, size);
-            self.label(g.right - tw, footer_bl, TextStyle::Normal, size, Color::MUTED, &pn);
+            self.label(
+                g.right - tw,
+                footer_bl,
+                TextStyle::Normal,
+                size,
+                Color::MUTED,
+                &pn,
+            );
             if let Some(note) = footer_note {
-                let t = truncate_to(self.faces, note, TextStyle::Normal, size, g.width() - tw - 20.0);
+                let t = truncate_to(
+                    self.faces,
+                    note,
+                    TextStyle::Normal,
+                    size,
+                    g.width() - tw - 20.0,
+                );
                 self.text(g.left, footer_bl, TextStyle::Normal, size, Color::MUTED, t);
             }
-
-            let page = self.pages.pop().unwrap();
-            self.pages.insert(i, page);
         }
+        self.cur = total - 1;
     }
 }
 
@@ -1761,8 +2259,14 @@ fn r2(v: f32) -> f32 {
 fn rounded_rect(x: f32, y: f32, w: f32, h: f32, r: f32) -> Polygon {
     const K: f32 = 0.552_284_8;
     let k = r * K;
-    let on = |x: f32, y: f32| LinePoint { p: pt_point(r2(x), r2(y)), bezier: false };
-    let cp = |x: f32, y: f32| LinePoint { p: pt_point(r2(x), r2(y)), bezier: true };
+    let on = |x: f32, y: f32| LinePoint {
+        p: pt_point(r2(x), r2(y)),
+        bezier: false,
+    };
+    let cp = |x: f32, y: f32| LinePoint {
+        p: pt_point(r2(x), r2(y)),
+        bezier: true,
+    };
     let (x2, y2) = (x + w, y + h);
     let points = vec![
         on(x + r, y),
@@ -1783,19 +2287,29 @@ fn rounded_rect(x: f32, y: f32, w: f32, h: f32, r: f32) -> Polygon {
         cp(x + r - k, y),
         on(x + r, y),
     ];
-    Polygon { rings: vec![PolygonRing { points }], mode: PaintMode::Fill, winding_order: WindingOrder::NonZero }
+    Polygon {
+        rings: vec![PolygonRing { points }],
+        mode: PaintMode::Fill,
+        winding_order: WindingOrder::NonZero,
+    }
 }
 
 fn page_ops(page: &PageBuf, ph: f32, font_ids: &[Option<FontId>; 3]) -> Vec<Op> {
-    let mut ops = Vec::with_capacity(page.fills.len() * 2 + page.strokes.len() * 3 + page.texts.len() * 3 + 4);
+    let mut ops = Vec::with_capacity(
+        page.fills.len() * 2 + page.strokes.len() * 3 + page.texts.len() * 3 + 4,
+    );
     let mut fill_color: Option<Color> = None;
     for f in &page.fills {
         if fill_color != Some(f.color) {
-            ops.push(Op::SetFillColor { col: f.color.to_pdf() });
+            ops.push(Op::SetFillColor {
+                col: f.color.to_pdf(),
+            });
             fill_color = Some(f.color);
         }
         if f.radius > 0.0 {
-            ops.push(Op::DrawPolygon { polygon: rounded_rect(f.x, ph - f.y - f.h, f.w, f.h, f.radius) });
+            ops.push(Op::DrawPolygon {
+                polygon: rounded_rect(f.x, ph - f.y - f.h, f.w, f.h, f.radius),
+            });
             continue;
         }
         ops.push(Op::DrawRectangle {
@@ -1812,7 +2326,9 @@ fn page_ops(page: &PageBuf, ph: f32, font_ids: &[Option<FontId>; 3]) -> Vec<Op> 
     let mut stroke: Option<(Color, f32)> = None;
     for s in &page.strokes {
         if stroke.map(|(c, _)| c) != Some(s.color) {
-            ops.push(Op::SetOutlineColor { col: s.color.to_pdf() });
+            ops.push(Op::SetOutlineColor {
+                col: s.color.to_pdf(),
+            });
         }
         if stroke.map(|(_, w)| w) != Some(s.width) {
             ops.push(Op::SetOutlineThickness { pt: Pt(s.width) });
@@ -1821,8 +2337,14 @@ fn page_ops(page: &PageBuf, ph: f32, font_ids: &[Option<FontId>; 3]) -> Vec<Op> 
         ops.push(Op::DrawLine {
             line: PdfLine {
                 points: vec![
-                    LinePoint { p: pt_point(r2(s.x1), r2(ph - s.y1)), bezier: false },
-                    LinePoint { p: pt_point(r2(s.x2), r2(ph - s.y2)), bezier: false },
+                    LinePoint {
+                        p: pt_point(r2(s.x1), r2(ph - s.y1)),
+                        bezier: false,
+                    },
+                    LinePoint {
+                        p: pt_point(r2(s.x2), r2(ph - s.y2)),
+                        bezier: false,
+                    },
                 ],
                 is_closed: false,
             },
@@ -1834,16 +2356,25 @@ fn page_ops(page: &PageBuf, ph: f32, font_ids: &[Option<FontId>; 3]) -> Vec<Op> 
         for t in &page.texts {
             if font != Some((t.style, t.size)) {
                 if let Some(id) = &font_ids[t.style.index()] {
-                    ops.push(Op::SetFont { font: PdfFontHandle::External(id.clone()), size: Pt(t.size) });
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(id.clone()),
+                        size: Pt(t.size),
+                    });
                 }
                 font = Some((t.style, t.size));
             }
             if fill_color != Some(t.color) {
-                ops.push(Op::SetFillColor { col: t.color.to_pdf() });
+                ops.push(Op::SetFillColor {
+                    col: t.color.to_pdf(),
+                });
                 fill_color = Some(t.color);
             }
-            ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(r2(t.x)), Pt(r2(ph - t.baseline))) });
-            ops.push(Op::ShowText { items: vec![TextItem::Text(t.text.clone())] });
+            ops.push(Op::SetTextMatrix {
+                matrix: TextMatrix::Translate(Pt(r2(t.x)), Pt(r2(ph - t.baseline))),
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::Text(t.text.clone())],
+            });
         }
         ops.push(Op::EndTextSection);
     }
@@ -1873,7 +2404,15 @@ fn pdf_date(ts: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    format!("D:{:04}{:02}{:02}{:02}{:02}{:02}+00'00'", y.clamp(0, 9999), m, d, secs / 3600, secs / 60 % 60, secs % 60)
+    format!(
+        "D:{:04}{:02}{:02}{:02}{:02}{:02}+00'00'",
+        y.clamp(0, 9999),
+        m,
+        d,
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 const ID_PLACEHOLDER: &[u8; 16] = b"\x00CWID\x00PLACEHOLD\x00";
@@ -1890,19 +2429,33 @@ fn write_pdf(doc: &Document, faces: &Faces, lay: &Layouter) -> Result<Vec<u8>, L
         }
         let parsed = subset_face(face, &lay.used[i])?;
         let id = FontId(face.resource.to_string());
-        pdf.resources.fonts.map.insert(id.clone(), PdfFont::new(parsed));
+        pdf.resources
+            .fonts
+            .map
+            .insert(id.clone(), PdfFont::new(parsed));
         font_ids[i] = Some(id);
     }
     let w_mm = printpdf::Mm(geo.pw / MM);
     let h_mm = printpdf::Mm(geo.ph / MM);
-    let pages: Vec<PdfPage> =
-        lay.pages.iter().map(|p| PdfPage::new(w_mm, h_mm, page_ops(p, geo.ph, &font_ids))).collect();
+    let pages: Vec<PdfPage> = lay
+        .pages
+        .iter()
+        .map(|p| PdfPage::new(w_mm, h_mm, page_ops(p, geo.ph, &font_ids)))
+        .collect();
     pdf.with_pages(pages);
 
-    let opts = PdfSaveOptions { optimize: true, subset_fonts: false, secure: true, image_optimization: None };
+    let opts = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: false,
+        secure: true,
+        image_optimization: None,
+    };
     let mut warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
-    if let Some(w) = warnings.iter().find(|w| w.severity == PdfParseErrorSeverity::Error) {
+    if let Some(w) = warnings
+        .iter()
+        .find(|w| w.severity == PdfParseErrorSeverity::Error)
+    {
         return Err(LayoutError::Pdf(w.msg.clone()));
     }
     lo.version = "1.7".to_string();
@@ -1922,7 +2475,10 @@ fn write_pdf(doc: &Document, faces: &Faces, lay: &Layouter) -> Result<Vec<u8>, L
         info.set("Keywords", pdf_text(&doc.keywords.join(", ")));
     }
     info.set("Creator", pdf_text("Crosswalk"));
-    info.set("Producer", pdf_text("Crosswalk report layout (printpdf 0.12)"));
+    info.set(
+        "Producer",
+        pdf_text("Crosswalk report layout (printpdf 0.12)"),
+    );
     info.set("CreationDate", Object::string_literal(date.clone()));
     info.set("ModDate", Object::string_literal(date));
     let info_id = lo.add_object(info);
@@ -1934,8 +2490,17 @@ fn write_pdf(doc: &Document, faces: &Faces, lay: &Layouter) -> Result<Vec<u8>, L
     // Nested outline.
     let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().values().copied().collect();
     let outline_root = build_outline(&mut lo, &lay.outlines, &page_ids, geo.ph);
-    let catalog = lo.catalog_mut().map_err(|e| LayoutError::Pdf(e.to_string()))?;
-    catalog.set("PageMode", Object::Name(if outline_root.is_some() { b"UseOutlines".to_vec() } else { b"UseNone".to_vec() }));
+    let catalog = lo
+        .catalog_mut()
+        .map_err(|e| LayoutError::Pdf(e.to_string()))?;
+    catalog.set(
+        "PageMode",
+        Object::Name(if outline_root.is_some() {
+            b"UseOutlines".to_vec()
+        } else {
+            b"UseNone".to_vec()
+        }),
+    );
     if let Some(root) = outline_root {
         catalog.set("Outlines", Object::Reference(root));
     }
@@ -1945,15 +2510,25 @@ fn write_pdf(doc: &Document, faces: &Faces, lay: &Layouter) -> Result<Vec<u8>, L
 
     // Deterministic file identifier: hash of the file written with a placeholder.
     let placeholder = Object::String(ID_PLACEHOLDER.to_vec(), lopdf::StringFormat::Hexadecimal);
-    lo.trailer.set("ID", Object::Array(vec![placeholder.clone(), placeholder]));
+    lo.trailer
+        .set("ID", Object::Array(vec![placeholder.clone(), placeholder]));
     lo.compress();
     let mut out = Vec::new();
-    lo.save_to(&mut out).map_err(|e| LayoutError::Pdf(e.to_string()))?;
+    lo.save_to(&mut out)
+        .map_err(|e| LayoutError::Pdf(e.to_string()))?;
 
-    let hex_placeholder: Vec<u8> = ID_PLACEHOLDER.iter().flat_map(|b| format!("{b:02X}").into_bytes()).collect();
+    let hex_placeholder: Vec<u8> = ID_PLACEHOLDER
+        .iter()
+        .flat_map(|b| format!("{b:02X}").into_bytes())
+        .collect();
     let h1 = fnv1a(0xcbf29ce484222325, &out);
     let h2 = fnv1a(0x84222325cbf29ce4, &out);
-    let id: Vec<u8> = h1.to_be_bytes().iter().chain(h2.to_be_bytes().iter()).flat_map(|b| format!("{b:02X}").into_bytes()).collect();
+    let id: Vec<u8> = h1
+        .to_be_bytes()
+        .iter()
+        .chain(h2.to_be_bytes().iter())
+        .flat_map(|b| format!("{b:02X}").into_bytes())
+        .collect();
     let mut replaced = 0;
     let mut i = out.len().saturating_sub(4096);
     while i + hex_placeholder.len() <= out.len() {
@@ -2043,7 +2618,10 @@ fn build_outline(
     let mut r = Dictionary::new();
     r.set("Type", Object::Name(b"Outlines".to_vec()));
     r.set("First", Object::Reference(ids[top[0]]));
-    r.set("Last", Object::Reference(ids[*top.last().expect("non-empty")]));
+    r.set(
+        "Last",
+        Object::Reference(ids[*top.last().expect("non-empty")]),
+    );
     r.set("Count", Object::Integer(n as i64));
     lo.objects.insert(root, Object::Dictionary(r));
     Some(root)
@@ -2056,7 +2634,7 @@ fn build_outline(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
+    use std::path::{Path, PathBuf};
     use std::process::Command;
 
     const HASH: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
@@ -2074,22 +2652,42 @@ mod tests {
         (out.status.success(), text)
     }
 
-    fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("crosswalk-layout-tests-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let p = dir.join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p
+    /// A PDF written to the temp dir, deleted when dropped.
+    struct TmpPdf(PathBuf);
+
+    impl std::ops::Deref for TmpPdf {
+        type Target = Path;
+        fn deref(&self) -> &Path {
+            &self.0
+        }
     }
 
-    fn page_text(pdf: &PathBuf, page: usize) -> String {
+    impl Drop for TmpPdf {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    fn write_tmp(name: &str, bytes: &[u8]) -> TmpPdf {
+        let p = std::env::temp_dir().join(format!(
+            "crosswalk-layout-test-{}-{name}",
+            std::process::id()
+        ));
+        std::fs::write(&p, bytes).unwrap();
+        TmpPdf(p)
+    }
+
+    fn page_text(pdf: &Path, page: usize) -> String {
         let n = page.to_string();
-        let (ok, text) = tool("pdftotext", &["-layout", "-f", &n, "-l", &n, pdf.to_str().unwrap(), "-"]);
+        let (ok, text) = tool(
+            "pdftotext",
+            &["-layout", "-f", &n, "-l", &n, pdf.to_str().unwrap(), "-"],
+        );
         assert!(ok, "pdftotext failed: {text}");
         text
     }
 
-    fn page_count(pdf: &PathBuf) -> usize {
+    fn page_count(pdf: &Path) -> usize {
         let (ok, text) = tool("pdfinfo", &[pdf.to_str().unwrap()]);
         assert!(ok, "pdfinfo failed: {text}");
         text.lines()
@@ -2126,7 +2724,12 @@ mod tests {
                 Cell::new(format!("ROW-{i:05}")).bold(),
                 Cell::new(title),
                 status(i),
-                Cell::new(if i % 3 == 0 { HASH.to_string() } else { String::new() }).mono(),
+                Cell::new(if i % 3 == 0 {
+                    HASH.to_string()
+                } else {
+                    String::new()
+                })
+                .mono(),
                 Cell::new(format!("{}", i % 17)),
             ]);
         }
@@ -2142,12 +2745,18 @@ mod tests {
         d.creation_date = 1_735_732_800; // 2025-01-01T12:00:00Z
         d.push(Block::Cover(Cover {
             title: "Compliance Status Report".into(),
-            subtitle_lines: vec!["ACME GmbH — Zürich office".into(), "Reporting period: Q4 2024".into()],
+            subtitle_lines: vec![
+                "ACME GmbH — Zürich office".into(),
+                "Reporting period: Q4 2024".into(),
+            ],
             details: vec![
                 ("Prepared for".into(), "Jürgen Müller, CISO".into()),
                 ("Generated".into(), "1 January 2025, 12:00 UTC".into()),
                 ("Workspace fingerprint".into(), HASH.into()),
-                ("Classification".into(), "Internal – “confidential” ✓".into()),
+                (
+                    "Classification".into(),
+                    "Internal – “confidential” ✓".into(),
+                ),
             ],
         }));
         d.push(Block::heading(1, "1 Executive summary"));
@@ -2161,7 +2770,10 @@ mod tests {
             ),
         ])));
         d.push(Block::KeyValue(vec![
-            ("Frameworks".into(), "ISO/IEC 27001:2022, SOC 2 (2017 TSC), NIST CSF 2.0".into()),
+            (
+                "Frameworks".into(),
+                "ISO/IEC 27001:2022, SOC 2 (2017 TSC), NIST CSF 2.0".into(),
+            ),
             ("Controls in scope".into(), "214".into()),
             ("Evidence items".into(), "1,032 (37 stale)".into()),
         ]));
@@ -2169,16 +2781,61 @@ mod tests {
         d.push(Block::BarChart(BarChart {
             title: "Coverage per framework".into(),
             bars: vec![
-                Bar { label: "ISO/IEC 27001:2022".into(), segments: vec![(61.0, Color::GREEN), (12.0, Color::TEAL), (9.0, Color::AMBER), (4.0, Color::GREY), (7.0, Color::RED)], value_label: Some("93 controls".into()) },
-                Bar { label: "SOC 2 (2017 TSC)".into(), segments: vec![(40.0, Color::GREEN), (18.0, Color::TEAL), (3.0, Color::AMBER), (1.0, Color::GREY), (2.0, Color::RED)], value_label: Some("64 controls".into()) },
-                Bar { label: "NIST Cybersecurity Framework 2.0".into(), segments: vec![(25.0, Color::GREEN), (9.0, Color::TEAL), (10.0, Color::AMBER), (6.0, Color::GREY), (7.0, Color::RED)], value_label: Some("57 controls".into()) },
+                Bar {
+                    label: "ISO/IEC 27001:2022".into(),
+                    segments: vec![
+                        (61.0, Color::GREEN),
+                        (12.0, Color::TEAL),
+                        (9.0, Color::AMBER),
+                        (4.0, Color::GREY),
+                        (7.0, Color::RED),
+                    ],
+                    value_label: Some("93 controls".into()),
+                },
+                Bar {
+                    label: "SOC 2 (2017 TSC)".into(),
+                    segments: vec![
+                        (40.0, Color::GREEN),
+                        (18.0, Color::TEAL),
+                        (3.0, Color::AMBER),
+                        (1.0, Color::GREY),
+                        (2.0, Color::RED),
+                    ],
+                    value_label: Some("64 controls".into()),
+                },
+                Bar {
+                    label: "NIST Cybersecurity Framework 2.0".into(),
+                    segments: vec![
+                        (25.0, Color::GREEN),
+                        (9.0, Color::TEAL),
+                        (10.0, Color::AMBER),
+                        (6.0, Color::GREY),
+                        (7.0, Color::RED),
+                    ],
+                    value_label: Some("57 controls".into()),
+                },
             ],
             legend: vec![
-                LegendEntry { label: "Covered".into(), color: Color::GREEN },
-                LegendEntry { label: "Covered via crosswalk".into(), color: Color::TEAL },
-                LegendEntry { label: "Partial".into(), color: Color::AMBER },
-                LegendEntry { label: "Stale evidence".into(), color: Color::GREY },
-                LegendEntry { label: "Gap".into(), color: Color::RED },
+                LegendEntry {
+                    label: "Covered".into(),
+                    color: Color::GREEN,
+                },
+                LegendEntry {
+                    label: "Covered via crosswalk".into(),
+                    color: Color::TEAL,
+                },
+                LegendEntry {
+                    label: "Partial".into(),
+                    color: Color::AMBER,
+                },
+                LegendEntry {
+                    label: "Stale evidence".into(),
+                    color: Color::GREY,
+                },
+                LegendEntry {
+                    label: "Gap".into(),
+                    color: Color::RED,
+                },
             ],
             scale: BarScale::Proportional,
             show_values: true,
@@ -2205,19 +2862,31 @@ mod tests {
             assert!(lines.len() > 1 || width > 300.0);
             for l in &lines {
                 let w = text_width(l, TextStyle::Normal, 10.0);
-                assert!(w <= width + 1e-3, "line {l:?} is {w} pt wide, limit {width}");
+                assert!(
+                    w <= width + 1e-3,
+                    "line {l:?} is {w} pt wide, limit {width}"
+                );
             }
             // Nothing lost or reordered: words survive exactly.
-            assert_eq!(lines.join(" ").split_whitespace().collect::<Vec<_>>(), text.split_whitespace().collect::<Vec<_>>());
+            assert_eq!(
+                lines.join(" ").split_whitespace().collect::<Vec<_>>(),
+                text.split_whitespace().collect::<Vec<_>>()
+            );
             // Greedy: the next word would not have fitted on the previous line.
             for pair in lines.windows(2) {
                 let next_word = pair[1].split(' ').next().unwrap();
                 let joined = format!("{} {}", pair[0], next_word);
-                assert!(text_width(&joined, TextStyle::Normal, 10.0) > width, "{joined:?} would fit in {width}");
+                assert!(
+                    text_width(&joined, TextStyle::Normal, 10.0) > width,
+                    "{joined:?} would fit in {width}"
+                );
             }
         }
         // Bold is wider than regular for the same text.
-        assert!(text_width("Coverage", TextStyle::Bold, 10.0) > text_width("Coverage", TextStyle::Normal, 10.0));
+        assert!(
+            text_width("Coverage", TextStyle::Bold, 10.0)
+                > text_width("Coverage", TextStyle::Normal, 10.0)
+        );
     }
 
     #[test]
@@ -2229,7 +2898,10 @@ mod tests {
             assert!(text_width(l, TextStyle::Mono, 8.0) <= 80.0 + 1e-3);
         }
         // Hard line breaks are honoured.
-        assert_eq!(wrap_text("a\nb", TextStyle::Normal, 10.0, 500.0), vec!["a", "b"]);
+        assert_eq!(
+            wrap_text("a\nb", TextStyle::Normal, 10.0, 500.0),
+            vec!["a", "b"]
+        );
     }
 
     #[test]
@@ -2240,21 +2912,33 @@ mod tests {
         d.push(Block::Table(table(260)));
         let pdf = write_tmp("header-repeat.pdf", &render(&d, &PageSetup::a4()).unwrap());
         let pages = page_count(&pdf);
-        assert!(pages >= 3, "expected the table to span at least 3 pages, got {pages}");
+        assert!(
+            pages >= 3,
+            "expected the table to span at least 3 pages, got {pages}"
+        );
         let mut seen = vec![0usize; 260];
         for p in 1..=pages {
             let t = page_text(&pdf, p);
-            assert!(t.contains("Control ID") && t.contains("Evidence SHA-256"), "header missing on page {p}:\n{t}");
+            assert!(
+                t.contains("Control ID") && t.contains("Evidence SHA-256"),
+                "header missing on page {p}:\n{t}"
+            );
             for (i, s) in seen.iter_mut().enumerate() {
                 *s += t.matches(&format!("ROW-{i:05}")).count();
             }
         }
-        assert!(seen.iter().all(|&c| c == 1), "every row exactly once: {seen:?}");
+        assert!(
+            seen.iter().all(|&c| c == 1),
+            "every row exactly once: {seen:?}"
+        );
     }
 
     #[test]
     fn page_x_of_y_on_every_page_but_the_cover() {
-        let pdf = write_tmp("page-numbers.pdf", &render(&sample_document(150), &PageSetup::a4()).unwrap());
+        let pdf = write_tmp(
+            "page-numbers.pdf",
+            &render(&sample_document(150), &PageSetup::a4()).unwrap(),
+        );
         let pages = page_count(&pdf);
         assert!(pages >= 4);
         let cover = page_text(&pdf, 1);
@@ -2262,8 +2946,14 @@ mod tests {
         assert!(cover.contains("Compliance Status Report"));
         for p in 2..=pages {
             let t = page_text(&pdf, p);
-            assert!(t.contains(&format!("Page {p} of {pages}")), "page {p}:\n{t}");
-            assert!(t.contains("Compliance Status Report — ACME GmbH"), "running header on page {p}");
+            assert!(
+                t.contains(&format!("Page {p} of {pages}")),
+                "page {p}:\n{t}"
+            );
+            assert!(
+                t.contains("Compliance Status Report — ACME GmbH"),
+                "running header on page {p}"
+            );
         }
     }
 
@@ -2275,14 +2965,23 @@ mod tests {
         assert!(a == b, "two renders of the same document differ");
         let mut d2 = d.clone();
         d2.creation_date += 1;
-        assert!(render(&d2, &PageSetup::a4()).unwrap() != a, "creation date is part of the output");
+        assert!(
+            render(&d2, &PageSetup::a4()).unwrap() != a,
+            "creation date is part of the output"
+        );
         let s = String::from_utf8_lossy(&a);
-        assert!(s.contains("D:20250101120000+00'00'"), "creation date from the document");
+        assert!(
+            s.contains("D:20250101120000+00'00'"),
+            "creation date from the document"
+        );
     }
 
     #[test]
     fn qpdf_check_passes() {
-        let pdf = write_tmp("qpdf.pdf", &render(&sample_document(200), &PageSetup::a4()).unwrap());
+        let pdf = write_tmp(
+            "qpdf.pdf",
+            &render(&sample_document(200), &PageSetup::a4()).unwrap(),
+        );
         let (ok, out) = tool("qpdf", &["--check", pdf.to_str().unwrap()]);
         assert!(ok, "qpdf --check failed:\n{out}");
         assert!(out.contains("No syntax or stream encoding errors"), "{out}");
@@ -2291,7 +2990,10 @@ mod tests {
 
     #[test]
     fn fonts_are_embedded_subsets() {
-        let pdf = write_tmp("fonts.pdf", &render(&sample_document(30), &PageSetup::a4()).unwrap());
+        let pdf = write_tmp(
+            "fonts.pdf",
+            &render(&sample_document(30), &PageSetup::a4()).unwrap(),
+        );
         let (ok, out) = tool("pdffonts", &[pdf.to_str().unwrap()]);
         assert!(ok, "pdffonts failed: {out}");
         let rows: Vec<&str> = out.lines().skip(2).collect();
@@ -2300,55 +3002,116 @@ mod tests {
             let cols: Vec<&str> = r.split_whitespace().collect();
             // name type... encoding emb sub uni object-id
             let n = cols.len();
-            assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "emb/sub/uni for {r}\n{out}");
-            assert!(cols[0].contains('+') && cols[0].contains("DejaVuSans"), "{r}");
+            assert_eq!(
+                &cols[n - 5..n - 2],
+                &["yes", "yes", "yes"],
+                "emb/sub/uni for {r}\n{out}"
+            );
+            assert!(
+                cols[0].contains('+') && cols[0].contains("DejaVuSans"),
+                "{r}"
+            );
             assert!(r.contains("CID TrueType"), "{r}");
         }
         // The subset keeps the file small although three ~0.3–0.75 MB fonts are used.
-        assert!(std::fs::metadata(&pdf).unwrap().len() < 200_000);
+        assert!(std::fs::metadata(&*pdf).unwrap().len() < 200_000);
     }
 
     #[test]
     fn non_ascii_text_round_trips() {
         let mut d = Document::new("Ünïcödé – “test” ✓");
-        d.push(Block::paragraph("Café naïve Straße Łódź – “quoted” ‘single’ ✓ € 100 … Ωμέγα Привет"));
+        d.push(Block::paragraph(
+            "Café naïve Straße Łódź – “quoted” ‘single’ ✓ € 100 … Ωμέγα Привет",
+        ));
         let pdf = write_tmp("unicode.pdf", &render(&d, &PageSetup::a4()).unwrap());
         let t = page_text(&pdf, 1);
-        assert!(t.contains("Café naïve Straße Łódź – “quoted” ‘single’ ✓ € 100 … Ωμέγα Привет"), "{t}");
+        assert!(
+            t.contains("Café naïve Straße Łódź – “quoted” ‘single’ ✓ € 100 … Ωμέγα Привет"),
+            "{t}"
+        );
         let (_, info) = tool("pdfinfo", &[pdf.to_str().unwrap()]);
         assert!(info.contains("Ünïcödé – “test” ✓"), "{info}");
+        // Characters the font lacks (CJK here) become U+FFFD instead of
+        // invisible .notdef boxes, and wrapping still measures them.
+        let mut d = Document::new("cjk");
+        d.push(Block::paragraph("abc 日本語 def"));
+        let pdf = write_tmp("cjk.pdf", &render(&d, &PageSetup::a4()).unwrap());
+        assert!(page_text(&pdf, 1).contains("abc \u{FFFD}\u{FFFD}\u{FFFD} def"));
     }
 
     #[test]
     fn metadata_and_nested_bookmarks() {
-        let pdf = write_tmp("meta.pdf", &render(&sample_document(60), &PageSetup::a4()).unwrap());
+        let pdf = write_tmp(
+            "meta.pdf",
+            &render(&sample_document(60), &PageSetup::a4()).unwrap(),
+        );
         let (_, info) = tool("pdfinfo", &[pdf.to_str().unwrap()]);
-        for want in ["Title:", "Compliance Status Report — ACME GmbH", "Author:          Crosswalk", "Creator:         Crosswalk", "Subject:         Sample report", "Keywords:        sample, layout"] {
+        for want in [
+            "Title:",
+            "Compliance Status Report — ACME GmbH",
+            "Author:          Crosswalk",
+            "Creator:         Crosswalk",
+            "Subject:         Sample report",
+            "Keywords:        sample, layout",
+        ] {
             assert!(info.contains(want), "{want:?} missing in\n{info}");
         }
-        let (ok, json) = tool("qpdf", &["--json", "--json-key=outlines", pdf.to_str().unwrap()]);
-        assert!(ok && json.contains("1.1 Coverage by framework"), "qpdf sees the outline:\n{json}");
+        let (ok, json) = tool(
+            "qpdf",
+            &["--json", "--json-key=outlines", pdf.to_str().unwrap()],
+        );
+        assert!(
+            ok && json.contains("1.1 Coverage by framework"),
+            "qpdf sees the outline:\n{json}"
+        );
 
         // Walk the outline tree: (depth, title, page index).
-        let lo = lopdf::Document::load_mem(&std::fs::read(&pdf).unwrap()).unwrap();
+        let lo = lopdf::Document::load_mem(&std::fs::read(&*pdf).unwrap()).unwrap();
         let pages: Vec<lopdf::ObjectId> = lo.get_pages().values().copied().collect();
-        fn walk(lo: &lopdf::Document, first: Option<lopdf::ObjectId>, depth: usize, pages: &[lopdf::ObjectId], out: &mut Vec<(usize, String, usize)>) {
+        fn walk(
+            lo: &lopdf::Document,
+            first: Option<lopdf::ObjectId>,
+            depth: usize,
+            pages: &[lopdf::ObjectId],
+            out: &mut Vec<(usize, String, usize)>,
+        ) {
             let mut cur = first;
             while let Some(id) = cur {
                 let d = lo.get_dictionary(id).unwrap();
                 let title = lopdf::decode_text_string(d.get(b"Title").unwrap()).unwrap();
                 let dest = d.get(b"Dest").unwrap().as_array().unwrap();
-                let page = pages.iter().position(|p| *p == dest[0].as_reference().unwrap()).unwrap();
+                let page = pages
+                    .iter()
+                    .position(|p| *p == dest[0].as_reference().unwrap())
+                    .unwrap();
                 out.push((depth, title, page));
-                walk(lo, d.get(b"First").and_then(|o| o.as_reference()).ok(), depth + 1, pages, out);
+                walk(
+                    lo,
+                    d.get(b"First").and_then(|o| o.as_reference()).ok(),
+                    depth + 1,
+                    pages,
+                    out,
+                );
                 cur = d.get(b"Next").and_then(|o| o.as_reference()).ok();
             }
         }
-        let root = lo.catalog().unwrap().get(b"Outlines").unwrap().as_reference().unwrap();
+        let root = lo
+            .catalog()
+            .unwrap()
+            .get(b"Outlines")
+            .unwrap()
+            .as_reference()
+            .unwrap();
         let root_d = lo.get_dictionary(root).unwrap();
         assert_eq!(root_d.get(b"Count").unwrap().as_i64().unwrap(), 5);
         let mut tree = Vec::new();
-        walk(&lo, root_d.get(b"First").unwrap().as_reference().ok(), 0, &pages, &mut tree);
+        walk(
+            &lo,
+            root_d.get(b"First").unwrap().as_reference().ok(),
+            0,
+            &pages,
+            &mut tree,
+        );
         let expect = vec![
             (0, "1 Executive summary".to_string(), 1),
             (1, "1.1 Coverage by framework".to_string(), 1),
@@ -2373,28 +3136,54 @@ mod tests {
         assert!(pages >= 2);
         let all: String = (1..=pages).map(|p| page_text(&pdf, p)).collect();
         for w in &words {
-            assert!(all.contains(&format!("{w} ")) || all.contains(&format!("{w}\n")), "{w} lost");
+            assert!(
+                all.contains(&format!("{w} ")) || all.contains(&format!("{w}\n")),
+                "{w} lost"
+            );
         }
         for p in 1..=pages {
-            assert!(page_text(&pdf, p).contains("Long text"), "header on page {p}");
+            assert!(
+                page_text(&pdf, p).contains("Long text"),
+                "header on page {p}"
+            );
         }
     }
 
     #[test]
     fn invalid_models_are_rejected() {
         let mut d = Document::new("x");
-        d.push(Block::Heading { level: 4, text: "bad".into(), bookmark: false });
-        assert_eq!(render(&d, &PageSetup::a4()), Err(LayoutError::InvalidHeadingLevel(4)));
+        d.push(Block::Heading {
+            level: 4,
+            text: "bad".into(),
+            bookmark: false,
+        });
+        assert_eq!(
+            render(&d, &PageSetup::a4()),
+            Err(LayoutError::InvalidHeadingLevel(4))
+        );
         let mut d = Document::new("x");
         let mut t = Table::new(vec![Column::new("a", 0.5), Column::new("b", 0.5)]);
         t.row(vec![Cell::new("only one")]);
         d.push(Block::Table(t));
-        assert_eq!(render(&d, &PageSetup::a4()), Err(LayoutError::RowWidthMismatch { row: 0, expected: 2, found: 1 }));
+        assert_eq!(
+            render(&d, &PageSetup::a4()),
+            Err(LayoutError::RowWidthMismatch {
+                row: 0,
+                expected: 2,
+                found: 1
+            })
+        );
         let mut s = PageSetup::a4();
         s.margin_left_mm = 190.0;
-        assert!(matches!(render(&Document::new("x"), &s), Err(LayoutError::InvalidPageSetup(_))));
+        assert!(matches!(
+            render(&Document::new("x"), &s),
+            Err(LayoutError::InvalidPageSetup(_))
+        ));
         // An empty document is still a valid one-page PDF.
-        let pdf = write_tmp("empty.pdf", &render(&Document::new("empty"), &PageSetup::a4()).unwrap());
+        let pdf = write_tmp(
+            "empty.pdf",
+            &render(&Document::new("empty"), &PageSetup::a4()).unwrap(),
+        );
         assert_eq!(page_count(&pdf), 1);
     }
 
@@ -2414,12 +3203,119 @@ mod tests {
         assert!(page_text(&pdf, pages).contains("ROW-09999"));
     }
 
+    #[test]
+    fn rendered_widths_match_measured_widths() {
+        // Right-aligned numbers must end exactly at the cell's inner edge, which
+        // only holds if our measurement equals the widths the PDF declares (/W).
+        let mut t = Table::new(vec![
+            Column::new("Name", 0.7),
+            Column::new("Amount", 0.3).align(Align::Right),
+        ]);
+        for v in ["1", "22", "333,333.50", "Wörter", "✓✓✓"] {
+            t.row(vec![Cell::new("x"), Cell::new(v)]);
+        }
+        let mut d = Document::new("Widths");
+        d.push(Block::Table(t));
+        let pdf = write_tmp("widths.pdf", &render(&d, &PageSetup::a4()).unwrap());
+        let (ok, out) = tool(
+            "pdftotext",
+            &["-bbox", "-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"],
+        );
+        assert!(ok, "{out}");
+        let s = PageSetup::a4();
+        let edge = (s.width_mm - s.margin_right_mm) * MM - 4.5;
+        let mut found = 0;
+        for v in ["1", "22", "333,333.50", "Wörter", "✓✓✓", "Amount"] {
+            let line = out
+                .lines()
+                .find(|l| l.ends_with(&format!(">{v}</word>")))
+                .unwrap_or_else(|| panic!("{v} not found in\n{out}"));
+            let x_max: f32 = line
+                .split("xMax=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(
+                (x_max - edge).abs() < 0.05,
+                "{v}: right edge {x_max}, expected {edge}"
+            );
+            found += 1;
+        }
+        assert_eq!(found, 6);
+    }
+
+    #[test]
+    fn headings_stay_with_the_following_table() {
+        let mut checked = 0;
+        for k in 0..40 {
+            let mut d = Document::new("Keep with next");
+            d.push(Block::paragraph("Intro"));
+            d.push(Block::Spacer(200.0 + k as f32 * 1.5));
+            d.push(Block::heading(2, "Heading before table"));
+            d.push(Block::Table(table(3)));
+            let pdf = write_tmp(
+                &format!("keep-{k}.pdf"),
+                &render(&d, &PageSetup::a4()).unwrap(),
+            );
+            for p in 1..=page_count(&pdf) {
+                let t = page_text(&pdf, p);
+                if t.contains("Heading before table") {
+                    assert!(
+                        t.contains("Control ID") && t.contains("ROW-00000"),
+                        "spacer {k}: heading separated from its table on page {p}:\n{t}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 40);
+    }
+
+    #[test]
+    fn output_is_identical_across_processes() {
+        // Re-run this test binary in a fresh process to write the sample, and
+        // compare it with an in-process render (catches per-process random state).
+        let path =
+            std::env::temp_dir().join(format!("crosswalk-layout-xproc-{}.pdf", std::process::id()));
+        let module = module_path!();
+        let test_name = format!(
+            "{}::write_sample_pdf",
+            module.split_once("::").map_or(module, |(_, rest)| rest)
+        );
+        let status = Command::new(std::env::current_exe().unwrap())
+            .args(["--ignored", "--exact", &test_name, "--test-threads=1"])
+            .env("CROSSWALK_LAYOUT_SAMPLE", &path)
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stdout)
+        );
+        let other = std::fs::read(&path)
+            .unwrap_or_else(|e| panic!("{test_name} did not write {path:?}: {e}"));
+        let _ = std::fs::remove_file(&path);
+        assert!(
+            other == render(&sample_document(200), &PageSetup::a4()).unwrap(),
+            "renders differ between processes"
+        );
+    }
+
     /// Writes the review sample to $CROSSWALK_LAYOUT_SAMPLE (default
     /// /tmp/layout-sample.pdf). Run with `-- --ignored write_sample_pdf`.
     #[test]
     #[ignore]
     fn write_sample_pdf() {
-        let path = std::env::var("CROSSWALK_LAYOUT_SAMPLE").unwrap_or_else(|_| "/tmp/layout-sample.pdf".into());
-        std::fs::write(&path, render(&sample_document(200), &PageSetup::a4()).unwrap()).unwrap();
+        let path = std::env::var("CROSSWALK_LAYOUT_SAMPLE")
+            .unwrap_or_else(|_| "/tmp/layout-sample.pdf".into());
+        std::fs::write(
+            &path,
+            render(&sample_document(200), &PageSetup::a4()).unwrap(),
+        )
+        .unwrap();
     }
 }
