@@ -84,7 +84,11 @@ impl<I: Iterator<Item = char>> Builder<'_, I> {
 
     fn next(&mut self) -> Result<(Event, Marker), Problem> {
         self.parser.next_token().map_err(|e| {
-            let message = format!("YAML syntax error: {}", e.info());
+            let message = if e.info().contains("recursion limit") {
+                format!("nesting deeper than the parser allows (Crosswalk files need at most {MAX_DEPTH} levels)")
+            } else {
+                format!("YAML syntax error: {}", e.info())
+            };
             self.problem(*e.marker(), message)
         })
     }

@@ -3188,15 +3188,11 @@ mod tests {
     }
 
     #[test]
-    fn ten_thousand_rows_render_quickly() {
+    fn ten_thousand_row_table_renders_completely() {
+        // Speed is measured by the bench binary (docs/BENCHMARKS.md), not here.
         let mut d = Document::new("Big table");
         d.push(Block::Table(table(10_000)));
-        let start = std::time::Instant::now();
         let bytes = render(&d, &PageSetup::a4()).unwrap();
-        let elapsed = start.elapsed();
-        // The release-mode requirement is < 5 s; unoptimised test builds get slack.
-        let limit = if cfg!(debug_assertions) { 60.0 } else { 5.0 };
-        assert!(elapsed.as_secs_f64() < limit, "10k rows took {elapsed:?}");
         let pdf = write_tmp("big.pdf", &bytes);
         let pages = page_count(&pdf);
         assert!(pages > 150, "{pages}");
@@ -3287,7 +3283,7 @@ mod tests {
             module.split_once("::").map_or(module, |(_, rest)| rest)
         );
         let status = Command::new(std::env::current_exe().unwrap())
-            .args(["--ignored", "--exact", &test_name, "--test-threads=1"])
+            .args(["--exact", &test_name, "--test-threads=1"])
             .env("CROSSWALK_LAYOUT_SAMPLE", &path)
             .output()
             .unwrap();
@@ -3305,17 +3301,14 @@ mod tests {
         );
     }
 
-    /// Writes the review sample to $CROSSWALK_LAYOUT_SAMPLE (default
-    /// /tmp/layout-sample.pdf). Run with `-- --ignored write_sample_pdf`.
+    /// Renders the review sample; writes it to $CROSSWALK_LAYOUT_SAMPLE when
+    /// set (the cross-process test and people reviewing the look use that).
     #[test]
-    #[ignore]
     fn write_sample_pdf() {
-        let path = std::env::var("CROSSWALK_LAYOUT_SAMPLE")
-            .unwrap_or_else(|_| "/tmp/layout-sample.pdf".into());
-        std::fs::write(
-            &path,
-            render(&sample_document(200), &PageSetup::a4()).unwrap(),
-        )
-        .unwrap();
+        let bytes = render(&sample_document(200), &PageSetup::a4()).unwrap();
+        assert!(bytes.starts_with(b"%PDF-"));
+        if let Ok(path) = std::env::var("CROSSWALK_LAYOUT_SAMPLE") {
+            std::fs::write(&path, bytes).unwrap();
+        }
     }
 }
