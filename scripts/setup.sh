@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what Crosswalk needs on a fresh Debian/Ubuntu machine; skips what is there.
+# Usage: scripts/setup.sh [system|node|driver|all]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-all}"
+
+SYSTEM_PACKAGES=(libwebkit2gtk-4.1-dev build-essential libssl-dev libxdo-dev libayatana-appindicator3-dev
+  librsvg2-dev pkg-config xvfb xauth webkit2gtk-driver poppler-utils qpdf imagemagick fonts-dejavu-core curl)
+
+system() {
+  local missing=()
+  for p in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "installing system packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+node() {
+  command -v npm >/dev/null || { echo "error: npm is required (Node.js 20 or newer)"; exit 1; }
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund
+  fi
+}
+
+driver() {
+  command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+}
+
+case "$what" in
+  system) system ;;
+  node) node ;;
+  driver) driver ;;
+  all) system; node; driver ;;
+  *) echo "usage: $0 [system|node|driver|all]"; exit 2 ;;
+esac
