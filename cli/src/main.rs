@@ -253,6 +253,11 @@ fn period(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
 }
 
 fn main() -> ExitCode {
+    // `crosswalk log | head` must end quietly, as other Unix tools do, not panic on EPIPE.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -139,12 +139,13 @@ impl Workspace {
         for f in &input.frameworks {
             tx.execute("INSERT OR IGNORE INTO assessment_frameworks (assessment_id, framework_id) VALUES (?1, ?2)", params![id, f])?;
         }
+        let digest = assessment_digest(&self.assessment(id)?);
         self.record(
             &tx,
             if input.id.is_some() { "assessment.edited" } else { "assessment.created" },
             &format!("assessment:{id}"),
             format!("{} assessment #{id} \"{name}\" ({}..{}, {})", if input.id.is_some() { "Edited" } else { "Created" }, input.period_start, input.period_end, input.frameworks.join(", ")),
-            json!({"assessment": id, "name": name, "period": [input.period_start, input.period_end], "frameworks": input.frameworks, "scope": input.scope.trim()}),
+            json!({"assessment": id, "name": name, "period": [input.period_start, input.period_end], "frameworks": input.frameworks, "scope": input.scope.trim(), "states": {format!("assessment:{id}"): digest}}),
         )?;
         tx.commit()?;
         self.assessment(id)
@@ -168,14 +169,20 @@ impl Workspace {
              ON CONFLICT(assessment_id, framework_id, ref) DO UPDATE SET applicable=excluded.applicable, justification=excluded.justification, implementation=excluded.implementation",
             params![assessment_id, item.framework_id, reference, item.applicable, item.justification.trim(), item.implementation.trim()],
         )?;
+        let digest = assessment_digest(&self.assessment(assessment_id)?);
         self.record(
             &tx,
             "assessment.applicability",
             &format!("assessment:{assessment_id}"),
             format!("{} {reference} marked {} in assessment #{assessment_id}", item.framework_id, if item.applicable { "applicable" } else { "not applicable" }),
-            json!({"assessment": assessment_id, "framework": item.framework_id, "ref": reference, "applicable": item.applicable, "justification": item.justification.trim()}),
+            json!({"assessment": assessment_id, "framework": item.framework_id, "ref": reference, "applicable": item.applicable, "justification": item.justification.trim(), "states": {format!("assessment:{assessment_id}"): digest}}),
         )?;
         tx.commit()?;
         self.assessment(assessment_id)
     }
+}
+
+/// What the audit trail records of an assessment; `verify` recomputes it.
+pub(crate) fn assessment_digest(a: &Assessment) -> String {
+    crate::hash::sha256_hex(serde_json::to_string(a).expect("assessment serializes").as_bytes())
 }

@@ -1,7 +1,6 @@
 //! Writing the control library back as control YAML (docs/formats.md).
 use crate::model::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 #[derive(Serialize)]
 struct File<'a> {
@@ -20,8 +19,28 @@ struct Entry<'a> {
     status: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     review_every: Option<String>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    maps: BTreeMap<&'a str, Vec<MapItem<'a>>>,
+    #[serde(skip_serializing_if = "Ordered::is_empty")]
+    maps: Ordered<'a>,
+}
+
+/// Frameworks in the order the control maps them, so an export re-imports to the same library.
+struct Ordered<'a>(Vec<(&'a str, Vec<MapItem<'a>>)>);
+
+impl Ordered<'_> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Ordered<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -44,14 +63,17 @@ pub fn controls_yaml(controls: &[Control], generated_at: &str) -> String {
         controls: controls
             .iter()
             .map(|c| {
-                let mut maps: BTreeMap<&str, Vec<MapItem>> = BTreeMap::new();
+                let mut maps: Vec<(&str, Vec<MapItem>)> = Vec::new();
                 for m in &c.mappings {
                     let item = if m.coverage == MappingCoverage::Full && m.rationale.is_none() {
                         MapItem::Full(&m.reference)
                     } else {
                         MapItem::Detailed { reference: &m.reference, coverage: m.coverage.as_str(), rationale: m.rationale.as_deref() }
                     };
-                    maps.entry(&m.framework_id).or_default().push(item);
+                    match maps.iter_mut().find(|(fw, _)| *fw == m.framework_id) {
+                        Some((_, items)) => items.push(item),
+                        None => maps.push((&m.framework_id, vec![item])),
+                    }
                 }
                 Entry {
                     id: &c.id,
@@ -61,7 +83,7 @@ pub fn controls_yaml(controls: &[Control], generated_at: &str) -> String {
                     owner: &c.owner,
                     status: c.status.as_str(),
                     review_every: c.review_every_days.map(crate::dates::format_days),
-                    maps,
+                    maps: Ordered(maps),
                 }
             })
             .collect(),

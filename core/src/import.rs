@@ -315,7 +315,8 @@ impl Workspace {
                     }
                     _ => (None, String::new()),
                 };
-                let same = old.is_some_and(|o| evidence_matches(o, e, blob.as_ref()));
+                // A pruned and restored control must get its link back, so an unlinked row is not "same".
+                let same = old.is_some_and(|o| evidence_matches(o, e, blob.as_ref()) && o.controls.contains(&s.control.id));
                 match (old, same) {
                     (None, _) => report.evidence_added += 1,
                     (Some(_), false) => report.evidence_updated += 1,
@@ -401,6 +402,7 @@ impl Workspace {
                         "UPDATE evidence SET kind=?2, title=?3, description=?4, url=?5, note=?6, collected_by=?7, collected_on=?8, valid_until=?9 WHERE id=?1",
                         params![old.id, kind.as_str(), checked.title, plan.spec.description, url, note, checked.collected_by, checked.collected_on.to_string(), checked.valid_until.map(|d| d.to_string())],
                     )?;
+                    tx.execute("INSERT OR IGNORE INTO evidence_controls (evidence_id, control_id) VALUES (?1, ?2)", params![old.id, plan.control])?;
                     old.id
                 }
             };

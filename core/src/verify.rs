@@ -64,6 +64,9 @@ impl Workspace {
         for c in &controls {
             actual.insert(format!("control:{}", c.id), control_digest(c));
         }
+        for a in self.assessments()? {
+            actual.insert(format!("assessment:{}", a.id), crate::assessment::assessment_digest(&a));
+        }
         let all_evidence = evidence::load(&self.conn, "1 = 1", &[])?;
         for e in &all_evidence {
             actual.insert(format!("evidence:{}", e.id), evidence::state_digest(e));
@@ -131,6 +134,7 @@ fn describe(subject: &str) -> String {
     match subject.split_once(':') {
         Some(("evidence", id)) => format!("evidence #{id}"),
         Some(("control", id)) => format!("control {id}"),
+        Some(("assessment", id)) => format!("assessment #{id}"),
         _ => subject.to_string(),
     }
 }

@@ -46,8 +46,8 @@ fn every_reference_id_is_in_its_catalog_with_the_same_level_and_parent() {
         for (reference, level, parent) in &rows {
             let r = by_ref.get(reference.as_str()).unwrap_or_else(|| panic!("{id}: {reference} is missing"));
             assert_eq!(&r.level, level, "{id} {reference}: level");
-            // HIPAA's reference leaves the parent of sections empty; the catalog groups them under subparts.
-            if !parent.is_empty() {
+            // HIPAA's breach sections name "Subpart D" as parent, which is not itself a listed requirement.
+            if !parent.is_empty() && rows.iter().any(|(r, _, _)| r == parent) {
                 assert_eq!(r.parent.as_deref(), Some(parent.as_str()), "{id} {reference}: parent");
             }
             *want.entry(level.clone()).or_default() += 1;
