@@ -1,48 +1,92 @@
-# Two commands: `make run` opens the app on the demo workspace, `make test` runs everything CI runs.
+# Crosswalk. Two commands do all the set-up on a fresh Debian/Ubuntu machine:
+#   make run    install what is missing, build, open the app on the demo workspace
+#   make test   everything CI runs (Rust tests, UI unit tests, desktop end-to-end)
 SHELL := bash
-# Keep build output outside the clone so fresh clones (and CI) reuse it.
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Build output lives outside the clone, so fresh clones and CI reuse it.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/crosswalk-target
 DEMO_DIR ?= $(HOME)/.local/share/crosswalk-demo
 BIN := $(CARGO_TARGET_DIR)/debug
+export CROSSWALK_APP ?= $(BIN)/crosswalk-app
+export CROSSWALK_CLI ?= $(BIN)/crosswalk
 
-.PHONY: run test setup ui app cli test-rust test-ui test-e2e demo deb bench
+.PHONY: help run test setup setup-system setup-node setup-driver ui check-ui build demo \
+        test-rust test-ui test-e2e deb bench screenshot clean-demo
 
-setup:
+help:
+	@echo "make run      install what is missing, build, open the app on the demo workspace ($(DEMO_DIR))"
+	@echo "make test     everything CI runs: cargo tests, UI unit tests, desktop end-to-end tests"
+	@echo "make deb      release build and .deb package (npx tauri build --bundles deb)"
+	@echo "make bench    benchmarks"
+
+# ---------------------------------------------------------------- set-up
+setup-system:
 	scripts/setup.sh system
+
+setup-node:
 	scripts/setup.sh node
 
-ui: setup
-	npm run build:ui
-
-cli:
-	cargo build -p crosswalk-cli
-
-app: ui
-	cargo build -p crosswalk-app
-
-# The demo workspace holds the shipped frameworks and the AIOS/AMAS example controls.
-demo: cli
-	@if [ ! -f "$(DEMO_DIR)/crosswalk.db" ]; then $(BIN)/crosswalk --data-dir "$(DEMO_DIR)" demo >/dev/null && echo "demo workspace: $(DEMO_DIR)"; fi
-
-run: app demo
-	CROSSWALK_DATA_DIR="$(DEMO_DIR)" $(BIN)/crosswalk-app
-
-# The desktop app's suites (test-ui, test-e2e) join `test` when the app lands.
-test: test-rust
-
-test-rust:
-	scripts/setup.sh system
-	cargo test -p crosswalk-core -p crosswalk-cli
-
-test-ui: setup
-	npm run test:ui
-
-test-e2e: app cli
+setup-driver:
 	scripts/setup.sh driver
-	scripts/e2e.sh
 
-deb: ui
+setup: setup-system setup-node
+
+# ---------------------------------------------------------------- build
+UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/svelte.config.js ui/package.json -type f 2>/dev/null)
+
+# Rebuilt only when its sources change: a new ui/dist makes cargo re-embed it.
+ui/dist/.built: $(UI_SOURCES) package-lock.json | setup-node
+	npm run build --workspace ui
+	@touch $@
+
+ui: ui/dist/.built
+
+# Debug builds of everything: the app (with ui/dist inside), the CLI, core.
+build: setup ui
+	cargo build --workspace
+
+# The demo workspace: the shipped frameworks plus the AIOS/AMAS example
+# controls. Importing is idempotent, so this also refreshes an existing one.
+demo: build
+	@mkdir -p "$(DEMO_DIR)"
+	"$(CROSSWALK_CLI)" --data-dir "$(DEMO_DIR)" demo > /dev/null
+	@echo "demo workspace: $(DEMO_DIR)"
+
+run: demo
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "error: no display to open the window on (DISPLAY is not set); run this in a desktop session, or under Xvfb: xvfb-run -s '-screen 0 1280x800x24' make run" >&2; exit 1; fi
+	CROSSWALK_DATA_DIR="$(DEMO_DIR)" "$(CROSSWALK_APP)"
+
+clean-demo:
+	rm -rf "$(DEMO_DIR)"
+
+# ---------------------------------------------------------------- tests
+test: test-rust test-ui test-e2e
+
+test-rust: build
+	cargo test --workspace
+
+check-ui: setup-node
+	npm run check --workspace ui
+
+test-ui: check-ui
+	npm test --workspace ui
+
+# The real app under Xvfb, driven by tauri-driver + WebKitWebDriver; the
+# script starts and stops both. Screenshots land in tests/e2e/screenshots/.
+test-e2e: build setup-driver
+	tests/e2e/run.sh
+
+# ---------------------------------------------------------------- packaging
+deb: setup ui
 	npx tauri build --bundles deb
+	@ls -l "$(CARGO_TARGET_DIR)"/release/bundle/deb/*.deb
 
 bench:
 	cargo run --release -p crosswalk-bench -- all
+
+# The README's screenshot: the Dashboard of the demo workspace, under Xvfb.
+screenshot: demo setup-driver
+	CROSSWALK_DEMO_DIR="$(DEMO_DIR)" tests/e2e/run.sh screenshot/readme.js

@@ -24,7 +24,12 @@ system() {
 node() {
   command -v npm >/dev/null || { echo "error: npm is required (Node.js 20 or newer)"; exit 1; }
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    npm ci --no-audit --no-fund
+    # `npm install` from the lock file rather than `npm ci`: the registry this
+    # project's machines reach lacks some platforms' optional @tauri-apps/cli
+    # binaries, so they are not in the lock, and `npm ci` refuses a lock
+    # without them. No install scripts: nothing here needs one, and some
+    # (webdriver helpers) would try to download browsers.
+    npm install --ignore-scripts --no-audit --no-fund
   fi
 }
 

@@ -82,6 +82,25 @@ fn changed_file_reports_which_controls_changed_and_which_fields() {
 }
 
 #[test]
+fn changed_evidence_file_on_reimport_adds_a_revision_and_keeps_the_old_one() {
+    let ws = Ws::new();
+    let lib = library_copy(&ws);
+    ws.import(&[&lib]);
+    let csv = lib.join("evidence/access-review-q3.csv");
+    let old_sha = sha256_file(&csv);
+    std::fs::write(&csv, "user,role,reviewer,decision\nalice,admin,bob,keep\n").unwrap();
+    let report = ws.import(&[&lib]);
+    assert_eq!(changed_fields(&report, "IAM-02"), ["evidence"]);
+    assert_eq!(report["evidence_updated"], 1);
+    assert_eq!(report["evidence_unchanged"], 3);
+    let iam = ws.json(&["control", "IAM-02"]);
+    let review = iam["evidence"].as_array().unwrap().iter().find(|e| e["title"] == "Q3 access review").unwrap();
+    let shas: Vec<&str> = review["revisions"].as_array().unwrap().iter().map(|r| r["sha256"].as_str().unwrap()).collect();
+    assert_eq!(shas, [old_sha.as_str(), sha256_file(&csv).as_str()], "the old revision must stay, the new one is current");
+    ws.assert_verifies("after an evidence revision by import");
+}
+
+#[test]
 fn control_deleted_from_its_file_is_reported_missing_and_kept() {
     let ws = Ws::new();
     let lib = library_copy(&ws);

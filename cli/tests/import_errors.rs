@@ -152,11 +152,10 @@ fn alias_bomb_is_refused_quickly() {
 
 #[test]
 fn ten_thousand_deep_nesting_is_refused_without_a_crash() {
-    // The message may come from the parser's own guard or from Crosswalk's.
     let path = import_fixture("errors/deep-nesting.yaml");
     let ws = populated();
     let first = rejected_at(&ws, &[&path], &path, 6);
-    assert!(["nesting", "recursion", "deep"].iter().any(|w| first.contains(w)), "{first}");
+    assert!(first.contains("nesting"), "the error should say the nesting is too deep: {first}");
 }
 
 #[test]

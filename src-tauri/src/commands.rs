@@ -1,0 +1,452 @@
+//! The IPC surface of the window. Each command is a few lines: take the
+//! arguments, call `crosswalk-core`, return what it returns. Errors cross as
+//! `{kind, message, problems}` exactly as core serializes them.
+use crate::AppState;
+use chrono::NaiveDate;
+use crosswalk_core::assessment::{Applicability, Assessment, AssessmentInput};
+use crosswalk_core::audit::AuditEvent;
+use crosswalk_core::controls::{CoverageRequest, RequirementHit};
+use crosswalk_core::coverage::FrameworkCoverage;
+use crosswalk_core::evidence::{Expiry, NewEvidence};
+use crosswalk_core::import::{ImportOptions, ImportReport};
+use crosswalk_core::report::{ReportProgress, ReportRequest, ReportSummary};
+use crosswalk_core::verify::{VerifyProgress, VerifyReport};
+use crosswalk_core::{Control, CrosswalkLink, Evidence, Framework, Problem, Requirement};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+
+/// An error as the window sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct IpcError {
+    pub kind: String,
+    pub message: String,
+    pub problems: Vec<Problem>,
+}
+
+impl IpcError {
+    pub fn internal(message: impl Into<String>) -> Self {
+        IpcError {
+            kind: "internal".into(),
+            message: message.into(),
+            problems: Vec::new(),
+        }
+    }
+}
+
+impl From<crosswalk_core::Error> for IpcError {
+    fn from(e: crosswalk_core::Error) -> Self {
+        IpcError {
+            kind: e.kind().into(),
+            message: e.to_string(),
+            problems: e.problems().to_vec(),
+        }
+    }
+}
+
+type Res<T> = Result<T, IpcError>;
+
+/// Progress of long work: `done` of `total` units (bytes, files, steps),
+/// and for multi-phase work the phase's name.
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    pub phase: Option<String>,
+    pub done: u64,
+    pub total: u64,
+}
+
+/// Forwards core's progress callback to the window, at most ~100 messages per task.
+pub(crate) fn reporter(channel: Channel<Progress>) -> impl FnMut(u64, u64) + Send {
+    let mut last_step = u64::MAX;
+    move |done, total| {
+        let step = done.saturating_mul(100).checked_div(total).unwrap_or(0);
+        if step != last_step || done == total {
+            last_step = step;
+            let _ = channel.send(Progress {
+                phase: None,
+                done,
+                total,
+            });
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AppInfo {
+    pub data_dir: String,
+    pub organisation: String,
+    pub today: String,
+    pub version: String,
+}
+
+#[tauri::command]
+async fn app_info(state: State<'_, AppState>) -> Res<AppInfo> {
+    let data_dir = state.dir.display().to_string();
+    if let Some(e) = state.open_error() {
+        return Err(e.clone());
+    }
+    state
+        .run(move |ws| {
+            Ok(AppInfo {
+                data_dir,
+                organisation: ws.organisation()?,
+                today: ws.today().to_string(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            })
+        })
+        .await
+}
+
+#[tauri::command]
+async fn set_organisation(state: State<'_, AppState>, name: String) -> Res<()> {
+    state.run(move |ws| ws.set_organisation(&name)).await
+}
+
+#[tauri::command]
+async fn frameworks(state: State<'_, AppState>) -> Res<Vec<Framework>> {
+    state.run(|ws| ws.frameworks()).await
+}
+
+#[tauri::command]
+async fn requirements(state: State<'_, AppState>, framework_id: String) -> Res<Vec<Requirement>> {
+    state.run(move |ws| ws.requirements(&framework_id)).await
+}
+
+#[tauri::command]
+async fn search_requirements(
+    state: State<'_, AppState>,
+    query: String,
+    limit: Option<usize>,
+) -> Res<Vec<RequirementHit>> {
+    state
+        .run(move |ws| ws.search_requirements(&query, limit.unwrap_or(50)))
+        .await
+}
+
+#[tauri::command]
+async fn coverage(
+    state: State<'_, AppState>,
+    frameworks: Option<Vec<String>>,
+    assessment_id: Option<i64>,
+) -> Res<Vec<FrameworkCoverage>> {
+    let request = CoverageRequest {
+        frameworks: frameworks.unwrap_or_default(),
+        assessment_id,
+    };
+    state.run(move |ws| ws.coverage(&request)).await
+}
+
+#[tauri::command]
+async fn controls(state: State<'_, AppState>) -> Res<Vec<Control>> {
+    state.run(|ws| ws.controls()).await
+}
+
+#[tauri::command]
+async fn control(state: State<'_, AppState>, id: String) -> Res<Control> {
+    state.run(move |ws| ws.control(&id)).await
+}
+
+#[tauri::command]
+async fn save_control(state: State<'_, AppState>, control: Control) -> Res<Control> {
+    state.run(move |ws| ws.save_control(&control)).await
+}
+
+#[tauri::command]
+async fn delete_control(state: State<'_, AppState>, id: String) -> Res<()> {
+    state.run(move |ws| ws.delete_control(&id)).await
+}
+
+#[tauri::command]
+async fn export_controls(state: State<'_, AppState>, path: PathBuf) -> Res<usize> {
+    state.run(move |ws| ws.export_controls(&path)).await
+}
+
+#[tauri::command]
+async fn crosswalk_links(state: State<'_, AppState>) -> Res<Vec<CrosswalkLink>> {
+    state.run(|ws| ws.crosswalk_links()).await
+}
+
+#[tauri::command]
+async fn evidence_list(state: State<'_, AppState>, control: Option<String>) -> Res<Vec<Evidence>> {
+    state
+        .run(move |ws| ws.evidence_list(control.as_deref()))
+        .await
+}
+
+#[tauri::command]
+async fn evidence(state: State<'_, AppState>, id: i64) -> Res<Evidence> {
+    state.run(move |ws| ws.evidence(id)).await
+}
+
+#[tauri::command]
+async fn add_evidence(
+    state: State<'_, AppState>,
+    evidence: NewEvidence,
+    on_progress: Channel<Progress>,
+) -> Res<Evidence> {
+    state
+        .run(move |ws| ws.add_evidence(&evidence, &mut reporter(on_progress)))
+        .await
+}
+
+#[tauri::command]
+async fn replace_evidence(
+    state: State<'_, AppState>,
+    id: i64,
+    path: PathBuf,
+    collected_on: Option<NaiveDate>,
+    valid_until: Option<NaiveDate>,
+    on_progress: Channel<Progress>,
+) -> Res<Evidence> {
+    state
+        .run(move |ws| {
+            ws.replace_evidence(
+                id,
+                &path,
+                collected_on,
+                valid_until,
+                &mut reporter(on_progress),
+            )
+        })
+        .await
+}
+
+#[tauri::command]
+async fn remove_evidence(state: State<'_, AppState>, id: i64) -> Res<Evidence> {
+    state.run(move |ws| ws.remove_evidence(id)).await
+}
+
+#[tauri::command]
+async fn expiry(state: State<'_, AppState>, within_days: Option<u32>) -> Res<Expiry> {
+    state
+        .run(move |ws| ws.expiry(within_days.unwrap_or(30)))
+        .await
+}
+
+/// Opens a stored evidence file in the system viewer. Blobs are named by
+/// hash, so a read-only copy under its original name goes to a temp folder.
+#[tauri::command]
+async fn open_evidence(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+    revision: Option<u32>,
+) -> Res<()> {
+    let (blob, rev) = state.run(move |ws| ws.evidence_file(id, revision)).await?;
+    let dir = std::env::temp_dir()
+        .join("crosswalk-open")
+        .join(&rev.sha256[..16]);
+    let name = Path::new(&rev.file_name)
+        .file_name()
+        .map(|n| n.to_owned())
+        .unwrap_or_else(|| rev.sha256.clone().into());
+    let copy = dir.join(name);
+    let io =
+        |e: std::io::Error| IpcError::internal(format!("cannot prepare the file for viewing: {e}"));
+    if !copy.exists() {
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        std::fs::copy(&blob, &copy).map_err(io)?;
+        let mut perms = std::fs::metadata(&copy).map_err(io)?.permissions();
+        perms.set_readonly(true);
+        std::fs::set_permissions(&copy, perms).map_err(io)?;
+    }
+    open_in_system_viewer(&app, &copy)
+}
+
+#[tauri::command]
+async fn import_files(
+    state: State<'_, AppState>,
+    paths: Vec<PathBuf>,
+    dry_run: Option<bool>,
+    prune: Option<bool>,
+) -> Res<ImportReport> {
+    let options = ImportOptions {
+        dry_run: dry_run.unwrap_or(false),
+        prune: prune.unwrap_or(false),
+    };
+    state.run(move |ws| ws.import(&paths, &options)).await
+}
+
+/// Loads the example controls shipped in the binary (the demo workspace).
+#[tauri::command]
+async fn load_examples(state: State<'_, AppState>) -> Res<ImportReport> {
+    state.run(crosswalk_core::examples::seed).await
+}
+
+#[tauri::command]
+async fn verify(state: State<'_, AppState>, on_progress: Channel<Progress>) -> Res<VerifyReport> {
+    state
+        .run(move |ws| {
+            let mut last = (String::new(), u64::MAX);
+            ws.verify(&mut |p: VerifyProgress| {
+                let step = p.done.saturating_mul(100).checked_div(p.total).unwrap_or(0);
+                if (p.phase.to_string(), step) != last || p.done == p.total {
+                    last = (p.phase.to_string(), step);
+                    let _ = on_progress.send(Progress {
+                        phase: Some(p.phase.to_string()),
+                        done: p.done,
+                        total: p.total,
+                    });
+                }
+            })
+        })
+        .await
+}
+
+#[tauri::command]
+async fn assessments(state: State<'_, AppState>) -> Res<Vec<Assessment>> {
+    state.run(|ws| ws.assessments()).await
+}
+
+#[tauri::command]
+async fn assessment(state: State<'_, AppState>, id: i64) -> Res<Assessment> {
+    state.run(move |ws| ws.assessment(id)).await
+}
+
+#[tauri::command]
+async fn save_assessment(
+    state: State<'_, AppState>,
+    assessment: AssessmentInput,
+) -> Res<Assessment> {
+    state.run(move |ws| ws.save_assessment(&assessment)).await
+}
+
+#[tauri::command]
+async fn set_applicability(
+    state: State<'_, AppState>,
+    assessment_id: i64,
+    item: Applicability,
+) -> Res<Assessment> {
+    state
+        .run(move |ws| ws.set_applicability(assessment_id, &item))
+        .await
+}
+
+/// Writes the PDF report (to `out_path`, or `<data dir>/reports/` when none
+/// is given) off the main thread, with progress as a percentage.
+#[tauri::command]
+async fn generate_report(
+    state: State<'_, AppState>,
+    request: ReportRequest,
+    out_path: Option<PathBuf>,
+    on_progress: Channel<Progress>,
+) -> Res<ReportSummary> {
+    let out = match out_path {
+        Some(p) => p,
+        None => {
+            let stamp = crosswalk_core::now().format("%Y%m%d-%H%M%S");
+            state
+                .dir
+                .join("reports")
+                .join(format!("crosswalk-report-{stamp}.pdf"))
+        }
+    };
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| IpcError::internal(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let summary = state
+        .run(move |ws| {
+            ws.generate_report(&request, &out, &mut |p: ReportProgress| {
+                let _ = on_progress.send(Progress {
+                    phase: Some(p.phase.to_string()),
+                    done: p.percent.into(),
+                    total: 100,
+                });
+            })
+        })
+        .await?;
+    state.remember_report(&summary.path);
+    Ok(summary)
+}
+
+/// Opens a report in the system PDF viewer: only one this window generated,
+/// or one in the workspace's `reports/` folder.
+#[tauri::command]
+async fn open_report(app: AppHandle, state: State<'_, AppState>, path: PathBuf) -> Res<()> {
+    if !state.may_open_report(&path) {
+        return Err(IpcError {
+            kind: "usage".into(),
+            message: format!("{} is not a report generated here", path.display()),
+            problems: Vec::new(),
+        });
+    }
+    open_in_system_viewer(&app, &path)
+}
+
+#[tauri::command]
+async fn audit_log(
+    state: State<'_, AppState>,
+    limit: Option<usize>,
+    subject: Option<String>,
+) -> Res<Vec<AuditEvent>> {
+    state
+        .run(move |ws| ws.log(limit.unwrap_or(500), subject.as_deref()))
+        .await
+}
+
+fn open_in_system_viewer(app: &AppHandle, path: &Path) -> Res<()> {
+    use tauri_plugin_opener::OpenerExt;
+    app.opener()
+        .open_path(path.to_string_lossy(), None::<&str>)
+        .map_err(|e| IpcError::internal(format!("cannot open {}: {e}", path.display())))
+}
+
+pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        app_info,
+        set_organisation,
+        frameworks,
+        requirements,
+        search_requirements,
+        coverage,
+        controls,
+        control,
+        save_control,
+        delete_control,
+        export_controls,
+        crosswalk_links,
+        evidence_list,
+        evidence,
+        add_evidence,
+        replace_evidence,
+        remove_evidence,
+        expiry,
+        open_evidence,
+        import_files,
+        load_examples,
+        verify,
+        assessments,
+        assessment,
+        save_assessment,
+        set_applicability,
+        generate_report,
+        open_report,
+        audit_log,
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crosswalk_core::Location;
+
+    #[test]
+    fn core_errors_cross_ipc_with_their_problems() {
+        let e = crosswalk_core::Error::Invalid(vec![Problem {
+            location: Location {
+                file: "c.yaml".into(),
+                line: 4,
+                column: 9,
+            },
+            message: "unknown framework `sox`".into(),
+        }]);
+        let ipc = IpcError::from(e);
+        assert_eq!(ipc.kind, "invalid");
+        assert!(ipc.message.contains("c.yaml:4:9"));
+        let json = serde_json::to_value(&ipc).unwrap();
+        assert_eq!(json["problems"][0]["location"]["line"], 4);
+        assert_eq!(json["problems"][0]["location"]["file"], "c.yaml");
+    }
+}

@@ -1,0 +1,55 @@
+//! Crosswalk's desktop shell. It opens the user's workspace, hands it to the
+//! thin IPC commands in [`commands`], and wires the plugins the window uses.
+//! No rule of the domain lives here: every command parses, calls
+//! `crosswalk-core`, and returns.
+mod commands;
+mod state;
+
+use tauri::Manager;
+
+pub use state::AppState;
+
+/// Where the workspace lives: `--data-dir DIR` on the command line, else
+/// `CROSSWALK_DATA_DIR`, else `<platform data dir>/crosswalk` (the same
+/// default as the `crosswalk` CLI).
+fn data_dir(app: &tauri::App) -> std::path::PathBuf {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--data-dir" {
+            if let Some(dir) = args.next() {
+                return dir.into();
+            }
+        } else if let Some(dir) = arg.to_str().and_then(|a| a.strip_prefix("--data-dir=")) {
+            return dir.into();
+        }
+    }
+    if let Some(dir) = std::env::var_os("CROSSWALK_DATA_DIR").filter(|d| !d.is_empty()) {
+        return dir.into();
+    }
+    match app.path().data_dir() {
+        Ok(dir) => dir.join("crosswalk"),
+        Err(_) => std::path::PathBuf::from(".crosswalk"),
+    }
+}
+
+pub fn run() {
+    tauri::Builder::default()
+        // First, so a second launch hands over before it opens the database.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .setup(|app| {
+            let dir = data_dir(app);
+            app.manage(AppState::open(dir));
+            Ok(())
+        })
+        .invoke_handler(commands::handler())
+        .run(tauri::generate_context!())
+        .expect("error while running Crosswalk");
+}

@@ -1,0 +1,139 @@
+//! The workspace shared by every command: one `Workspace` behind a mutex, used
+//! from a blocking worker thread so the window never waits on the database.
+use crate::commands::IpcError;
+use crosswalk_core::Workspace;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+pub struct AppState {
+    pub dir: PathBuf,
+    workspace: Arc<Mutex<Option<Workspace>>>,
+    /// Why the workspace could not be opened, shown in the window.
+    open_error: Option<IpcError>,
+    /// Reports written by this window: the only files `open_report` opens
+    /// besides those in the workspace's `reports/` folder.
+    reports: Mutex<HashSet<PathBuf>>,
+}
+
+impl AppState {
+    pub fn open(dir: PathBuf) -> Self {
+        match Workspace::open(&dir) {
+            Ok(ws) => AppState {
+                dir,
+                workspace: Arc::new(Mutex::new(Some(ws))),
+                open_error: None,
+                reports: Default::default(),
+            },
+            Err(e) => AppState {
+                dir,
+                workspace: Arc::new(Mutex::new(None)),
+                open_error: Some(e.into()),
+                reports: Default::default(),
+            },
+        }
+    }
+
+    /// Runs `f` on the workspace on a blocking thread and returns its result.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, IpcError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Workspace) -> crosswalk_core::Result<T> + Send + 'static,
+    {
+        if let Some(e) = &self.open_error {
+            return Err(e.clone());
+        }
+        let ws = Arc::clone(&self.workspace);
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut guard = ws.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let ws = guard
+                .as_mut()
+                .ok_or_else(|| IpcError::internal("the workspace is not open"))?;
+            f(ws).map_err(IpcError::from)
+        })
+        .await
+        .map_err(|e| IpcError::internal(format!("the task stopped unexpectedly: {e}")))?
+    }
+
+    pub fn open_error(&self) -> Option<&IpcError> {
+        self.open_error.as_ref()
+    }
+
+    pub fn remember_report(&self, path: &Path) {
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        self.reports
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(path);
+    }
+
+    pub fn may_open_report(&self, path: &Path) -> bool {
+        let Ok(path) = path.canonicalize() else {
+            return false;
+        };
+        let in_reports_dir = self
+            .dir
+            .join("reports")
+            .canonicalize()
+            .is_ok_and(|dir| path.starts_with(dir));
+        let is_pdf = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+        is_pdf
+            && (in_reports_dir
+                || self
+                    .reports
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .contains(&path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_core_calls_off_the_main_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path().to_path_buf());
+        let ids = tauri::async_runtime::block_on(state.run(|ws| ws.frameworks())).unwrap();
+        assert_eq!(
+            ids.len(),
+            6,
+            "a fresh workspace holds the six shipped frameworks"
+        );
+    }
+
+    #[test]
+    fn an_unopenable_workspace_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not-a-dir");
+        std::fs::write(&file, b"x").unwrap();
+        let state = AppState::open(file);
+        assert!(state.open_error().is_some());
+        let err = tauri::async_runtime::block_on(state.run(|ws| ws.frameworks())).unwrap_err();
+        assert_eq!(err.kind, "io");
+    }
+
+    #[test]
+    fn opens_only_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path().to_path_buf());
+        let reports = dir.path().join("reports");
+        std::fs::create_dir_all(&reports).unwrap();
+        let pdf = reports.join("r.pdf");
+        std::fs::write(&pdf, b"%PDF-").unwrap();
+        let other = dir.path().join("elsewhere.pdf");
+        std::fs::write(&other, b"%PDF-").unwrap();
+        let db = dir.path().join("crosswalk.db");
+        assert!(state.may_open_report(&pdf));
+        assert!(
+            !state.may_open_report(&other),
+            "a PDF this window did not write"
+        );
+        assert!(!state.may_open_report(&db), "not a PDF");
+        state.remember_report(&other);
+        assert!(state.may_open_report(&other));
+    }
+}

@@ -1,0 +1,127 @@
+// The typed IPC layer: one function per Tauri command of src-tauri/src/commands.rs.
+// Nothing here decides anything about the domain; it only carries calls.
+import { Channel, invoke } from '@tauri-apps/api/core';
+import type {
+  Applicability,
+  AppInfo,
+  Assessment,
+  AssessmentInput,
+  AuditEvent,
+  Control,
+  CrosswalkLink,
+  Evidence,
+  Expiry,
+  Framework,
+  FrameworkCoverage,
+  ImportReport,
+  NewEvidence,
+  Problem,
+  Progress,
+  Requirement,
+  ReportRequest,
+  ReportSummary,
+  RequirementHit,
+  VerifyReport,
+} from './types';
+
+/** An error from the Rust side: `{kind, message, problems}`. */
+export class AppError extends Error {
+  kind: string;
+  problems: Problem[];
+  constructor(kind: string, message: string, problems: Problem[] = []) {
+    super(message);
+    this.name = 'AppError';
+    this.kind = kind;
+    this.problems = problems;
+  }
+
+  /** Whatever was thrown, as an AppError with a readable message. */
+  static from(e: unknown): AppError {
+    if (e instanceof AppError) return e;
+    if (e && typeof e === 'object' && 'message' in e) {
+      const o = e as { kind?: unknown; message?: unknown; problems?: unknown };
+      return new AppError(
+        typeof o.kind === 'string' ? o.kind : 'internal',
+        String(o.message),
+        Array.isArray(o.problems) ? (o.problems as Problem[]) : [],
+      );
+    }
+    return new AppError('internal', typeof e === 'string' ? e : 'Something went wrong.');
+  }
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw AppError.from(e);
+  }
+}
+
+/** A channel that forwards progress messages to `onProgress`. */
+export function progressChannel(onProgress?: (p: Progress) => void): Channel<Progress> {
+  const channel = new Channel<Progress>();
+  channel.onmessage = (p) => onProgress?.(p);
+  return channel;
+}
+
+type OnProgress = (p: Progress) => void;
+
+export const api = {
+  appInfo: () => call<AppInfo>('app_info'),
+  setOrganisation: (name: string) => call<void>('set_organisation', { name }),
+
+  frameworks: () => call<Framework[]>('frameworks'),
+  requirements: (frameworkId: string) => call<Requirement[]>('requirements', { frameworkId }),
+  searchRequirements: (query: string, limit = 50) => call<RequirementHit[]>('search_requirements', { query, limit }),
+  coverage: (frameworks?: string[], assessmentId?: number | null) =>
+    call<FrameworkCoverage[]>('coverage', { frameworks: frameworks ?? null, assessmentId: assessmentId ?? null }),
+  crosswalkLinks: () => call<CrosswalkLink[]>('crosswalk_links'),
+
+  controls: () => call<Control[]>('controls'),
+  control: (id: string) => call<Control>('control', { id }),
+  saveControl: (control: Control) => call<Control>('save_control', { control }),
+  deleteControl: (id: string) => call<void>('delete_control', { id }),
+  exportControls: (path: string) => call<number>('export_controls', { path }),
+
+  evidenceList: (control?: string | null) => call<Evidence[]>('evidence_list', { control: control ?? null }),
+  evidence: (id: number) => call<Evidence>('evidence', { id }),
+  addEvidence: (evidence: NewEvidence, onProgress?: OnProgress) =>
+    call<Evidence>('add_evidence', { evidence, onProgress: progressChannel(onProgress) }),
+  replaceEvidence: (
+    id: number,
+    path: string,
+    dates: { collectedOn?: string | null; validUntil?: string | null } = {},
+    onProgress?: OnProgress,
+  ) =>
+    call<Evidence>('replace_evidence', {
+      id,
+      path,
+      collectedOn: dates.collectedOn || null,
+      validUntil: dates.validUntil || null,
+      onProgress: progressChannel(onProgress),
+    }),
+  removeEvidence: (id: number) => call<Evidence>('remove_evidence', { id }),
+  expiry: (withinDays = 30) => call<Expiry>('expiry', { withinDays }),
+  openEvidence: (id: number, revision?: number) => call<void>('open_evidence', { id, revision: revision ?? null }),
+
+  importFiles: (paths: string[], options: { dryRun?: boolean; prune?: boolean } = {}) =>
+    call<ImportReport>('import_files', { paths, dryRun: options.dryRun ?? false, prune: options.prune ?? false }),
+  loadExamples: () => call<ImportReport>('load_examples'),
+
+  verify: (onProgress?: OnProgress) => call<VerifyReport>('verify', { onProgress: progressChannel(onProgress) }),
+
+  assessments: () => call<Assessment[]>('assessments'),
+  assessment: (id: number) => call<Assessment>('assessment', { id }),
+  saveAssessment: (assessment: AssessmentInput) => call<Assessment>('save_assessment', { assessment }),
+  setApplicability: (assessmentId: number, item: Applicability) =>
+    call<Assessment>('set_applicability', { assessmentId, item }),
+
+  generateReport: (request: ReportRequest, outPath?: string | null, onProgress?: OnProgress) =>
+    call<ReportSummary>('generate_report', { request, outPath: outPath ?? null, onProgress: progressChannel(onProgress) }),
+  openReport: (path: string) => call<void>('open_report', { path }),
+
+  auditLog: (limit = 500, subject?: string) => call<AuditEvent[]>('audit_log', { limit, subject: subject ?? null }),
+};
+
+export type Api = typeof api;

@@ -1,0 +1,281 @@
+// Shapes of what crosswalk-core returns over IPC (serde field names).
+// They mirror core/src/model.rs, core/src/coverage.rs and core/src/audit.rs.
+
+export interface Framework {
+  id: string;
+  name: string;
+  short_name: string;
+  version: string;
+  publisher: string;
+  published: string | null;
+  source: string;
+  text_rights: string;
+  levels: string[];
+}
+
+export interface Requirement {
+  framework_id: string;
+  ref: string;
+  parent: string | null;
+  level: string;
+  title: string;
+  summary: string;
+  assessable: boolean;
+  designation: string | null;
+  theme: string | null;
+}
+
+export type Status = 'covered' | 'covered_via_crosswalk' | 'partial' | 'stale' | 'gap' | 'not_applicable';
+export const STATUSES: Status[] = ['covered', 'covered_via_crosswalk', 'partial', 'stale', 'gap', 'not_applicable'];
+
+export type ControlStatus = 'implemented' | 'partial' | 'planned' | 'not_applicable';
+export const CONTROL_STATUSES: ControlStatus[] = ['implemented', 'partial', 'planned', 'not_applicable'];
+export type MappingCoverage = 'full' | 'partial';
+export type Relationship = 'equal' | 'subset_of' | 'superset_of' | 'intersects' | 'no_relationship';
+export type LinkBasis = 'published' | 'derived' | 'judgement';
+export type EvidenceKind = 'file' | 'link' | 'note';
+
+export type Counts = Record<Status, number>;
+
+export interface ControlCoverage {
+  id: string;
+  title: string;
+  owner: string;
+  status: ControlStatus;
+  mapping: MappingCoverage;
+  rationale: string | null;
+  current_evidence: number[];
+  expired_evidence: number[];
+}
+
+export interface ViaCrosswalk {
+  framework_id: string;
+  ref: string;
+  relationship: Relationship;
+  basis: LinkBasis;
+  source: string;
+}
+
+export interface RequirementCoverage {
+  ref: string;
+  parent: string | null;
+  level: string;
+  title: string;
+  assessable: boolean;
+  status: Status | null;
+  reason: string;
+  controls: ControlCoverage[];
+  via_crosswalk: ViaCrosswalk[];
+  justification: string | null;
+  rollup: Counts | null;
+}
+
+export interface FrameworkCoverage {
+  framework: Framework;
+  counts: Counts;
+  assessable: number;
+  percent_covered: number;
+  percent_with_crosswalk: number;
+  requirements: RequirementCoverage[];
+}
+
+export interface Mapping {
+  framework_id: string;
+  ref: string;
+  coverage: MappingCoverage;
+  rationale: string | null;
+}
+
+export interface Control {
+  id: string;
+  title: string;
+  description: string;
+  category: string;
+  owner: string;
+  status: ControlStatus;
+  review_every_days: number | null;
+  mappings: Mapping[];
+}
+
+export interface CrosswalkLink {
+  from_framework: string;
+  from_ref: string;
+  to_framework: string;
+  to_ref: string;
+  relationship: Relationship;
+  basis: LinkBasis;
+  source: string;
+  note: string | null;
+}
+
+export interface Revision {
+  number: number;
+  sha256: string;
+  size: number;
+  file_name: string;
+  added_at: string;
+}
+
+export interface Evidence {
+  id: number;
+  kind: EvidenceKind;
+  title: string;
+  description: string;
+  url: string | null;
+  note: string | null;
+  collected_by: string;
+  collected_on: string;
+  valid_until: string | null;
+  controls: string[];
+  revisions: Revision[];
+  added_at: string;
+}
+
+export interface AuditEvent {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  summary: string;
+  details: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AppInfo {
+  data_dir: string;
+  organisation: string;
+  today: string;
+  version: string;
+}
+
+export interface Location {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface Problem {
+  location: Location;
+  message: string;
+}
+
+/** Progress of long work, as the Rust side reports it over a channel. */
+export interface Progress {
+  phase?: string | null;
+  done: number;
+  total: number;
+}
+
+export interface Expiry {
+  as_of: string;
+  within_days: number;
+  expired: Evidence[];
+  expiring: Evidence[];
+}
+
+export interface RequirementHit {
+  framework_id: string;
+  framework: string;
+  ref: string;
+  title: string;
+  summary: string;
+  level: string;
+}
+
+/** Where new evidence comes from (serde: `{kind, value}`). */
+export type EvidenceSource = { kind: 'file'; value: string } | { kind: 'link'; value: string } | { kind: 'note'; value: string };
+
+export interface NewEvidence {
+  controls: string[];
+  source: EvidenceSource;
+  title: string | null;
+  description: string;
+  collected_by: string | null;
+  collected_on: string | null;
+  valid_until: string | null;
+  valid_for_days: number | null;
+}
+
+export interface ControlChange {
+  id: string;
+  fields: string[];
+}
+
+export interface ImportReport {
+  dry_run: boolean;
+  files: string[];
+  added: string[];
+  changed: ControlChange[];
+  unchanged: string[];
+  removed: string[];
+  missing: string[];
+  evidence_added: number;
+  evidence_updated: number;
+  evidence_unchanged: number;
+  frameworks: string[];
+  crosswalk_links: number;
+}
+
+export interface Fault {
+  subject: string;
+  message: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  events_checked: number;
+  last_event_hash: string;
+  files_checked: number;
+  bytes_hashed: number;
+  evidence_checked: number;
+  controls_checked: number;
+  faults: Fault[];
+}
+
+export interface Applicability {
+  framework_id: string;
+  ref: string;
+  applicable: boolean;
+  justification: string;
+  implementation: string;
+}
+
+export interface Assessment {
+  id: number;
+  name: string;
+  organisation: string;
+  scope: string;
+  period_start: string;
+  period_end: string;
+  frameworks: string[];
+  applicability: Applicability[];
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AssessmentInput {
+  id: number | null;
+  name: string;
+  organisation: string | null;
+  scope: string;
+  period_start: string;
+  period_end: string;
+  frameworks: string[];
+}
+
+export interface ReportRequest {
+  assessment_id: number | null;
+  frameworks: string[];
+  /** [from, to] as YYYY-MM-DD */
+  period: [string, string] | null;
+}
+
+export interface ReportSummary {
+  path: string;
+  pages: number;
+  bytes: number;
+  sha256: string;
+  frameworks: string[];
+}

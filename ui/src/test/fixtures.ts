@@ -1,0 +1,57 @@
+// Data shaped like what core returns, for the component tests.
+import type { Counts, Expiry, FrameworkCoverage } from '../lib/types';
+
+export function counts(partial: Partial<Counts> = {}): Counts {
+  return { covered: 0, covered_via_crosswalk: 0, partial: 0, stale: 0, gap: 0, not_applicable: 0, ...partial };
+}
+
+export function framework(id: string, short: string, c: Counts, percentCovered: number): FrameworkCoverage {
+  const assessable = Object.values(c).reduce((a, b) => a + b, 0);
+  return {
+    framework: {
+      id,
+      name: `${short} full name`,
+      short_name: short,
+      version: '1',
+      publisher: 'Publisher',
+      published: null,
+      source: '',
+      text_rights: '',
+      levels: [],
+    },
+    counts: c,
+    assessable,
+    percent_covered: percentCovered,
+    percent_with_crosswalk: percentCovered,
+    requirements: [
+      {
+        ref: 'A',
+        parent: null,
+        level: 'group',
+        title: 'Group A',
+        assessable: false,
+        status: null,
+        reason: '',
+        controls: [],
+        via_crosswalk: [],
+        justification: null,
+        rollup: c,
+      },
+      {
+        ref: 'A.1',
+        parent: 'A',
+        level: 'req',
+        title: 'First requirement',
+        assessable: true,
+        status: 'gap',
+        reason: 'no control maps to it',
+        controls: [],
+        via_crosswalk: [],
+        justification: null,
+        rollup: null,
+      },
+    ],
+  };
+}
+
+export const noExpiry: Expiry = { as_of: '2026-11-22', within_days: 30, expired: [], expiring: [] };
