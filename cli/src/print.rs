@@ -245,6 +245,9 @@ pub fn import(r: &ImportReport) {
 pub fn verify(r: &VerifyReport) {
     println!("audit events checked: {} (chain head {})", r.events_checked, r.last_event_hash);
     println!("controls checked: {}, evidence checked: {}, files re-hashed: {} ({} bytes)", r.controls_checked, r.evidence_checked, r.files_checked, r.bytes_hashed);
+    for l in &r.leftovers {
+        println!("note: {l} is a partial file from an interrupted ingest; nothing refers to it, delete it when no ingest is running");
+    }
     if r.ok {
         println!("OK: no faults");
     } else {

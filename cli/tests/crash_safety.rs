@@ -137,6 +137,28 @@ fn sigkill_during_large_evidence_ingest_never_loses_committed_data_or_leaves_par
     eprintln!("evidence ingest: {killed} of {} runs were killed mid-way (full run {:?})", ITERATIONS - ITERATIONS.div_ceil(4), full_run);
 }
 
+/// What a SIGKILL during an ingest leaves behind: a partial `evidence/tmp/ingest-*`
+/// file that no process holds any more. Left alone, every crash leaks up to the
+/// size of the file being ingested, silently (`verify` said "OK").
+#[test]
+fn partial_ingest_temp_file_left_by_a_crash_is_not_silently_kept() {
+    let ws = Ws::new();
+    ws.import(&[&import_fixture("base.yaml")]);
+    let tmp = ws.data.join("evidence/tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let leftover = tmp.join("ingest-crashd");
+    std::fs::write(&leftover, vec![0x5a; 3 * 1024 * 1024]).unwrap();
+    let r = ws.run(&["verify", "--json"]);
+    let text = ws.run(&["verify"]);
+    let mentioned = r.stdout.contains("ingest-crashd") || text.stdout.contains("ingest-crashd");
+    assert!(
+        !leftover.exists() || mentioned,
+        "a partial ingest file left by a crash stays in {} and `verify` does not mention it:\n{}",
+        tmp.display(),
+        text.stdout
+    );
+}
+
 /// A library of `n` controls with ids `prefix-NNNN`, mappings to all six frameworks, and a
 /// few file evidence entries (distinct bytes per library).
 fn write_library(dir: &Path, prefix: &str, n: usize) {

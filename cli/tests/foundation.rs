@@ -116,6 +116,30 @@ fn unknown_control_is_an_error_that_suggests_the_closest_id() {
     ws.fails(&["evidence", "show", "999"]);
 }
 
+/// The desktop app and a script (or two CI steps) opening a brand-new data dir
+/// at the same moment must both work: creating the schema and loading the
+/// shipped catalogs may not race. (Once fixed this cannot flake: it can only
+/// fail while the race exists.)
+#[test]
+fn concurrent_first_use_of_a_new_data_dir_succeeds_for_every_process() {
+    let ws = Ws::new();
+    for round in 0..3 {
+        let dir = ws.path(&format!("fresh-{round}"));
+        let children: Vec<_> = (0..6)
+            .map(|_| bare_command(ws.tmp.path()).arg("--data-dir").arg(&dir).args(["frameworks", "--json"]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap())
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "round {round}: a process opening the new data dir failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        let fw = bare_command(ws.tmp.path()).arg("--data-dir").arg(&dir).args(["frameworks", "--json"]).output().unwrap();
+        let rows: serde_json::Value = serde_json::from_slice(&fw.stdout).unwrap();
+        assert_eq!(rows.as_array().unwrap().len(), 6);
+        let v = bare_command(ws.tmp.path()).arg("--data-dir").arg(&dir).args(["verify"]).output().unwrap();
+        assert!(v.status.success(), "round {round}: verify after concurrent first use:\n{}", String::from_utf8_lossy(&v.stdout));
+    }
+}
+
 /// `crosswalk log --json | head -1`: the reader goes away early. The CLI must
 /// stop quietly, not panic with a backtrace.
 #[test]

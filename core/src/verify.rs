@@ -26,6 +26,9 @@ pub struct VerifyReport {
     pub evidence_checked: usize,
     pub controls_checked: usize,
     pub faults: Vec<Fault>,
+    /// Partial files in `evidence/tmp` left by interrupted ingests. Not faults:
+    /// nothing refers to them; safe to delete when no ingest is running.
+    pub leftovers: Vec<String>,
 }
 
 /// Progress of a verify run: which phase, and how far.
@@ -116,6 +119,10 @@ impl Workspace {
             }
             bytes_hashed += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         }
+        let mut leftovers: Vec<String> = std::fs::read_dir(vault.join("tmp"))
+            .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.path().display().to_string()).collect())
+            .unwrap_or_default();
+        leftovers.sort();
         progress(VerifyProgress { phase: "done", done: 1, total: 1 });
         Ok(VerifyReport {
             ok: faults.is_empty(),
@@ -126,6 +133,7 @@ impl Workspace {
             evidence_checked: all_evidence.len(),
             controls_checked: controls.len(),
             faults,
+            leftovers,
         })
     }
 }

@@ -70,7 +70,9 @@ impl Workspace {
     pub(crate) fn begin(&self) -> Result<Transaction<'_>> {
         // One Workspace is used from one thread at a time; nested transactions
         // would be a bug, which SQLite itself refuses.
-        Ok(self.conn.unchecked_transaction()?)
+        // IMMEDIATE: take the write lock up front, so a concurrent writer waits
+        // (busy_timeout) instead of failing on a read-to-write upgrade.
+        Ok(Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?)
     }
 
     /// Appends one audit event inside the caller's transaction.
@@ -81,20 +83,29 @@ impl Workspace {
 
     fn sync_shipped_data(&mut self) -> Result<()> {
         let catalogs = catalog::shipped_catalogs().map_err(Error::Invalid)?;
-        let stored: std::collections::HashMap<String, String> = {
-            let mut stmt = self.conn.prepare("SELECT id, catalog_sha256 FROM frameworks")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        let changed: Vec<_> = catalogs.into_iter().filter(|(c, sha)| stored.get(&c.framework.id) != Some(sha)).collect();
         let crosswalk_sha = crate::hash::sha256_hex(
             &crate::embedded::CROSSWALK_FILES.iter().flat_map(|(n, b)| n.bytes().chain(b.iter().copied())).collect::<Vec<u8>>(),
         );
-        let stored_crosswalk_sha = self.setting("shipped_crosswalks_sha256")?;
+        let up_to_date = |conn: &Connection| -> Result<(Vec<(Catalog, String)>, Option<String>)> {
+            let stored: std::collections::HashMap<String, String> = {
+                let mut stmt = conn.prepare("SELECT id, catalog_sha256 FROM frameworks")?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            let changed = catalogs.iter().filter(|(c, sha)| stored.get(&c.framework.id) != Some(sha)).cloned().collect();
+            let xw: Option<String> = conn.query_row("SELECT value FROM settings WHERE key = 'shipped_crosswalks_sha256'", [], |r| r.get(0)).optional()?;
+            Ok((changed, xw))
+        };
+        let (changed, stored_crosswalk_sha) = up_to_date(&self.conn)?;
         if changed.is_empty() && stored_crosswalk_sha.as_deref() == Some(crosswalk_sha.as_str()) {
             return Ok(());
         }
-        let tx = self.begin()?;
+        // Under the write lock, look again: another process may have just done it.
+        let tx = Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        let (changed, stored_crosswalk_sha) = up_to_date(&tx)?;
+        if changed.is_empty() && stored_crosswalk_sha.as_deref() == Some(crosswalk_sha.as_str()) {
+            return Ok(());
+        }
         for (catalog, sha) in &changed {
             store_catalog(&tx, catalog, sha, true)?;
             self.record(
