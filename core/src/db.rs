@@ -150,11 +150,37 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 pub fn open(path: &std::path::Path) -> Result<Connection> {
     let mut conn = Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
+    set_wal(&conn)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     migrate(&mut conn, path)?;
     Ok(conn)
+}
+
+/// Switches a new database to WAL (the mode persists in the file). SQLite does
+/// not call the busy handler for this switch, so when several processes open a
+/// brand-new workspace at once, the losers retry for a while instead of failing.
+fn set_wal(conn: &Connection) -> Result<()> {
+    let mut delay = std::time::Duration::from_millis(5);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let mode: rusqlite::Result<String> = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0));
+        let attempt = match mode {
+            Ok(m) if m.eq_ignore_ascii_case("wal") => return Ok(()),
+            Ok(_) => conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)).map(|_| ()),
+            Err(e) => Err(e),
+        };
+        match attempt {
+            Ok(()) => continue, // read it back on the next turn
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(delay);
+                delay = (delay * 2).min(std::time::Duration::from_millis(200));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 fn migrate(conn: &mut Connection, path: &std::path::Path) -> Result<()> {
