@@ -285,6 +285,21 @@ fn out<T: Serialize>(json: Json, value: &T, text: impl FnOnce(&T)) {
     }
 }
 
+/// Runs `work` with a byte-progress callback drawn as a bar on a terminal.
+fn with_byte_bar<T>(label: &str, work: impl FnOnce(&mut dyn FnMut(u64, u64)) -> T) -> T {
+    let bar = progress_bar(label);
+    let result = work(&mut |done, total| {
+        if let Some(b) = &bar {
+            b.set_length(total);
+            b.set_position(done);
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    result
+}
+
 /// A progress bar on a terminal; silent when piped.
 fn progress_bar(label: &str) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() {
@@ -355,16 +370,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             eprintln!("wrote {n} controls to {}", output.display());
         }
         Command::Verify { json } => {
-            let bar = progress_bar("verifying");
-            let report = ws.verify(&mut |p| {
-                if let Some(b) = &bar {
-                    b.set_length(p.total);
-                    b.set_position(p.done);
-                }
-            })?;
-            if let Some(b) = bar {
-                b.finish_and_clear();
-            }
+            let report = with_byte_bar("verifying", |progress| ws.verify(&mut |p| progress(p.done, p.total)))?;
             out(json, &report, print::verify);
             if !report.ok {
                 return Ok(ExitCode::FAILURE);
@@ -405,16 +411,7 @@ fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error>
                 valid_until,
                 valid_for_days: valid_for,
             };
-            let bar = progress_bar("storing");
-            let e = ws.add_evidence(&new, &mut |done, total| {
-                if let Some(b) = &bar {
-                    b.set_length(total);
-                    b.set_position(done);
-                }
-            })?;
-            if let Some(b) = bar {
-                b.finish_and_clear();
-            }
+            let e = with_byte_bar("storing", |progress| ws.add_evidence(&new, progress))?;
             out(json, &e, print::evidence_detail);
         }
         EvidenceCommand::List { control, expiring, json } => match expiring {
@@ -432,16 +429,7 @@ fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error>
             out(json, &e, print::evidence_detail);
         }
         EvidenceCommand::Replace { id, file, collected, valid_until, json } => {
-            let bar = progress_bar("storing");
-            let e = ws.replace_evidence(id, &file, collected, valid_until, &mut |done, total| {
-                if let Some(b) = &bar {
-                    b.set_length(total);
-                    b.set_position(done);
-                }
-            })?;
-            if let Some(b) = bar {
-                b.finish_and_clear();
-            }
+            let e = with_byte_bar("storing", |progress| ws.replace_evidence(id, &file, collected, valid_until, progress))?;
             out(json, &e, print::evidence_detail);
         }
         EvidenceCommand::Remove { id } => {

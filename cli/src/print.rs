@@ -169,11 +169,7 @@ pub fn control(v: &ControlView) {
 pub fn evidence_list(list: &[Evidence], today: chrono::NaiveDate) {
     println!("{:<6} {:<5} {:<11} {:<11} {:<8} {:<20} TITLE", "ID", "KIND", "COLLECTED", "VALID TO", "STATE", "CONTROLS");
     for e in list {
-        let state = match e.valid_until {
-            Some(u) if u < today => "expired",
-            Some(u) if (u - today).num_days() <= 30 => "expiring",
-            _ => "current",
-        };
+        let state = e.validity_on(today, 30).as_str();
         println!(
             "{:<6} {:<5} {:<11} {:<11} {:<8} {:<20} {}",
             e.id,

@@ -223,14 +223,12 @@ impl Workspace {
     /// Evidence that has expired, and that expires within `within_days`.
     pub fn expiry(&self, within_days: u32) -> Result<Expiry> {
         let today = self.today();
-        let horizon = today + Duration::days(within_days as i64);
-        let all = self.evidence_list(None)?;
         let (mut expired, mut expiring) = (Vec::new(), Vec::new());
-        for e in all {
-            match e.valid_until {
-                Some(u) if u < today => expired.push(e),
-                Some(u) if u <= horizon => expiring.push(e),
-                _ => {}
+        for e in self.evidence_list(None)? {
+            match e.validity_on(today, within_days) {
+                Validity::Expired => expired.push(e),
+                Validity::Expiring => expiring.push(e),
+                Validity::Current => {}
             }
         }
         expired.sort_by_key(|e| e.valid_until);

@@ -78,6 +78,10 @@ string_enum!(
 );
 string_enum!(EvidenceKind { File = "file", Link = "link", Note = "note" });
 string_enum!(
+    /// Where evidence stands against its valid-until date.
+    Validity { Current = "current", Expiring = "expiring", Expired = "expired" }
+);
+string_enum!(
     /// Coverage status of one requirement, derived from data, never stored.
     Status {
         Covered = "covered",
@@ -180,6 +184,15 @@ impl Evidence {
     pub fn current_revision(&self) -> Option<&Revision> {
         self.revisions.last()
     }
+    /// Expired, expiring within `soon_days`, or current, as of `day`.
+    pub fn validity_on(&self, day: NaiveDate, soon_days: u32) -> Validity {
+        match self.valid_until {
+            Some(until) if until < day => Validity::Expired,
+            Some(until) if until <= day + chrono::Duration::days(soon_days as i64) => Validity::Expiring,
+            _ => Validity::Current,
+        }
+    }
+
     /// Whether the evidence still counts on `day`.
     pub fn is_valid_on(&self, day: NaiveDate) -> bool {
         self.collected_on <= day && self.valid_until.is_none_or(|until| until >= day)
