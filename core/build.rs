@@ -4,7 +4,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     entries.sort();
     for path in entries {
@@ -22,22 +24,47 @@ fn table(name: &str, root: &Path, only_yaml: bool, code: &mut String) {
     files_under(root, &mut files);
     writeln!(code, "pub static {name}: &[(&str, &[u8])] = &[").unwrap();
     for path in files {
-        let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+        let is_yaml = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        );
         if only_yaml && !is_yaml {
             continue;
         }
         println!("cargo:rerun-if-changed={}", path.display());
-        let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-        writeln!(code, "    ({rel:?}, include_bytes!({:?})),", path.display().to_string()).unwrap();
+        let rel = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        writeln!(
+            code,
+            "    ({rel:?}, include_bytes!({:?})),",
+            path.display().to_string()
+        )
+        .unwrap();
     }
     writeln!(code, "];").unwrap();
 }
 
 fn main() {
-    let controls = Path::new(env!("CARGO_MANIFEST_DIR")).join("../controls").canonicalize().expect("controls/ folder next to core/");
+    let controls = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../controls")
+        .canonicalize()
+        .expect("controls/ folder next to core/");
     let mut code = String::new();
-    table("FRAMEWORK_FILES", &controls.join("frameworks"), true, &mut code);
-    table("CROSSWALK_FILES", &controls.join("crosswalks"), true, &mut code);
+    table(
+        "FRAMEWORK_FILES",
+        &controls.join("frameworks"),
+        true,
+        &mut code,
+    );
+    table(
+        "CROSSWALK_FILES",
+        &controls.join("crosswalks"),
+        true,
+        &mut code,
+    );
     table("LIBRARY_FILES", &controls.join("library"), false, &mut code);
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("embedded.rs");
     std::fs::write(out, code).unwrap();

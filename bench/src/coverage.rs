@@ -17,8 +17,20 @@ pub fn run(opts: &Opts) -> Result<(), String> {
     let refs = Refs::shipped(scratch.path())?;
     let today = crosswalk_core::now().date_naive();
     let lib = scratch.path().join("lib");
-    let files = gen::write_library(&lib, n_controls, &refs, Some(EvidencePlan { per_control, today, files: false }))?;
-    let yaml_bytes: u64 = files.iter().map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0)).sum();
+    let files = gen::write_library(
+        &lib,
+        n_controls,
+        &refs,
+        Some(EvidencePlan {
+            per_control,
+            today,
+            files: false,
+        }),
+    )?;
+    let yaml_bytes: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+        .sum();
 
     eprintln!("coverage: importing {n_controls} controls with {per_control} note evidence each ({} files, {})", files.len(), fmt_mib(yaml_bytes as f64));
     let dir = scratch.path().join("ws");
@@ -34,7 +46,8 @@ pub fn run(opts: &Opts) -> Result<(), String> {
 
     let mut end_to_end = Vec::new();
     let mut e2e_heap = 0u64;
-    let (mut t_fw, mut t_req, mut t_ctl, mut t_ev, mut t_links, mut t_compute) = (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut t_fw, mut t_req, mut t_ctl, mut t_ev, mut t_links, mut t_compute) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
     let mut compute_heap = 0u64;
     let mut shape = None;
     for r in 0..runs {
@@ -63,7 +76,13 @@ pub fn run(opts: &Opts) -> Result<(), String> {
             evidence.map_err(|e| e.to_string())?,
             links.map_err(|e| e.to_string())?,
         );
-        let inputs = Inputs { frameworks: &frameworks, requirements: &requirements, controls: &controls, evidence: &evidence, links: &links };
+        let inputs = Inputs {
+            frameworks: &frameworks,
+            requirements: &requirements,
+            controls: &controls,
+            evidence: &evidence,
+            links: &links,
+        };
         let m = measure(|| coverage::compute(&inputs, &Options::default(), today));
         let cov = m.out;
         t_compute.push(m.secs);
@@ -74,14 +93,27 @@ pub fn run(opts: &Opts) -> Result<(), String> {
             let mut behind = 0usize;
             for f in &cov {
                 rows += f.requirements.len();
-                behind += f.requirements.iter().map(|r| r.controls.len()).sum::<usize>();
+                behind += f
+                    .requirements
+                    .iter()
+                    .map(|r| r.controls.len())
+                    .sum::<usize>();
                 for s in crosswalk_core::Status::ALL {
                     for _ in 0..f.counts.get(*s) {
                         counts.add(*s);
                     }
                 }
             }
-            shape = Some((cov.len(), rows, behind, counts, requirements.len(), links.len(), evidence.len(), controls.len()));
+            shape = Some((
+                cov.len(),
+                rows,
+                behind,
+                counts,
+                requirements.len(),
+                links.len(),
+                evidence.len(),
+                controls.len(),
+            ));
         }
     }
     // In a fresh process, as a user runs it: this binary's `coverage-once`
@@ -129,12 +161,27 @@ pub fn run(opts: &Opts) -> Result<(), String> {
     println!("| ↳ load frameworks | {} | |", st(&t_fw).secs());
     println!("| ↳ load requirements | {} | |", st(&t_req).secs());
     println!("| ↳ load controls + mappings | {} | |", st(&t_ctl).secs());
-    println!("| ↳ load evidence (`evidence_list`) | {} | |", st(&t_ev).secs());
+    println!(
+        "| ↳ load evidence (`evidence_list`) | {} | |",
+        st(&t_ev).secs()
+    );
     println!("| ↳ load crosswalk links | {} | |", st(&t_links).secs());
-    println!("| **`coverage::compute`** on the loaded inputs | {} | peak heap {} (the result) |", st(&t_compute).secs(), fmt_mib(compute_heap as f64));
-    println!("| fresh process: `Workspace::open` + `ws.coverage` | {} | peak RSS {} |", st(&once).secs(), fmt_mib(once_rss as f64 * 1024.0));
+    println!(
+        "| **`coverage::compute`** on the loaded inputs | {} | peak heap {} (the result) |",
+        st(&t_compute).secs(),
+        fmt_mib(compute_heap as f64)
+    );
+    println!(
+        "| fresh process: `Workspace::open` + `ws.coverage` | {} | peak RSS {} |",
+        st(&once).secs(),
+        fmt_mib(once_rss as f64 * 1024.0)
+    );
     if !cli_t.is_empty() {
-        println!("| fresh process: release CLI `crosswalk frameworks --json` | {} | peak RSS {} |", st(&cli_t).secs(), fmt_mib(cli_rss as f64 * 1024.0));
+        println!(
+            "| fresh process: release CLI `crosswalk frameworks --json` | {} | peak RSS {} |",
+            st(&cli_t).secs(),
+            fmt_mib(cli_rss as f64 * 1024.0)
+        );
     }
     Ok(())
 }
@@ -144,7 +191,9 @@ pub fn run(opts: &Opts) -> Result<(), String> {
 pub fn once(opts: &Opts) -> Result<(), String> {
     let dir = opts.path("data").ok_or("coverage-once needs --data DIR")?;
     let ws = Workspace::open(&dir).map_err(|e| e.to_string())?;
-    let cov = ws.coverage(&CoverageRequest::default()).map_err(|e| e.to_string())?;
+    let cov = ws
+        .coverage(&CoverageRequest::default())
+        .map_err(|e| e.to_string())?;
     std::hint::black_box(&cov);
     Ok(())
 }

@@ -22,11 +22,17 @@ impl Refs {
         let mut by_framework: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for r in ws.requirements("").map_err(|e| e.to_string())? {
             if r.assessable {
-                by_framework.entry(r.framework_id).or_default().push(r.reference);
+                by_framework
+                    .entry(r.framework_id)
+                    .or_default()
+                    .push(r.reference);
             }
         }
         if by_framework.len() < 6 {
-            return Err(format!("expected the six shipped frameworks, found {:?}", by_framework.keys().collect::<Vec<_>>()));
+            return Err(format!(
+                "expected the six shipped frameworks, found {:?}",
+                by_framework.keys().collect::<Vec<_>>()
+            ));
         }
         Ok(Refs { by_framework })
     }
@@ -52,15 +58,35 @@ pub struct EvidencePlan {
     pub files: bool,
 }
 
-const CATEGORIES: &[&str] = &["encryption", "access-control", "logging", "backup", "network", "vulnerability-management", "incident-response", "privacy"];
-const OWNERS: &[&str] = &["Security Engineering", "Platform Team", "IT Operations", "Privacy Office", "Compliance"];
+const CATEGORIES: &[&str] = &[
+    "encryption",
+    "access-control",
+    "logging",
+    "backup",
+    "network",
+    "vulnerability-management",
+    "incident-response",
+    "privacy",
+];
+const OWNERS: &[&str] = &[
+    "Security Engineering",
+    "Platform Team",
+    "IT Operations",
+    "Privacy Office",
+    "Compliance",
+];
 
 fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// Writes `n` controls into `dir`, `CONTROLS_PER_FILE` per file. Returns the files.
-pub fn write_library(dir: &Path, n: usize, refs: &Refs, evidence: Option<EvidencePlan>) -> Result<Vec<PathBuf>, String> {
+pub fn write_library(
+    dir: &Path,
+    n: usize,
+    refs: &Refs,
+    evidence: Option<EvidencePlan>,
+) -> Result<Vec<PathBuf>, String> {
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     let mut files = Vec::new();
     let mut start = 0;
@@ -76,8 +102,13 @@ pub fn write_library(dir: &Path, n: usize, refs: &Refs, evidence: Option<Evidenc
             std::fs::create_dir_all(&ev).map_err(|e| e.to_string())?;
             for i in start..end {
                 for j in 0..plan.per_control {
-                    let body = format!("Evidence {j} of control BEN-{i:06}\n{}", "configuration export line, hashed and stored in the vault\n".repeat(20 + (i + j) % 40));
-                    std::fs::write(ev.join(format!("BEN-{i:06}-{j}.txt")), body).map_err(|e| e.to_string())?;
+                    let body = format!(
+                        "Evidence {j} of control BEN-{i:06}\n{}",
+                        "configuration export line, hashed and stored in the vault\n"
+                            .repeat(20 + (i + j) % 40)
+                    );
+                    std::fs::write(ev.join(format!("BEN-{i:06}-{j}.txt")), body)
+                        .map_err(|e| e.to_string())?;
                 }
             }
         }
@@ -132,7 +163,11 @@ fn write_control(y: &mut String, i: usize, refs: &Refs, evidence: Option<Evidenc
                 // Dates spread over the last two years: most evidence is current,
                 // some expired (stale), so coverage walks every branch.
                 // One control in ten has only expired evidence (its requirements go stale).
-                let age = if i % 10 == 3 { 400 + ((i + j * 37) % 300) as i64 } else { ((i * 31 + j * 97) % 730) as i64 };
+                let age = if i % 10 == 3 {
+                    400 + ((i + j * 37) % 300) as i64
+                } else {
+                    ((i * 31 + j * 97) % 730) as i64
+                };
                 let collected = plan.today - Duration::days(age);
                 let valid_until = collected + Duration::days(365);
                 let source = if plan.files {

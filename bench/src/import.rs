@@ -26,14 +26,22 @@ pub fn run(opts: &Opts) -> Result<(), String> {
     let runs = opts.usize("runs", 3)?.max(1);
     let scratch = opts.scratch("import")?;
     let refs = Refs::shipped(scratch.path())?;
-    eprintln!("assessable refs: {} over {} frameworks", refs.total(), refs.by_framework.len());
+    eprintln!(
+        "assessable refs: {} over {} frameworks",
+        refs.total(),
+        refs.by_framework.len()
+    );
     let mut rows = Vec::new();
     for &n in &sizes {
         let lib = scratch.path().join(format!("lib-{n}"));
         let files = gen::write_library(&lib, n, &refs, None)?;
-        let bytes: u64 = files.iter().map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0)).sum();
+        let bytes: u64 = files
+            .iter()
+            .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+            .sum();
         let paths: Vec<PathBuf> = vec![lib.clone()];
-        let (mut parse, mut dry, mut imp, mut re, mut open) = (vec![], vec![], vec![], vec![], vec![]);
+        let (mut parse, mut dry, mut imp, mut re, mut open) =
+            (vec![], vec![], vec![], vec![], vec![]);
         let mut peak_heap = 0u64;
         let mut parse_heap = 0u64;
         let mut db_bytes = 0u64;
@@ -45,13 +53,22 @@ pub fn run(opts: &Opts) -> Result<(), String> {
                 let mut trees = Vec::with_capacity(files.len());
                 for f in &files {
                     let bytes = std::fs::read(f).expect("read");
-                    trees.push(crosswalk_core::yaml::parse(&f.display().to_string(), &bytes).expect("generated YAML parses"));
+                    trees.push(
+                        crosswalk_core::yaml::parse(&f.display().to_string(), &bytes)
+                            .expect("generated YAML parses"),
+                    );
                 }
                 trees
             });
             let (trees, secs) = (m.out, m.secs);
             parse_heap = parse_heap.max(m.peak_heap_added);
-            assert_eq!(trees.iter().filter(|t| matches!(t.value, crosswalk_core::yaml::Value::Map(_))).count(), files.len());
+            assert_eq!(
+                trees
+                    .iter()
+                    .filter(|t| matches!(t.value, crosswalk_core::yaml::Value::Map(_)))
+                    .count(),
+                files.len()
+            );
             drop(trees);
             parse.push(secs);
 
@@ -61,7 +78,15 @@ pub fn run(opts: &Opts) -> Result<(), String> {
             open.push(secs);
 
             // Validation only: parse + every check, nothing written.
-            let (report, secs) = time(|| ws.import(&paths, &ImportOptions { dry_run: true, prune: false }));
+            let (report, secs) = time(|| {
+                ws.import(
+                    &paths,
+                    &ImportOptions {
+                        dry_run: true,
+                        prune: false,
+                    },
+                )
+            });
             let report = report.map_err(|e| e.to_string())?;
             assert_eq!(report.added.len(), n, "dry run sees every control as new");
             dry.push(secs);
@@ -76,7 +101,10 @@ pub fn run(opts: &Opts) -> Result<(), String> {
             // Re-import of the unchanged files: the idempotent no-op path.
             let (report, secs) = time(|| ws.import(&paths, &ImportOptions::default()));
             let report = report.map_err(|e| e.to_string())?;
-            assert!(report.is_noop() && report.unchanged.len() == n, "re-import must change nothing");
+            assert!(
+                report.is_noop() && report.unchanged.len() == n,
+                "re-import must change nothing"
+            );
             re.push(secs);
 
             drop(ws);
@@ -146,5 +174,8 @@ fn print(rows: &[Row], runs: usize, refs: &Refs) {
     }
     println!();
     let open = Stats::of(&rows.iter().map(|r| r.open.median).collect::<Vec<_>>());
-    println!("Opening a fresh workspace (schema + six catalogs + crosswalks): {} median.", fmt_secs(open.median));
+    println!(
+        "Opening a fresh workspace (schema + six catalogs + crosswalks): {} median.",
+        fmt_secs(open.median)
+    );
 }

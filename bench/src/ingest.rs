@@ -21,7 +21,16 @@ enum Variant {
     PairSync,
 }
 
-const VARIANTS: &[Variant] = &[Variant::Cli, Variant::Openssl, Variant::Cp, Variant::Pair, Variant::CpSync, Variant::PairSync, Variant::StoreBlob, Variant::CliDedup];
+const VARIANTS: &[Variant] = &[
+    Variant::Cli,
+    Variant::Openssl,
+    Variant::Cp,
+    Variant::Pair,
+    Variant::CpSync,
+    Variant::PairSync,
+    Variant::StoreBlob,
+    Variant::CliDedup,
+];
 
 impl Variant {
     fn label(self) -> &'static str {
@@ -64,15 +73,25 @@ pub fn run(opts: &Opts) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
 
     let cold_possible = util::drop_caches();
-    let modes: Vec<bool> = if opts.flag("no-drop-caches") || !cold_possible { vec![false] } else { vec![false, true] };
+    let modes: Vec<bool> = if opts.flag("no-drop-caches") || !cold_possible {
+        vec![false]
+    } else {
+        vec![false, true]
+    };
     let mut samples: Vec<((bool, Variant), Vec<Sample>)> = Vec::new();
     let mut expected_sha = None;
     for round in 0..runs {
         for &cold in &modes {
             // Rotate the order every round so no variant always runs first or last.
-            let order: Vec<Variant> = (0..VARIANTS.len()).map(|i| VARIANTS[(i + round) % VARIANTS.len()]).collect();
+            let order: Vec<Variant> = (0..VARIANTS.len())
+                .map(|i| VARIANTS[(i + round) % VARIANTS.len()])
+                .collect();
             for v in order {
-                eprintln!("ingest: round {}/{runs}, {} cache, {v:?}", round + 1, if cold { "cold" } else { "warm" });
+                eprintln!(
+                    "ingest: round {}/{runs}, {} cache, {v:?}",
+                    round + 1,
+                    if cold { "cold" } else { "warm" }
+                );
                 let sample = one(v, cold, &cli, &src, s, &ctl_dir, &mut expected_sha)?;
                 match samples.iter_mut().find(|(k, _)| *k == (cold, v)) {
                     Some((_, list)) => list.push(sample),
@@ -81,13 +100,23 @@ pub fn run(opts: &Opts) -> Result<(), String> {
             }
         }
     }
-    print(&samples, &modes, size, runs, cold_possible, opts.flag("no-drop-caches"));
+    print(
+        &samples,
+        &modes,
+        size,
+        runs,
+        cold_possible,
+        opts.flag("no-drop-caches"),
+    );
     Ok(())
 }
 
 /// Pseudo-random bytes (xorshift), so nothing downstream can shortcut them.
 pub(crate) fn write_source(path: &Path, mib: usize) -> Result<(), String> {
-    let mut f = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path).map_err(|e| e.to_string())?);
+    let mut f = std::io::BufWriter::with_capacity(
+        1 << 20,
+        std::fs::File::create(path).map_err(|e| e.to_string())?,
+    );
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut buf = vec![0u8; 1 << 20];
     for _ in 0..mib {
@@ -114,11 +143,20 @@ pub(crate) fn warm(path: &Path) {
 fn fresh_workspace(dir: &Path, ctl_dir: &Path) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(dir);
     let mut ws = Workspace::open(dir).map_err(|e| e.to_string())?;
-    ws.import(&[ctl_dir.to_path_buf()], &ImportOptions::default()).map_err(|e| e.to_string())?;
+    ws.import(&[ctl_dir.to_path_buf()], &ImportOptions::default())
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 
-fn one(v: Variant, cold: bool, cli: &Path, src: &Path, s: &Path, ctl_dir: &Path, expected_sha: &mut Option<String>) -> Result<Sample, String> {
+fn one(
+    v: Variant,
+    cold: bool,
+    cli: &Path,
+    src: &Path,
+    s: &Path,
+    ctl_dir: &Path,
+    expected_sha: &mut Option<String>,
+) -> Result<Sample, String> {
     let data_dir = s.join("ws");
     let dest = s.join("cp-dest.bin");
     let vault = s.join("vault");
@@ -129,7 +167,8 @@ fn one(v: Variant, cold: bool, cli: &Path, src: &Path, s: &Path, ctl_dir: &Path,
         Variant::Cli => fresh_workspace(&data_dir, ctl_dir)?,
         Variant::CliDedup => {
             fresh_workspace(&data_dir, ctl_dir)?;
-            evidence::store_blob(&data_dir.join("evidence"), src, &mut |_, _| {}).map_err(|e| e.to_string())?;
+            evidence::store_blob(&data_dir.join("evidence"), src, &mut |_, _| {})
+                .map_err(|e| e.to_string())?;
         }
         _ => {}
     }
@@ -148,47 +187,117 @@ fn one(v: Variant, cold: bool, cli: &Path, src: &Path, s: &Path, ctl_dir: &Path,
     let sample = match v {
         Variant::Cli | Variant::CliDedup => {
             let dd = data_dir.display().to_string();
-            let run = run_timed(cli, &["--data-dir", &dd, "evidence", "add", "BEN-INGEST", &src_s, "--title", "bench", "--json"], &[])?;
-            Sample { secs: run.secs, rss_kib: run.max_rss_kib, heap: None }
+            let run = run_timed(
+                cli,
+                &[
+                    "--data-dir",
+                    &dd,
+                    "evidence",
+                    "add",
+                    "BEN-INGEST",
+                    &src_s,
+                    "--title",
+                    "bench",
+                    "--json",
+                ],
+                &[],
+            )?;
+            Sample {
+                secs: run.secs,
+                rss_kib: run.max_rss_kib,
+                heap: None,
+            }
         }
         Variant::StoreBlob => {
             std::fs::create_dir_all(&vault).map_err(|e| e.to_string())?;
             let m = measure(|| evidence::store_blob(&vault, src, &mut |_, _| {}));
             let blob = m.out.map_err(|e| e.to_string())?;
             check_sha(expected_sha, &blob.sha256)?;
-            Sample { secs: m.secs, rss_kib: m.peak_rss.map(|b| b / 1024), heap: Some(m.peak_heap_added) }
+            Sample {
+                secs: m.secs,
+                rss_kib: m.peak_rss.map(|b| b / 1024),
+                heap: Some(m.peak_heap_added),
+            }
         }
         Variant::Openssl => {
-            let run = run_timed(Path::new("/usr/bin/openssl"), &["dgst", "-sha256", &src_s], &[])?;
-            Sample { secs: run.secs, rss_kib: run.max_rss_kib, heap: None }
+            let run = run_timed(
+                Path::new("/usr/bin/openssl"),
+                &["dgst", "-sha256", &src_s],
+                &[],
+            )?;
+            Sample {
+                secs: run.secs,
+                rss_kib: run.max_rss_kib,
+                heap: None,
+            }
         }
         Variant::Cp => {
             let run = run_timed(Path::new("/bin/cp"), &[&src_s, &dest_s], &[])?;
-            Sample { secs: run.secs, rss_kib: run.max_rss_kib, heap: None }
+            Sample {
+                secs: run.secs,
+                rss_kib: run.max_rss_kib,
+                heap: None,
+            }
         }
         Variant::CpSync => {
-            let run = sh(&format!("cp {} {} && sync {}", q(&src_s), q(&dest_s), q(&dest_s)))?;
-            Sample { secs: run.secs, rss_kib: run.max_rss_kib, heap: None }
+            let run = sh(&format!(
+                "cp {} {} && sync {}",
+                q(&src_s),
+                q(&dest_s),
+                q(&dest_s)
+            ))?;
+            Sample {
+                secs: run.secs,
+                rss_kib: run.max_rss_kib,
+                heap: None,
+            }
         }
         Variant::Pair => {
-            let run = sh(&format!("openssl dgst -sha256 {} >/dev/null && cp {} {}", q(&src_s), q(&src_s), q(&dest_s)))?;
-            Sample { secs: run.secs, rss_kib: run.max_rss_kib, heap: None }
+            let run = sh(&format!(
+                "openssl dgst -sha256 {} >/dev/null && cp {} {}",
+                q(&src_s),
+                q(&src_s),
+                q(&dest_s)
+            ))?;
+            Sample {
+                secs: run.secs,
+                rss_kib: run.max_rss_kib,
+                heap: None,
+            }
         }
         Variant::PairSync => {
-            let run = sh(&format!("openssl dgst -sha256 {} >/dev/null && cp {} {} && sync {}", q(&src_s), q(&src_s), q(&dest_s), q(&dest_s)))?;
-            Sample { secs: run.secs, rss_kib: run.max_rss_kib, heap: None }
+            let run = sh(&format!(
+                "openssl dgst -sha256 {} >/dev/null && cp {} {} && sync {}",
+                q(&src_s),
+                q(&src_s),
+                q(&dest_s),
+                q(&dest_s)
+            ))?;
+            Sample {
+                secs: run.secs,
+                rss_kib: run.max_rss_kib,
+                heap: None,
+            }
         }
     };
     if matches!(v, Variant::Cli | Variant::CliDedup) {
         // The blob must be there, complete, under its hash.
         let vault = data_dir.join("evidence");
-        let blobs: Vec<PathBuf> = walk_files(&vault).into_iter().filter(|p| !p.starts_with(vault.join("tmp"))).collect();
+        let blobs: Vec<PathBuf> = walk_files(&vault)
+            .into_iter()
+            .filter(|p| !p.starts_with(vault.join("tmp")))
+            .collect();
         if blobs.len() != 1 {
-            return Err(format!("expected one blob in the vault, found {}", blobs.len()));
+            return Err(format!(
+                "expected one blob in the vault, found {}",
+                blobs.len()
+            ));
         }
         let name = blobs[0].file_name().unwrap().to_string_lossy().to_string();
         check_sha(expected_sha, &name)?;
-        if std::fs::metadata(&blobs[0]).map(|m| m.len()).unwrap_or(0) != std::fs::metadata(src).map(|m| m.len()).unwrap_or(1) {
+        if std::fs::metadata(&blobs[0]).map(|m| m.len()).unwrap_or(0)
+            != std::fs::metadata(src).map(|m| m.len()).unwrap_or(1)
+        {
             return Err("the stored blob has the wrong size".into());
         }
         let leftovers = walk_files(&data_dir.join("evidence").join("tmp"));
@@ -225,9 +334,25 @@ fn walk_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn print(samples: &[((bool, Variant), Vec<Sample>)], modes: &[bool], size: u64, runs: usize, cold_possible: bool, cold_skipped: bool) {
-    let get = |cold: bool, v: Variant| samples.iter().find(|(k, _)| *k == (cold, v)).map(|(_, s)| s);
-    let secs = |cold: bool, v: Variant| get(cold, v).map(|s| s.iter().map(|x| x.secs).collect::<Vec<_>>()).unwrap_or_default();
+fn print(
+    samples: &[((bool, Variant), Vec<Sample>)],
+    modes: &[bool],
+    size: u64,
+    runs: usize,
+    cold_possible: bool,
+    cold_skipped: bool,
+) {
+    let get = |cold: bool, v: Variant| {
+        samples
+            .iter()
+            .find(|(k, _)| *k == (cold, v))
+            .map(|(_, s)| s)
+    };
+    let secs = |cold: bool, v: Variant| {
+        get(cold, v)
+            .map(|s| s.iter().map(|x| x.secs).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
     println!(
         "File: {} of pseudo-random bytes, on the same file system as the vault. {runs} rounds; in each round every variant runs once, in an order rotated every round. Before every measurement: earlier outputs deleted, `sync` (untimed), then the page cache either warmed by reading the source (**warm**) or dropped with `echo 3 > /proc/sys/vm/drop_caches` (**cold**{}). Times are wall clock of the whole process (the CLI's includes opening the workspace and writing the evidence row and audit event); peak RSS is GNU time's `Maximum resident set size`, and for the in-process call the kernel's high-water mark (VmHWM, reset before the call, so it includes the bench's own baseline). The floor `hash + copy` is the sum of the `openssl` and `cp` times of the same round.\n",
         fmt_mib(size as f64),
@@ -247,8 +372,10 @@ fn print(samples: &[((bool, Variant), Vec<Sample>)], modes: &[bool], size: u64, 
                 v.label(),
                 st.secs(),
                 size as f64 / (1024.0 * 1024.0) / st.median,
-                rss.map(|k| fmt_mib(k as f64 * 1024.0)).unwrap_or_else(|| "–".into()),
-                heap.map(|h| format!(" (heap added by the call: {})", fmt_mib(h as f64))).unwrap_or_default(),
+                rss.map(|k| fmt_mib(k as f64 * 1024.0))
+                    .unwrap_or_else(|| "–".into()),
+                heap.map(|h| format!(" (heap added by the call: {})", fmt_mib(h as f64)))
+                    .unwrap_or_default(),
             );
         }
     }
@@ -274,11 +401,29 @@ fn print(samples: &[((bool, Variant), Vec<Sample>)], modes: &[bool], size: u64, 
             format!("{:.2}× ({:.2}–{:.2})", st.median, st.min, st.max)
         };
         let c = if cold { "cold" } else { "warm" };
-        println!("| {c} | CLI ingest ÷ (openssl + cp) | {} |", ratio(&cli, &|i| ossl[i] + cp[i]));
-        println!("| {c} | CLI ingest ÷ (openssl + cp + fsync) | {} |", ratio(&cli, &|i| ossl[i] + cps[i]));
-        println!("| {c} | CLI ingest ÷ pair `openssl && cp` | {} |", ratio(&cli, &|i| pair[i]));
-        println!("| {c} | CLI ingest ÷ pair `openssl && cp && sync` | {} |", ratio(&cli, &|i| pairs[i]));
-        println!("| {c} | store_blob ÷ (openssl + cp + fsync) | {} |", ratio(&blob, &|i| ossl[i] + cps[i]));
-        println!("| {c} | CLI, bytes already stored ÷ (openssl + cp + fsync) | {} |", ratio(&dedup, &|i| ossl[i] + cps[i]));
+        println!(
+            "| {c} | CLI ingest ÷ (openssl + cp) | {} |",
+            ratio(&cli, &|i| ossl[i] + cp[i])
+        );
+        println!(
+            "| {c} | CLI ingest ÷ (openssl + cp + fsync) | {} |",
+            ratio(&cli, &|i| ossl[i] + cps[i])
+        );
+        println!(
+            "| {c} | CLI ingest ÷ pair `openssl && cp` | {} |",
+            ratio(&cli, &|i| pair[i])
+        );
+        println!(
+            "| {c} | CLI ingest ÷ pair `openssl && cp && sync` | {} |",
+            ratio(&cli, &|i| pairs[i])
+        );
+        println!(
+            "| {c} | store_blob ÷ (openssl + cp + fsync) | {} |",
+            ratio(&blob, &|i| ossl[i] + cps[i])
+        );
+        println!(
+            "| {c} | CLI, bytes already stored ÷ (openssl + cp + fsync) | {} |",
+            ratio(&dedup, &|i| ossl[i] + cps[i])
+        );
     }
 }

@@ -27,7 +27,17 @@ enum Way {
     ThreadedWriteback,
 }
 
-const WAYS: &[Way] = &[Way::Read, Way::ReadHash, Way::ReadWrite, Way::ReadWriteFsync, Way::StoreBlob, Way::Serial, Way::Writeback, Way::Threaded, Way::ThreadedWriteback];
+const WAYS: &[Way] = &[
+    Way::Read,
+    Way::ReadHash,
+    Way::ReadWrite,
+    Way::ReadWriteFsync,
+    Way::StoreBlob,
+    Way::Serial,
+    Way::Writeback,
+    Way::Threaded,
+    Way::ThreadedWriteback,
+];
 
 impl Way {
     fn label(self) -> &'static str {
@@ -40,7 +50,9 @@ impl Way {
             Way::Serial => "same loop re-implemented here: read, hash, write, fsync",
             Way::Writeback => "serial + `sync_file_range(WRITE)` every 8 MiB, then fsync",
             Way::Threaded => "hash on a second thread (4 × 1 MiB buffers in flight), fsync",
-            Way::ThreadedWriteback => "hash on a second thread + `sync_file_range` every 8 MiB, fsync",
+            Way::ThreadedWriteback => {
+                "hash on a second thread + `sync_file_range` every 8 MiB, fsync"
+            }
         }
     }
 }
@@ -87,9 +99,15 @@ pub fn run(opts: &Opts) -> Result<(), String> {
                     }
                     None
                 }
-                Way::StoreBlob => Some(evidence::store_blob(&vault, &src, &mut |_, _| {}).map_err(|e| e.to_string())?.sha256),
+                Way::StoreBlob => Some(
+                    evidence::store_blob(&vault, &src, &mut |_, _| {})
+                        .map_err(|e| e.to_string())?
+                        .sha256,
+                ),
                 Way::Serial | Way::Writeback => Some(serial(&src, &out, way == Way::Writeback)?),
-                Way::Threaded | Way::ThreadedWriteback => Some(threaded(&src, &out, way == Way::ThreadedWriteback)?),
+                Way::Threaded | Way::ThreadedWriteback => {
+                    Some(threaded(&src, &out, way == Way::ThreadedWriteback)?)
+                }
             };
             let secs = start.elapsed().as_secs_f64();
             if let Some(sha) = sha {
@@ -99,10 +117,22 @@ pub fn run(opts: &Opts) -> Result<(), String> {
                     Some(e) => return Err(format!("{way:?} hashed {sha}, expected {e}")),
                 }
             }
-            samples.iter_mut().find(|(w, _)| *w == way).unwrap().1.push(secs);
+            samples
+                .iter_mut()
+                .find(|(w, _)| *w == way)
+                .unwrap()
+                .1
+                .push(secs);
         }
     }
-    let blob = Stats::of(&samples.iter().find(|(w, _)| *w == Way::StoreBlob).unwrap().1).median;
+    let blob = Stats::of(
+        &samples
+            .iter()
+            .find(|(w, _)| *w == Way::StoreBlob)
+            .unwrap()
+            .1,
+    )
+    .median;
     println!(
         "{} source in the page cache (read once before each measurement), outputs on the same ext4 file system, `sync` before each; {runs} rounds, order rotated each round; median (min–max). Every way that hashes checks it got the same SHA-256.\n",
         fmt_mib(size as f64)
@@ -111,7 +141,13 @@ pub fn run(opts: &Opts) -> Result<(), String> {
     println!("|---|---:|---:|---:|");
     for (w, v) in &samples {
         let st = Stats::of(v);
-        println!("| {} | {} | {:.0} MiB/s | {:.2}× |", w.label(), st.secs(), size as f64 / 1048576.0 / st.median, st.median / blob);
+        println!(
+            "| {} | {} | {:.0} MiB/s | {:.2}× |",
+            w.label(),
+            st.secs(),
+            size as f64 / 1048576.0 / st.median,
+            st.median / blob
+        );
     }
     Ok(())
 }
@@ -137,7 +173,12 @@ fn read_loop(src: &Path, mut f: impl FnMut(&[u8]) -> std::io::Result<()>) -> Res
 /// little left to do.
 fn start_writeback(f: &File, offset: u64, len: u64) {
     unsafe {
-        libc::sync_file_range(f.as_raw_fd(), offset as i64, len as i64, libc::SYNC_FILE_RANGE_WRITE);
+        libc::sync_file_range(
+            f.as_raw_fd(),
+            offset as i64,
+            len as i64,
+            libc::SYNC_FILE_RANGE_WRITE,
+        );
     }
 }
 
@@ -196,7 +237,9 @@ fn threaded(src: &Path, out: &Path, writeback: bool) -> Result<String, String> {
         to_hasher.send((buf, n)).map_err(|e| e.to_string())?;
     }
     drop(to_hasher);
-    let sha = hasher.join().map_err(|_| "hasher thread panicked".to_string())?;
+    let sha = hasher
+        .join()
+        .map_err(|_| "hasher thread panicked".to_string())?;
     f.sync_all().map_err(|e| e.to_string())?;
     Ok(sha)
 }

@@ -59,7 +59,11 @@ fn main() -> ExitCode {
         other => Err(format!("unknown benchmark `{other}`; use all, import, ingest, ingest-lab, coverage, report or env")),
     };
     if result.is_ok() && !matches!(cmd.as_str(), "env" | "coverage-once" | "all") {
-        println!("\n_Load average (1/5/15 min) before: {load_before}; after: {}. Measured {}._", util::loadavg(), chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"));
+        println!(
+            "\n_Load average (1/5/15 min) before: {load_before}; after: {}. Measured {}._",
+            util::loadavg(),
+            chrono::Utc::now().format("%Y-%m-%d %H:%M UTC")
+        );
     }
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -86,7 +90,11 @@ fn all(opts: &util::Opts) -> Result<(), String> {
         println!("### {name}\n");
         let before = util::loadavg();
         match run(opts) {
-            Ok(()) => println!("\n_Load average (1/5/15 min) before: {before}; after: {}. Measured {}._\n", util::loadavg(), chrono::Utc::now().format("%Y-%m-%d %H:%M UTC")),
+            Ok(()) => println!(
+                "\n_Load average (1/5/15 min) before: {before}; after: {}. Measured {}._\n",
+                util::loadavg(),
+                chrono::Utc::now().format("%Y-%m-%d %H:%M UTC")
+            ),
             Err(e) => {
                 eprintln!("error: {name}: {e}");
                 println!("(not measured: {e})\n");

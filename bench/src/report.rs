@@ -4,8 +4,8 @@
 use crate::gen::{self, EvidencePlan, Refs};
 use crate::util::{capture, fmt_count, fmt_mib, fmt_secs, run_timed, time, Opts, Stats};
 use crosswalk_core::import::ImportOptions;
-use crosswalk_core::Workspace;
 use crosswalk_core::report::ReportRequest;
+use crosswalk_core::Workspace;
 use std::process::Command;
 use std::time::Instant;
 
@@ -29,9 +29,15 @@ pub fn run(opts: &Opts) -> Result<(), String> {
     let sizes = opts.list("sizes", &[100, 1_000, 10_000])?;
     let runs = opts.usize("runs", 3)?.max(1);
     let cli = opts.cli()?;
-    let help = Command::new(&cli).args(["report", "--help"]).output().map_err(|e| e.to_string())?;
+    let help = Command::new(&cli)
+        .args(["report", "--help"])
+        .output()
+        .map_err(|e| e.to_string())?;
     if !help.status.success() {
-        return Err(format!("{} has no `report` command yet; nothing to measure", cli.display()));
+        return Err(format!(
+            "{} has no `report` command yet; nothing to measure",
+            cli.display()
+        ));
     }
     let scratch = opts.scratch("report")?;
     let refs = Refs::shipped(scratch.path())?;
@@ -41,11 +47,22 @@ pub fn run(opts: &Opts) -> Result<(), String> {
     for &n in &sizes {
         let controls = n.div_ceil(EVIDENCE_PER_CONTROL);
         let lib = scratch.path().join(format!("lib-{n}"));
-        gen::write_library(&lib, controls, &refs, Some(EvidencePlan { per_control: EVIDENCE_PER_CONTROL, today, files: true }))?;
+        gen::write_library(
+            &lib,
+            controls,
+            &refs,
+            Some(EvidencePlan {
+                per_control: EVIDENCE_PER_CONTROL,
+                today,
+                files: true,
+            }),
+        )?;
         let dir = scratch.path().join(format!("ws-{n}"));
         let (setup, setup_secs) = time(|| -> Result<usize, String> {
             let mut ws = Workspace::open(&dir).map_err(|e| e.to_string())?;
-            let r = ws.import(std::slice::from_ref(&lib), &ImportOptions::default()).map_err(|e| e.to_string())?;
+            let r = ws
+                .import(std::slice::from_ref(&lib), &ImportOptions::default())
+                .map_err(|e| e.to_string())?;
             Ok(r.evidence_added)
         });
         let evidence = setup?;
@@ -54,7 +71,11 @@ pub fn run(opts: &Opts) -> Result<(), String> {
         for r in 0..runs {
             eprintln!("report: {n} evidence items, run {}/{runs}", r + 1);
             let _ = std::fs::remove_file(&out);
-            let mut args: Vec<String> = vec!["--data-dir".into(), dir.display().to_string(), "report".into()];
+            let mut args: Vec<String> = vec![
+                "--data-dir".into(),
+                dir.display().to_string(),
+                "report".into(),
+            ];
             for f in &frameworks {
                 args.push("--framework".into());
                 args.push(f.clone());
@@ -72,7 +93,10 @@ pub fn run(opts: &Opts) -> Result<(), String> {
         let mut phases: Vec<(&'static str, Vec<f64>)> = Vec::new();
         {
             let mut ws = Workspace::open(&dir).map_err(|e| e.to_string())?;
-            let request = ReportRequest { frameworks: frameworks.clone(), ..Default::default() };
+            let request = ReportRequest {
+                frameworks: frameworks.clone(),
+                ..Default::default()
+            };
             for _ in 0..runs {
                 let mut marks: Vec<(&'static str, Instant)> = Vec::new();
                 let start = Instant::now();
@@ -97,11 +121,27 @@ pub fn run(opts: &Opts) -> Result<(), String> {
                 }
             }
         }
-        let phases: Vec<(&'static str, f64)> = phases.into_iter().map(|(p, v)| (p, Stats::of(&v).median)).collect();
+        let phases: Vec<(&'static str, f64)> = phases
+            .into_iter()
+            .map(|(p, v)| (p, Stats::of(&v).median))
+            .collect();
         let info = capture("pdfinfo", &[&out.display().to_string()]);
-        let pages = info.lines().find_map(|l| l.strip_prefix("Pages:").map(|v| v.trim().to_string())).unwrap_or_else(|| "?".into());
+        let pages = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:").map(|v| v.trim().to_string()))
+            .unwrap_or_else(|| "?".into());
         let bytes = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
-        rows.push(Row { phases, inproc: Stats::of(&inproc), evidence, controls, time: Stats::of(&times), rss_kib: rss, pages, bytes, setup_secs });
+        rows.push(Row {
+            phases,
+            inproc: Stats::of(&inproc),
+            evidence,
+            controls,
+            time: Stats::of(&times),
+            rss_kib: rss,
+            pages,
+            bytes,
+            setup_secs,
+        });
         let _ = std::fs::remove_dir_all(&dir);
         let _ = std::fs::remove_dir_all(&lib);
     }
@@ -119,17 +159,36 @@ pub fn run(opts: &Opts) -> Result<(), String> {
             fmt_secs(r.time.median / r.evidence.max(1) as f64 * 1000.0),
             r.pages,
             fmt_mib(r.bytes as f64),
-            r.rss_kib.map(|k| fmt_mib(k as f64 * 1024.0)).unwrap_or_else(|| "–".into()),
+            r.rss_kib
+                .map(|k| fmt_mib(k as f64 * 1024.0))
+                .unwrap_or_else(|| "–".into()),
             fmt_secs(r.setup_secs),
         );
     }
     println!("\nWhere the time goes, in-process (`ws.generate_report`, the call the CLI makes; phases as its progress callback reports them, medians):\n");
-    let names: Vec<&str> = rows.first().map(|r| r.phases.iter().map(|(p, _)| *p).collect()).unwrap_or_default();
+    let names: Vec<&str> = rows
+        .first()
+        .map(|r| r.phases.iter().map(|(p, _)| *p).collect())
+        .unwrap_or_default();
     println!("| evidence items | total | {} |", names.join(" | "));
     println!("|---:|---:|{}", "---:|".repeat(names.len()));
     for r in &rows {
-        let cells: Vec<String> = names.iter().map(|n| r.phases.iter().find(|(p, _)| p == n).map(|(_, s)| fmt_secs(*s)).unwrap_or_else(|| "–".into())).collect();
-        println!("| {} | {} | {} |", fmt_count(r.evidence as f64), r.inproc.secs(), cells.join(" | "));
+        let cells: Vec<String> = names
+            .iter()
+            .map(|n| {
+                r.phases
+                    .iter()
+                    .find(|(p, _)| p == n)
+                    .map(|(_, s)| fmt_secs(*s))
+                    .unwrap_or_else(|| "–".into())
+            })
+            .collect();
+        println!(
+            "| {} | {} | {} |",
+            fmt_count(r.evidence as f64),
+            r.inproc.secs(),
+            cells.join(" | ")
+        );
     }
     if let (Some(a), Some(b)) = (rows.first(), rows.last()) {
         if rows.len() > 1 {

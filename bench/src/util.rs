@@ -15,7 +15,9 @@ impl Opts {
         let mut it = args.iter().peekable();
         while let Some(a) = it.next() {
             let Some(key) = a.strip_prefix("--") else {
-                return Err(format!("unexpected argument `{a}`; options are --key value"));
+                return Err(format!(
+                    "unexpected argument `{a}`; options are --key value"
+                ));
             };
             let value = match it.peek() {
                 Some(v) if !v.starts_with("--") => it.next().unwrap().clone(),
@@ -31,13 +33,24 @@ impl Opts {
     pub fn usize(&self, key: &str, default: usize) -> Result<usize, String> {
         match self.values.get(key) {
             None => Ok(default),
-            Some(v) => v.replace('_', "").parse().map_err(|_| format!("--{key} wants a number, got `{v}`")),
+            Some(v) => v
+                .replace('_', "")
+                .parse()
+                .map_err(|_| format!("--{key} wants a number, got `{v}`")),
         }
     }
     pub fn list(&self, key: &str, default: &[usize]) -> Result<Vec<usize>, String> {
         match self.values.get(key) {
             None => Ok(default.to_vec()),
-            Some(v) => v.split(',').map(|x| x.trim().replace('_', "").parse().map_err(|_| format!("--{key} wants numbers like 500,5000, got `{v}`"))).collect(),
+            Some(v) => v
+                .split(',')
+                .map(|x| {
+                    x.trim()
+                        .replace('_', "")
+                        .parse()
+                        .map_err(|_| format!("--{key} wants numbers like 500,5000, got `{v}`"))
+                })
+                .collect(),
         }
     }
     pub fn path(&self, key: &str) -> Option<PathBuf> {
@@ -46,8 +59,12 @@ impl Opts {
     /// Where scratch data goes.
     pub fn scratch(&self, what: &str) -> Result<tempfile::TempDir, String> {
         let base = self.path("dir").unwrap_or_else(std::env::temp_dir);
-        std::fs::create_dir_all(&base).map_err(|e| format!("cannot create {}: {e}", base.display()))?;
-        tempfile::Builder::new().prefix(&format!("crosswalk-bench-{what}-")).tempdir_in(&base).map_err(|e| format!("cannot create a scratch dir in {}: {e}", base.display()))
+        std::fs::create_dir_all(&base)
+            .map_err(|e| format!("cannot create {}: {e}", base.display()))?;
+        tempfile::Builder::new()
+            .prefix(&format!("crosswalk-bench-{what}-"))
+            .tempdir_in(&base)
+            .map_err(|e| format!("cannot create a scratch dir in {}: {e}", base.display()))
     }
     /// The release `crosswalk` binary: --cli, else next to this binary. Under
     /// `cargo run` it is (re)built first, so it is never older than the core
@@ -58,10 +75,22 @@ impl Opts {
             None => {
                 if let Ok(cargo) = std::env::var("CARGO") {
                     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
-                    let profile = if cfg!(debug_assertions) { "dev" } else { "release" };
+                    let profile = if cfg!(debug_assertions) {
+                        "dev"
+                    } else {
+                        "release"
+                    };
                     eprintln!("building the crosswalk CLI ({profile}) for the benchmark");
                     let ok = Command::new(cargo)
-                        .args(["build", "--quiet", "--profile", profile, "-p", "crosswalk-cli", "--manifest-path"])
+                        .args([
+                            "build",
+                            "--quiet",
+                            "--profile",
+                            profile,
+                            "-p",
+                            "crosswalk-cli",
+                            "--manifest-path",
+                        ])
                         .arg(&manifest)
                         .status()
                         .map(|s| s.success())
@@ -70,7 +99,9 @@ impl Opts {
                         return Err("`cargo build -p crosswalk-cli` failed".into());
                     }
                 }
-                std::env::current_exe().map_err(|e| e.to_string())?.with_file_name("crosswalk")
+                std::env::current_exe()
+                    .map_err(|e| e.to_string())?
+                    .with_file_name("crosswalk")
             }
         };
         if p.is_file() {
@@ -95,8 +126,16 @@ impl Stats {
         let mut s = samples.to_vec();
         s.sort_by(|a, b| a.partial_cmp(b).unwrap());
         let n = s.len();
-        let median = if n % 2 == 1 { s[n / 2] } else { (s[n / 2 - 1] + s[n / 2]) / 2.0 };
-        Stats { median, min: s[0], max: s[n - 1] }
+        let median = if n % 2 == 1 {
+            s[n / 2]
+        } else {
+            (s[n / 2 - 1] + s[n / 2]) / 2.0
+        };
+        Stats {
+            median,
+            min: s[0],
+            max: s[n - 1],
+        }
     }
     /// "1.23 s (1.20–1.31)" for seconds: min and max in the median's unit.
     pub fn secs(&self) -> String {
@@ -108,7 +147,12 @@ impl Stats {
             (1.0, "s", 2)
         };
         let f = |v: f64| format!("{:.*}", digits, v * scale);
-        format!("{} {unit} ({}–{})", f(self.median), f(self.min), f(self.max))
+        format!(
+            "{} {unit} ({}–{})",
+            f(self.median),
+            f(self.min),
+            f(self.max)
+        )
     }
 }
 
@@ -161,7 +205,12 @@ pub fn measure<T>(f: impl FnOnce() -> T) -> Measured<T> {
     let heap_before = heap::start();
     let (out, secs) = time(f);
     let peak_rss = proc_status_kib("VmHWM").map(|k| k * 1024);
-    Measured { out, secs, peak_rss, peak_heap_added: (heap::peak() - heap_before) as u64 }
+    Measured {
+        out,
+        secs,
+        peak_rss,
+        peak_heap_added: (heap::peak() - heap_before) as u64,
+    }
 }
 
 fn proc_status_kib(field: &str) -> Option<u64> {
@@ -202,11 +251,19 @@ pub fn run_timed(program: &Path, args: &[&str], envs: &[(&str, &str)]) -> Result
         cmd.env(k, v);
     }
     let start = Instant::now();
-    let out = cmd.output().map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
     let secs = start.elapsed().as_secs_f64();
     let stderr = String::from_utf8_lossy(&out.stderr);
     if !out.status.success() {
-        return Err(format!("{} {} failed: {}\n{}", program.display(), args.join(" "), out.status, stderr));
+        return Err(format!(
+            "{} {} failed: {}\n{}",
+            program.display(),
+            args.join(" "),
+            out.status,
+            stderr
+        ));
     }
     let max_rss_kib = stderr
         .lines()
@@ -220,18 +277,44 @@ pub fn sh(script: &str) -> Result<Run, String> {
 }
 
 pub fn capture(program: &str, args: &[&str]) -> String {
-    Command::new(program).args(args).output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_else(|_| "(unavailable)".into())
+    Command::new(program)
+        .args(args)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|_| "(unavailable)".into())
 }
 
 /// The machine the numbers were taken on, as a markdown list.
 pub fn machine_markdown() -> String {
     let lscpu = capture("lscpu", &[]);
-    let field = |name: &str| lscpu.lines().find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string())).unwrap_or_default();
+    let field = |name: &str| {
+        lscpu
+            .lines()
+            .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()))
+            .unwrap_or_default()
+    };
     let flags = field("Flags:");
     let has = |f: &str| flags.split_whitespace().any(|x| x == f);
-    let mem = capture("free", &["-h"]).lines().nth(1).map(|l| l.split_whitespace().nth(1).unwrap_or("").to_string()).unwrap_or_default();
-    let disk = capture("df", &["-h", "--output=source,fstype,size,avail", &std::env::temp_dir().display().to_string()]);
-    let disk = disk.lines().nth(1).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+    let mem = capture("free", &["-h"])
+        .lines()
+        .nth(1)
+        .map(|l| l.split_whitespace().nth(1).unwrap_or("").to_string())
+        .unwrap_or_default();
+    let disk = capture(
+        "df",
+        &[
+            "-h",
+            "--output=source,fstype,size,avail",
+            &std::env::temp_dir().display().to_string(),
+        ],
+    );
+    let disk = disk
+        .lines()
+        .nth(1)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let rot = capture("lsblk", &["-dno", "NAME,ROTA"]);
     let rot: Vec<String> = rot
         .lines()
@@ -275,7 +358,9 @@ pub fn dir_size(path: &Path) -> u64 {
 
 /// The 1/5/15-minute load averages: how busy the shared machine was.
 pub fn loadavg() -> String {
-    std::fs::read_to_string("/proc/loadavg").map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" ")).unwrap_or_else(|_| "?".into())
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
 }
 
 /// Counts heap bytes so a step's peak heap can be measured exactly (RSS

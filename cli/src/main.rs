@@ -15,7 +15,11 @@ use std::process::ExitCode;
 mod print;
 
 #[derive(Parser)]
-#[command(name = "crosswalk", version, about = "Map security controls to GDPR, SOC 2, ISO 27001, NIST CSF, HIPAA and PCI DSS; keep the evidence; prove it unchanged.")]
+#[command(
+    name = "crosswalk",
+    version,
+    about = "Map security controls to GDPR, SOC 2, ISO 27001, NIST CSF, HIPAA and PCI DSS; keep the evidence; prove it unchanged."
+)]
 struct Cli {
     /// The workspace folder (database and evidence vault).
     #[arg(long, global = true, env = "CROSSWALK_DATA_DIR")]
@@ -279,7 +283,10 @@ fn default_data_dir() -> PathBuf {
 
 fn out<T: Serialize>(json: Json, value: &T, text: impl FnOnce(&T)) {
     if json.json {
-        println!("{}", serde_json::to_string_pretty(value).expect("serializes"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(value).expect("serializes")
+        );
     } else {
         text(value);
     }
@@ -306,7 +313,13 @@ fn progress_bar(label: &str) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}").unwrap().progress_chars("=> "));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
+        )
+        .unwrap()
+        .progress_chars("=> "),
+    );
     bar.set_message(label.to_string());
     Some(bar)
 }
@@ -315,7 +328,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     let dir = cli.data_dir.unwrap_or_else(default_data_dir);
     let mut ws = Workspace::open(&dir)?;
     match cli.command {
-        Command::Import { paths, dry_run, prune, json } => {
+        Command::Import {
+            paths,
+            dry_run,
+            prune,
+            json,
+        } => {
             let report = ws.import(&paths, &ImportOptions { dry_run, prune })?;
             out(json, &report, print::import);
         }
@@ -324,8 +342,16 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let rows: Vec<_> = coverage.iter().map(print::FrameworkRow::from).collect();
             out(json, &rows, |r| print::frameworks(r));
         }
-        Command::Coverage { framework, assessment, gaps, json } => {
-            let request = CoverageRequest { frameworks: framework.into_iter().collect(), assessment_id: assessment };
+        Command::Coverage {
+            framework,
+            assessment,
+            gaps,
+            json,
+        } => {
+            let request = CoverageRequest {
+                frameworks: framework.into_iter().collect(),
+                assessment_id: assessment,
+            };
             let mut coverage = ws.coverage(&request)?;
             if gaps {
                 for f in &mut coverage {
@@ -347,11 +373,25 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Evidence(cmd) => return evidence(&mut ws, cmd),
         Command::Assessment(cmd) => assessment(&mut ws, cmd)?,
-        Command::Report { assessment, frameworks, period, output, json } => {
-            let request = crosswalk_core::report::ReportRequest { assessment_id: assessment, frameworks, period };
+        Command::Report {
+            assessment,
+            frameworks,
+            period,
+            output,
+            json,
+        } => {
+            let request = crosswalk_core::report::ReportRequest {
+                assessment_id: assessment,
+                frameworks,
+                period,
+            };
             let bar = progress_bar("report");
             if let Some(b) = &bar {
-                b.set_style(indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}%").unwrap().progress_chars("=> "));
+                b.set_style(
+                    indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}%")
+                        .unwrap()
+                        .progress_chars("=> "),
+                );
                 b.set_length(100);
             }
             let summary = ws.generate_report(&request, &output, &mut |p| {
@@ -363,20 +403,36 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if let Some(b) = bar {
                 b.finish_and_clear();
             }
-            out(json, &summary, |s| println!("wrote {} ({} pages, {} bytes, sha256 {})", s.path.display(), s.pages, s.bytes, s.sha256));
+            out(json, &summary, |s| {
+                println!(
+                    "wrote {} ({} pages, {} bytes, sha256 {})",
+                    s.path.display(),
+                    s.pages,
+                    s.bytes,
+                    s.sha256
+                )
+            });
         }
-        Command::Export { what: ExportCommand::Controls { output } } => {
+        Command::Export {
+            what: ExportCommand::Controls { output },
+        } => {
             let n = ws.export_controls(&output)?;
             eprintln!("wrote {n} controls to {}", output.display());
         }
         Command::Verify { json } => {
-            let report = with_byte_bar("verifying", |progress| ws.verify(&mut |p| progress(p.done, p.total)))?;
+            let report = with_byte_bar("verifying", |progress| {
+                ws.verify(&mut |p| progress(p.done, p.total))
+            })?;
             out(json, &report, print::verify);
             if !report.ok {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Log { limit, subject, json } => {
+        Command::Log {
+            limit,
+            subject,
+            json,
+        } => {
             let events = ws.log(limit, subject.as_deref())?;
             out(json, &events, |e| print::log(e));
         }
@@ -394,7 +450,19 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
 
 fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error> {
     match cmd {
-        EvidenceCommand::Add { controls, file, url, note, title, description, collected_by, collected, valid_until, valid_for, json } => {
+        EvidenceCommand::Add {
+            controls,
+            file,
+            url,
+            note,
+            title,
+            description,
+            collected_by,
+            collected,
+            valid_until,
+            valid_for,
+            json,
+        } => {
             let source = match (file, url, note) {
                 (Some(f), None, None) => Source::File(f),
                 (None, Some(u), None) => Source::Link(u),
@@ -402,7 +470,11 @@ fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error>
                 _ => return Err(Error::Usage("give a FILE, --url URL or --note TEXT".into())),
             };
             let new = NewEvidence {
-                controls: controls.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect(),
+                controls: controls
+                    .split(',')
+                    .map(|c| c.trim().to_string())
+                    .filter(|c| !c.is_empty())
+                    .collect(),
                 source,
                 title,
                 description,
@@ -414,7 +486,11 @@ fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error>
             let e = with_byte_bar("storing", |progress| ws.add_evidence(&new, progress))?;
             out(json, &e, print::evidence_detail);
         }
-        EvidenceCommand::List { control, expiring, json } => match expiring {
+        EvidenceCommand::List {
+            control,
+            expiring,
+            json,
+        } => match expiring {
             Some(days) => {
                 let x = ws.expiry(days)?;
                 out(json, &x, print::expiry);
@@ -428,13 +504,24 @@ fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error>
             let e = ws.evidence(id)?;
             out(json, &e, print::evidence_detail);
         }
-        EvidenceCommand::Replace { id, file, collected, valid_until, json } => {
-            let e = with_byte_bar("storing", |progress| ws.replace_evidence(id, &file, collected, valid_until, progress))?;
+        EvidenceCommand::Replace {
+            id,
+            file,
+            collected,
+            valid_until,
+            json,
+        } => {
+            let e = with_byte_bar("storing", |progress| {
+                ws.replace_evidence(id, &file, collected, valid_until, progress)
+            })?;
             out(json, &e, print::evidence_detail);
         }
         EvidenceCommand::Remove { id } => {
             let e = ws.remove_evidence(id)?;
-            eprintln!("removed evidence #{} \"{}\"; its files stay in the vault", e.id, e.title);
+            eprintln!(
+                "removed evidence #{} \"{}\"; its files stay in the vault",
+                e.id, e.title
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -442,8 +529,23 @@ fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error>
 
 fn assessment(ws: &mut Workspace, cmd: AssessmentCommand) -> Result<(), Error> {
     match cmd {
-        AssessmentCommand::Create { name, frameworks, period, scope, organisation, json } => {
-            let a = ws.save_assessment(&AssessmentInput { id: None, name, organisation, scope, period_start: period.0, period_end: period.1, frameworks })?;
+        AssessmentCommand::Create {
+            name,
+            frameworks,
+            period,
+            scope,
+            organisation,
+            json,
+        } => {
+            let a = ws.save_assessment(&AssessmentInput {
+                id: None,
+                name,
+                organisation,
+                scope,
+                period_start: period.0,
+                period_end: period.1,
+                frameworks,
+            })?;
             out(json, &a, print::assessment);
         }
         AssessmentCommand::List { json } => {
@@ -454,9 +556,32 @@ fn assessment(ws: &mut Workspace, cmd: AssessmentCommand) -> Result<(), Error> {
             let a = ws.assessment(id)?;
             out(json, &a, print::assessment);
         }
-        AssessmentCommand::Applicability { id, framework, reference, not_applicable, justification, implementation } => {
-            ws.set_applicability(id, &Applicability { framework_id: framework.clone(), reference: reference.clone(), applicable: !not_applicable, justification, implementation })?;
-            eprintln!("{framework} {reference}: {}", if not_applicable { "not applicable" } else { "applicable" });
+        AssessmentCommand::Applicability {
+            id,
+            framework,
+            reference,
+            not_applicable,
+            justification,
+            implementation,
+        } => {
+            ws.set_applicability(
+                id,
+                &Applicability {
+                    framework_id: framework.clone(),
+                    reference: reference.clone(),
+                    applicable: !not_applicable,
+                    justification,
+                    implementation,
+                },
+            )?;
+            eprintln!(
+                "{framework} {reference}: {}",
+                if not_applicable {
+                    "not applicable"
+                } else {
+                    "applicable"
+                }
+            );
         }
     }
     Ok(())

@@ -58,11 +58,32 @@ impl From<&FrameworkCoverage> for FrameworkRow {
 }
 
 pub fn frameworks(rows: &[FrameworkRow]) {
-    println!("{:<16} {:<18} {:>6} {:>10} {:>8} {:>7} {:>8} {:>6} {:>5} {:>8}", "ID", "FRAMEWORK", "REQS", "ASSESSABLE", "COVERED", "VIA XW", "PARTIAL", "STALE", "GAP", "COVERAGE");
+    println!(
+        "{:<16} {:<18} {:>6} {:>10} {:>8} {:>7} {:>8} {:>6} {:>5} {:>8}",
+        "ID",
+        "FRAMEWORK",
+        "REQS",
+        "ASSESSABLE",
+        "COVERED",
+        "VIA XW",
+        "PARTIAL",
+        "STALE",
+        "GAP",
+        "COVERAGE"
+    );
     for r in rows {
         println!(
             "{:<16} {:<18} {:>6} {:>10} {:>8} {:>7} {:>8} {:>6} {:>5} {:>7.1}%",
-            r.id, r.short_name, r.requirements, r.assessable, r.covered, r.covered_via_crosswalk, r.partial, r.stale, r.gap, r.percent_covered
+            r.id,
+            r.short_name,
+            r.requirements,
+            r.assessable,
+            r.covered,
+            r.covered_via_crosswalk,
+            r.partial,
+            r.stale,
+            r.gap,
+            r.percent_covered
         );
     }
 }
@@ -96,12 +117,21 @@ pub fn coverage(frameworks: &[FrameworkCoverage], expiry: &Expiry) {
         );
         for r in f.requirements.iter().filter(|r| r.assessable) {
             let controls: Vec<&str> = r.controls.iter().map(|c| c.id.as_str()).collect();
-            let mut line = format!("  {:<22} {:<14} {}", r.reference, status_text(r.status), r.title);
+            let mut line = format!(
+                "  {:<22} {:<14} {}",
+                r.reference,
+                status_text(r.status),
+                r.title
+            );
             if !controls.is_empty() {
                 line.push_str(&format!("  [{}]", controls.join(", ")));
             }
             if r.status == Some(Status::CoveredViaCrosswalk) {
-                let via: Vec<String> = r.via_crosswalk.iter().map(|v| format!("{} {}", v.framework_id, v.reference)).collect();
+                let via: Vec<String> = r
+                    .via_crosswalk
+                    .iter()
+                    .map(|v| format!("{} {}", v.framework_id, v.reference))
+                    .collect();
                 line.push_str(&format!("  (suggested via {})", via.join(", ")));
             }
             println!("{line}");
@@ -120,18 +150,44 @@ pub fn expiry(x: &Expiry) {
 fn expiry_text(x: &Expiry) {
     println!("Expired evidence ({}):", x.expired.len());
     for e in &x.expired {
-        println!("  #{:<5} {}  expired {}  [{}]", e.id, e.title, e.valid_until.map(|d| d.to_string()).unwrap_or_default(), e.controls.join(", "));
+        println!(
+            "  #{:<5} {}  expired {}  [{}]",
+            e.id,
+            e.title,
+            e.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+            e.controls.join(", ")
+        );
     }
-    println!("Expiring within {} days ({}):", x.within_days, x.expiring.len());
+    println!(
+        "Expiring within {} days ({}):",
+        x.within_days,
+        x.expiring.len()
+    );
     for e in &x.expiring {
-        println!("  #{:<5} {}  expires {}  [{}]", e.id, e.title, e.valid_until.map(|d| d.to_string()).unwrap_or_default(), e.controls.join(", "));
+        println!(
+            "  #{:<5} {}  expires {}  [{}]",
+            e.id,
+            e.title,
+            e.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+            e.controls.join(", ")
+        );
     }
 }
 
 pub fn controls(list: &[Control]) {
-    println!("{:<16} {:<15} {:<22} {:>8}  TITLE", "ID", "STATUS", "OWNER", "MAPPINGS");
+    println!(
+        "{:<16} {:<15} {:<22} {:>8}  TITLE",
+        "ID", "STATUS", "OWNER", "MAPPINGS"
+    );
     for c in list {
-        println!("{:<16} {:<15} {:<22} {:>8}  {}", c.id, c.status.as_str(), c.owner, c.mappings.len(), c.title);
+        println!(
+            "{:<16} {:<15} {:<22} {:>8}  {}",
+            c.id,
+            c.status.as_str(),
+            c.owner,
+            c.mappings.len(),
+            c.title
+        );
     }
     println!("{} controls", list.len());
 }
@@ -157,17 +213,36 @@ pub fn control(v: &ControlView) {
     }
     println!("  maps to:");
     for m in &c.mappings {
-        let extra = m.rationale.as_deref().map(|r| format!(" — {r}")).unwrap_or_default();
-        println!("    {:<16} {:<22} {}{extra}", m.framework_id, m.reference, m.coverage);
+        let extra = m
+            .rationale
+            .as_deref()
+            .map(|r| format!(" — {r}"))
+            .unwrap_or_default();
+        println!(
+            "    {:<16} {:<22} {}{extra}",
+            m.framework_id, m.reference, m.coverage
+        );
     }
     println!("  evidence:");
     for e in &v.evidence {
-        println!("    #{:<5} {:<5} {}  collected {}  valid until {}", e.id, e.kind.as_str(), e.title, e.collected_on, e.valid_until.map(|d| d.to_string()).unwrap_or_else(|| "—".into()));
+        println!(
+            "    #{:<5} {:<5} {}  collected {}  valid until {}",
+            e.id,
+            e.kind.as_str(),
+            e.title,
+            e.collected_on,
+            e.valid_until
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "—".into())
+        );
     }
 }
 
 pub fn evidence_list(list: &[Evidence], today: chrono::NaiveDate) {
-    println!("{:<6} {:<5} {:<11} {:<11} {:<8} {:<20} TITLE", "ID", "KIND", "COLLECTED", "VALID TO", "STATE", "CONTROLS");
+    println!(
+        "{:<6} {:<5} {:<11} {:<11} {:<8} {:<20} TITLE",
+        "ID", "KIND", "COLLECTED", "VALID TO", "STATE", "CONTROLS"
+    );
     for e in list {
         let state = e.validity_on(today, 30).as_str();
         println!(
@@ -175,7 +250,9 @@ pub fn evidence_list(list: &[Evidence], today: chrono::NaiveDate) {
             e.id,
             e.kind.as_str(),
             e.collected_on.to_string(),
-            e.valid_until.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+            e.valid_until
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "—".into()),
             state,
             e.controls.join(","),
             e.title
@@ -189,7 +266,12 @@ pub fn evidence_detail(e: &Evidence) {
     println!("  kind:         {}", e.kind);
     println!("  controls:     {}", e.controls.join(", "));
     println!("  collected:    {} by {}", e.collected_on, e.collected_by);
-    println!("  valid until:  {}", e.valid_until.map(|d| d.to_string()).unwrap_or_else(|| "no expiry".into()));
+    println!(
+        "  valid until:  {}",
+        e.valid_until
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "no expiry".into())
+    );
     if let Some(u) = &e.url {
         println!("  url:          {u}");
     }
@@ -200,7 +282,10 @@ pub fn evidence_detail(e: &Evidence) {
         println!("  REMOVED at {r}");
     }
     for r in &e.revisions {
-        println!("  revision {}: {}  {} bytes  sha256 {}  added {}", r.number, r.file_name, r.size, r.sha256, r.added_at);
+        println!(
+            "  revision {}: {}  {} bytes  sha256 {}  added {}",
+            r.number, r.file_name, r.size, r.sha256, r.added_at
+        );
     }
 }
 
@@ -221,9 +306,16 @@ pub fn import(r: &ImportReport) {
     println!("unchanged: {}", r.unchanged.len());
     say("removed", &r.removed);
     if !r.missing.is_empty() {
-        println!("no longer in their file, kept ({}): {} — re-run with --prune to remove them", r.missing.len(), r.missing.join(", "));
+        println!(
+            "no longer in their file, kept ({}): {} — re-run with --prune to remove them",
+            r.missing.len(),
+            r.missing.join(", ")
+        );
     }
-    println!("evidence: {} added, {} updated, {} unchanged", r.evidence_added, r.evidence_updated, r.evidence_unchanged);
+    println!(
+        "evidence: {} added, {} updated, {} unchanged",
+        r.evidence_added, r.evidence_updated, r.evidence_unchanged
+    );
     if !r.frameworks.is_empty() {
         println!("frameworks loaded: {}", r.frameworks.join(", "));
     }
@@ -239,8 +331,14 @@ pub fn import(r: &ImportReport) {
 }
 
 pub fn verify(r: &VerifyReport) {
-    println!("audit events checked: {} (chain head {})", r.events_checked, r.last_event_hash);
-    println!("controls checked: {}, evidence checked: {}, files re-hashed: {} ({} bytes)", r.controls_checked, r.evidence_checked, r.files_checked, r.bytes_hashed);
+    println!(
+        "audit events checked: {} (chain head {})",
+        r.events_checked, r.last_event_hash
+    );
+    println!(
+        "controls checked: {}, evidence checked: {}, files re-hashed: {} ({} bytes)",
+        r.controls_checked, r.evidence_checked, r.files_checked, r.bytes_hashed
+    );
     for l in &r.leftovers {
         println!("note: {l} is a partial file from an interrupted ingest; nothing refers to it, delete it when no ingest is running");
     }
@@ -256,7 +354,10 @@ pub fn verify(r: &VerifyReport) {
 
 pub fn log(events: &[AuditEvent]) {
     for e in events {
-        println!("{:>6}  {}  {:<10} {:<24} {}", e.seq, e.at, e.actor, e.action, e.summary);
+        println!(
+            "{:>6}  {}  {:<10} {:<24} {}",
+            e.seq, e.at, e.actor, e.action, e.summary
+        );
     }
 }
 

@@ -22,7 +22,10 @@ impl Lcg {
         l
     }
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 11
     }
     /// Uniform in [0, 1).
@@ -50,7 +53,12 @@ fn run_and_kill(mut child: Child, delay: Duration) -> bool {
 }
 
 fn spawn(ws: &Ws, args: &[&str]) -> Child {
-    ws.command(args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap()
+    ws.command(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
 }
 
 /// Every blob under its final name (`evidence/??/<sha>`) holds exactly the bytes its name says.
@@ -62,13 +70,23 @@ fn assert_blobs_complete(data: &Path, checked: &mut BTreeSet<String>, when: &str
             continue;
         }
         let actual = sha256_file(&blob);
-        assert_eq!(actual, name, "{when}: blob {} is incomplete or corrupt under its final name", blob.display());
+        assert_eq!(
+            actual,
+            name,
+            "{when}: blob {} is incomplete or corrupt under its final name",
+            blob.display()
+        );
         checked.insert(name);
     }
 }
 
 fn evidence_by_id(ws: &Ws) -> BTreeMap<i64, Value> {
-    ws.evidence_list().as_array().unwrap().iter().map(|e| (e["id"].as_i64().unwrap(), e.clone())).collect()
+    ws.evidence_list()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["id"].as_i64().unwrap(), e.clone()))
+        .collect()
 }
 
 #[test]
@@ -103,12 +121,27 @@ fn sigkill_during_large_evidence_ingest_never_loses_committed_data_or_leaves_par
         }
         let before = evidence_by_id(&ws);
         let title = format!("large ingest {i}");
-        let child = spawn(&ws, &["evidence", "add", "ENC-01", big.to_str().unwrap(), "--title", &title, "--valid-for", "1y"]);
+        let child = spawn(
+            &ws,
+            &[
+                "evidence",
+                "add",
+                "ENC-01",
+                big.to_str().unwrap(),
+                "--title",
+                &title,
+                "--valid-for",
+                "1y",
+            ],
+        );
         if i % 4 == 0 {
             // Every fourth ingest runs to completion, so there is committed data to lose; the
             // first one's duration scales the kill moments of the others.
             let start = Instant::now();
-            assert!(!run_and_kill(child, Duration::from_secs(600)), "iteration {i} was not meant to be killed");
+            assert!(
+                !run_and_kill(child, Duration::from_secs(600)),
+                "iteration {i} was not meant to be killed"
+            );
             if i == 0 {
                 full_run = start.elapsed().max(Duration::from_millis(50));
             }
@@ -120,21 +153,43 @@ fn sigkill_during_large_evidence_ingest_never_loses_committed_data_or_leaves_par
         ws.assert_verifies(&when);
         let after = evidence_by_id(&ws);
         for (id, e) in &before {
-            assert_eq!(after.get(id), Some(e), "{when}: evidence #{id} committed before the kill changed or vanished");
+            assert_eq!(
+                after.get(id),
+                Some(e),
+                "{when}: evidence #{id} committed before the kill changed or vanished"
+            );
         }
-        let new: Vec<&Value> = after.iter().filter(|(id, _)| !before.contains_key(id)).map(|(_, e)| e).collect();
-        assert!(new.len() <= 1, "{when}: {} new evidence rows from one ingest", new.len());
+        let new: Vec<&Value> = after
+            .iter()
+            .filter(|(id, _)| !before.contains_key(id))
+            .map(|(_, e)| e)
+            .collect();
+        assert!(
+            new.len() <= 1,
+            "{when}: {} new evidence rows from one ingest",
+            new.len()
+        );
         if let Some(e) = new.first() {
             assert_eq!(e["title"], title.as_str());
-            assert_eq!(e["revisions"][0]["size"], SIZE as u64, "{when}: a committed ingest must record the whole file");
+            assert_eq!(
+                e["revisions"][0]["size"], SIZE as u64,
+                "{when}: a committed ingest must record the whole file"
+            );
             assert_eq!(e["revisions"][0]["sha256"], sha256_file(&big), "{when}");
         } else {
-            assert!(i % 4 != 0, "{when}: an ingest that ran to completion did not commit");
+            assert!(
+                i % 4 != 0,
+                "{when}: an ingest that ran to completion did not commit"
+            );
         }
         assert_blobs_complete(&ws.data, &mut checked, &when);
     }
     // The generator is meant to hit the ingest while it runs; say so if it never did.
-    eprintln!("evidence ingest: {killed} of {} runs were killed mid-way (full run {:?})", ITERATIONS - ITERATIONS.div_ceil(4), full_run);
+    eprintln!(
+        "evidence ingest: {killed} of {} runs were killed mid-way (full run {:?})",
+        ITERATIONS - ITERATIONS.div_ceil(4),
+        full_run
+    );
 }
 
 /// What a SIGKILL during an ingest leaves behind: a partial `evidence/tmp/ingest-*`
@@ -171,7 +226,11 @@ fn write_library(dir: &Path, prefix: &str, n: usize) {
         ));
         if k % 100 == 0 {
             let file = format!("evidence/{prefix}-{k}.txt");
-            std::fs::write(dir.join(&file), format!("evidence of {prefix} control {k}\n").repeat(2000)).unwrap();
+            std::fs::write(
+                dir.join(&file),
+                format!("evidence of {prefix} control {k}\n").repeat(2000),
+            )
+            .unwrap();
             y.push_str(&format!("    evidence:\n      - title: Log sample\n        file: {file}\n        collected: 2026-01-15\n        valid_until: 2099-01-01\n"));
         }
     }
@@ -196,7 +255,10 @@ fn sigkill_during_large_import_is_all_or_nothing_and_verify_passes() {
         let child = spawn(&ws, &["import", lib.to_str().unwrap()]);
         if i % 4 == 0 {
             let start = Instant::now();
-            assert!(!run_and_kill(child, Duration::from_secs(600)), "iteration {i} was not meant to be killed");
+            assert!(
+                !run_and_kill(child, Duration::from_secs(600)),
+                "iteration {i} was not meant to be killed"
+            );
             if i == 0 {
                 full_run = start.elapsed().max(Duration::from_millis(50));
             }
@@ -211,25 +273,57 @@ fn sigkill_during_large_import_is_all_or_nothing_and_verify_passes() {
         let evidence_after = ws.evidence_list().as_array().unwrap().len();
         let committed = controls_after != controls_before;
         if committed {
-            assert_eq!(controls_after, controls_before + CONTROLS, "{when}: an import must be all or nothing");
-            assert_eq!(evidence_after, evidence_before + CONTROLS / 100, "{when}: the import's evidence must come with it");
+            assert_eq!(
+                controls_after,
+                controls_before + CONTROLS,
+                "{when}: an import must be all or nothing"
+            );
+            assert_eq!(
+                evidence_after,
+                evidence_before + CONTROLS / 100,
+                "{when}: the import's evidence must come with it"
+            );
         } else {
-            assert!(i % 4 != 0, "{when}: an import that ran to completion did not commit");
-            assert_eq!(evidence_after, evidence_before, "{when}: evidence without its import");
+            assert!(
+                i % 4 != 0,
+                "{when}: an import that ran to completion did not commit"
+            );
+            assert_eq!(
+                evidence_after, evidence_before,
+                "{when}: evidence without its import"
+            );
             last_killed = Some(lib.clone());
         }
         // Everything committed before is still there, unchanged.
-        let after: BTreeMap<&str, &Value> = after_controls.as_array().unwrap().iter().map(|c| (c["id"].as_str().unwrap(), c)).collect();
+        let after: BTreeMap<&str, &Value> = after_controls
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["id"].as_str().unwrap(), c))
+            .collect();
         for c in before_controls.as_array().unwrap() {
-            assert_eq!(after.get(c["id"].as_str().unwrap()), Some(&c), "{when}: control {} committed before the kill changed", c["id"]);
+            assert_eq!(
+                after.get(c["id"].as_str().unwrap()),
+                Some(&c),
+                "{when}: control {} committed before the kill changed",
+                c["id"]
+            );
         }
         assert_blobs_complete(&ws.data, &mut checked, &when);
     }
     // A killed import can simply be run again.
     if let Some(lib) = last_killed {
         let report = ws.import(&[&lib]);
-        assert_eq!(report["added"].as_array().unwrap().len(), CONTROLS, "re-running a killed import");
+        assert_eq!(
+            report["added"].as_array().unwrap().len(),
+            CONTROLS,
+            "re-running a killed import"
+        );
         ws.assert_verifies("after re-running a killed import");
     }
-    eprintln!("import: {killed} of {} runs were killed mid-way (full run {:?})", ITERATIONS - ITERATIONS.div_ceil(4), full_run);
+    eprintln!(
+        "import: {killed} of {} runs were killed mid-way (full run {:?})",
+        ITERATIONS - ITERATIONS.div_ceil(4),
+        full_run
+    );
 }

@@ -25,12 +25,30 @@ fn rejected_at(ws: &Ws, paths: &[&Path], file: &Path, line: usize) -> String {
     let r = ws.fails(&args);
     let first = r.stderr.lines().next().unwrap().to_string();
     let prefix = format!("error: {}:{line}:", file.display());
-    assert!(first.starts_with(&prefix), "expected the first error at {}:{line}, got:\n{}", file.display(), r.stderr);
+    assert!(
+        first.starts_with(&prefix),
+        "expected the first error at {}:{line}, got:\n{}",
+        file.display(),
+        r.stderr
+    );
     let rest = &first[prefix.len()..];
-    let (col, _) = rest.split_once(": ").unwrap_or_else(|| panic!("no `COL: message` after the line number: {first}"));
-    assert!(col.parse::<usize>().is_ok_and(|c| c >= 1), "the column is not a number ≥ 1: {first}");
-    assert!(r.stderr.contains("nothing was written"), "the error should say nothing was written:\n{}", r.stderr);
-    assert_unchanged(&before, &ws.snapshot(), &format!("rejected import of {}", file.display()));
+    let (col, _) = rest
+        .split_once(": ")
+        .unwrap_or_else(|| panic!("no `COL: message` after the line number: {first}"));
+    assert!(
+        col.parse::<usize>().is_ok_and(|c| c >= 1),
+        "the column is not a number ≥ 1: {first}"
+    );
+    assert!(
+        r.stderr.contains("nothing was written"),
+        "the error should say nothing was written:\n{}",
+        r.stderr
+    );
+    assert_unchanged(
+        &before,
+        &ws.snapshot(),
+        &format!("rejected import of {}", file.display()),
+    );
     first
 }
 
@@ -41,17 +59,28 @@ fn expect_rejected(fixture: &str, line: usize, line_has: &str, says: &[&str]) {
     let path = import_fixture(&format!("errors/{fixture}"));
     let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
     let fixture_line = text.lines().nth(line - 1).unwrap_or("");
-    assert!(fixture_line.contains(line_has), "fixture {fixture} line {line} is `{fixture_line}`, expected it to contain `{line_has}`");
+    assert!(
+        fixture_line.contains(line_has),
+        "fixture {fixture} line {line} is `{fixture_line}`, expected it to contain `{line_has}`"
+    );
     let ws = populated();
     let first = rejected_at(&ws, &[&path], &path, line);
     for s in says {
-        assert!(first.contains(s), "the error for {fixture} should mention `{s}`:\n{first}");
+        assert!(
+            first.contains(s),
+            "the error for {fixture} should mention `{s}`:\n{first}"
+        );
     }
 }
 
 #[test]
 fn yaml_syntax_error_names_the_line_of_the_unterminated_quote() {
-    expect_rejected("syntax-error.yaml", 4, "title: \"Encryption", &["YAML syntax error"]);
+    expect_rejected(
+        "syntax-error.yaml",
+        4,
+        "title: \"Encryption",
+        &["YAML syntax error"],
+    );
 }
 
 #[test]
@@ -61,17 +90,32 @@ fn tab_indentation_is_refused_at_the_tab() {
 
 #[test]
 fn unknown_framework_is_refused_with_the_closest_framework_id() {
-    expect_rejected("unknown-framework.yaml", 8, "pci-dss:", &["`pci-dss`", "did you mean `pci-dss-4.0.1`"]);
+    expect_rejected(
+        "unknown-framework.yaml",
+        8,
+        "pci-dss:",
+        &["`pci-dss`", "did you mean `pci-dss-4.0.1`"],
+    );
 }
 
 #[test]
 fn unknown_requirement_is_refused_with_the_closest_ref() {
-    expect_rejected("unknown-requirement.yaml", 8, "CC6.10", &["`CC6.10`", "soc2", "`CC6.1`"]);
+    expect_rejected(
+        "unknown-requirement.yaml",
+        8,
+        "CC6.10",
+        &["`CC6.10`", "soc2", "`CC6.1`"],
+    );
 }
 
 #[test]
 fn duplicate_control_id_within_one_file_is_refused_naming_the_first() {
-    expect_rejected("duplicate-id.yaml", 9, "id: ENC-01", &["duplicate control id `ENC-01`", "duplicate-id.yaml:3"]);
+    expect_rejected(
+        "duplicate-id.yaml",
+        9,
+        "id: ENC-01",
+        &["duplicate control id `ENC-01`", "duplicate-id.yaml:3"],
+    );
 }
 
 #[test]
@@ -81,14 +125,25 @@ fn duplicate_control_id_across_two_files_is_refused_naming_both_files() {
     let ws = populated();
     // As a folder, and as two files.
     let first = rejected_at(&ws, &[&dir], &b, 6);
-    assert!(first.contains("`ENC-01`") && first.contains(&format!("{}:3", a.display())), "{first}");
+    assert!(
+        first.contains("`ENC-01`") && first.contains(&format!("{}:3", a.display())),
+        "{first}"
+    );
     let first = rejected_at(&ws, &[&a, &b], &b, 6);
-    assert!(first.contains("`ENC-01`") && first.contains("a.yaml:3"), "{first}");
+    assert!(
+        first.contains("`ENC-01`") && first.contains("a.yaml:3"),
+        "{first}"
+    );
 }
 
 #[test]
 fn duplicate_key_is_refused_naming_the_first_occurrence() {
-    expect_rejected("duplicate-key.yaml", 6, "title: Encryption at rest", &["duplicate key `title`", "line 4"]);
+    expect_rejected(
+        "duplicate-key.yaml",
+        6,
+        "title: Encryption at rest",
+        &["duplicate key `title`", "line 4"],
+    );
 }
 
 #[test]
@@ -98,7 +153,12 @@ fn maps_given_as_a_string_is_a_type_error() {
 
 #[test]
 fn title_given_as_a_list_is_a_type_error() {
-    expect_rejected("title-as-list.yaml", 4, "title: [", &["`title`", "text", "list"]);
+    expect_rejected(
+        "title-as-list.yaml",
+        4,
+        "title: [",
+        &["`title`", "text", "list"],
+    );
 }
 
 #[test]
@@ -108,22 +168,52 @@ fn control_without_id_is_refused() {
 
 #[test]
 fn control_without_title_is_refused() {
-    expect_rejected("missing-title.yaml", 6, "id: IAM-02", &["IAM-02", "missing `title`"]);
+    expect_rejected(
+        "missing-title.yaml",
+        6,
+        "id: IAM-02",
+        &["IAM-02", "missing `title`"],
+    );
 }
 
 #[test]
 fn bad_status_is_refused_listing_the_allowed_statuses() {
-    expect_rejected("bad-status.yaml", 5, "implemnted", &["`implemnted`", "implemented", "partial", "planned", "not_applicable"]);
+    expect_rejected(
+        "bad-status.yaml",
+        5,
+        "implemnted",
+        &[
+            "`implemnted`",
+            "implemented",
+            "partial",
+            "planned",
+            "not_applicable",
+        ],
+    );
 }
 
 #[test]
 fn impossible_date_is_refused() {
-    expect_rejected("impossible-date.yaml", 9, "2026-02-30", &["2026-02-30", "calendar date"]);
+    expect_rejected(
+        "impossible-date.yaml",
+        9,
+        "2026-02-30",
+        &["2026-02-30", "calendar date"],
+    );
 }
 
 #[test]
 fn missing_evidence_file_is_refused_naming_the_path() {
-    expect_rejected("missing-evidence-file.yaml", 8, "no-such-file.json", &["evidence/no-such-file.json", "not found", "relative to the YAML file"]);
+    expect_rejected(
+        "missing-evidence-file.yaml",
+        8,
+        "no-such-file.json",
+        &[
+            "evidence/no-such-file.json",
+            "not found",
+            "relative to the YAML file",
+        ],
+    );
 }
 
 #[test]
@@ -155,7 +245,10 @@ fn ten_thousand_deep_nesting_is_refused_without_a_crash() {
     let path = import_fixture("errors/deep-nesting.yaml");
     let ws = populated();
     let first = rejected_at(&ws, &[&path], &path, 6);
-    assert!(first.contains("nesting"), "the error should say the nesting is too deep: {first}");
+    assert!(
+        first.contains("nesting"),
+        "the error should say the nesting is too deep: {first}"
+    );
 }
 
 #[test]
@@ -178,7 +271,10 @@ fn file_over_16_mib_is_refused_before_parsing() {
     }
     std::fs::write(&path, &text).unwrap();
     let first = rejected_at(&ws, &[&path], &path, 1);
-    assert!(first.contains("16 MiB"), "the error should state the limit: {first}");
+    assert!(
+        first.contains("16 MiB"),
+        "the error should state the limit: {first}"
+    );
 }
 
 #[test]
@@ -186,7 +282,11 @@ fn one_bad_file_among_good_ones_writes_nothing_at_all() {
     let ws = populated();
     let good = ws.path("good");
     std::fs::create_dir_all(&good).unwrap();
-    std::fs::write(good.join("a.yaml"), "controls:\n  - id: NEW-01\n    title: A new control\n    status: implemented\n").unwrap();
+    std::fs::write(
+        good.join("a.yaml"),
+        "controls:\n  - id: NEW-01\n    title: A new control\n    status: implemented\n",
+    )
+    .unwrap();
     let bad = import_fixture("errors/bad-status.yaml");
     rejected_at(&ws, &[&good, &bad], &bad, 5);
     ws.fails(&["control", "NEW-01"]);

@@ -50,7 +50,9 @@ pub struct AssessmentInput {
 impl Workspace {
     pub fn assessments(&self) -> Result<Vec<Assessment>> {
         let ids: Vec<i64> = {
-            let mut stmt = self.conn.prepare("SELECT id FROM assessments ORDER BY period_end DESC, id DESC")?;
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id FROM assessments ORDER BY period_end DESC, id DESC")?;
             let rows = stmt.query_map([], |r| r.get(0))?;
             rows.collect::<Result<_, _>>()?
         };
@@ -77,7 +79,13 @@ impl Workspace {
                  WHERE a.assessment_id = ?1 ORDER BY a.framework_id, r.position",
             )?;
             let rows = stmt.query_map([id], |r| {
-                Ok(Applicability { framework_id: r.get(0)?, reference: r.get(1)?, applicable: r.get(2)?, justification: r.get(3)?, implementation: r.get(4)? })
+                Ok(Applicability {
+                    framework_id: r.get(0)?,
+                    reference: r.get(1)?,
+                    applicable: r.get(2)?,
+                    justification: r.get(3)?,
+                    implementation: r.get(4)?,
+                })
             })?;
             rows.collect::<Result<_, _>>()?
         };
@@ -102,7 +110,10 @@ impl Workspace {
             return Err(Error::Usage("the assessment needs a name".into()));
         }
         if input.period_start > input.period_end {
-            return Err(Error::Usage(format!("the period ends ({}) before it starts ({})", input.period_end, input.period_start)));
+            return Err(Error::Usage(format!(
+                "the period ends ({}) before it starts ({})",
+                input.period_end, input.period_start
+            )));
         }
         if input.frameworks.is_empty() {
             return Err(Error::Usage("choose at least one framework".into()));
@@ -125,7 +136,10 @@ impl Workspace {
                 if n == 0 {
                     return Err(Error::NotFound(format!("no assessment #{id}")));
                 }
-                tx.execute("DELETE FROM assessment_frameworks WHERE assessment_id = ?1", [id])?;
+                tx.execute(
+                    "DELETE FROM assessment_frameworks WHERE assessment_id = ?1",
+                    [id],
+                )?;
                 id
             }
             None => {
@@ -152,14 +166,26 @@ impl Workspace {
     }
 
     /// Marks one requirement applicable or not (with a justification) in an assessment.
-    pub fn set_applicability(&mut self, assessment_id: i64, item: &Applicability) -> Result<Assessment> {
+    pub fn set_applicability(
+        &mut self,
+        assessment_id: i64,
+        item: &Applicability,
+    ) -> Result<Assessment> {
         let a = self.assessment(assessment_id)?;
         if !a.frameworks.contains(&item.framework_id) {
-            return Err(Error::Usage(format!("assessment #{assessment_id} does not cover {}", item.framework_id)));
+            return Err(Error::Usage(format!(
+                "assessment #{assessment_id} does not cover {}",
+                item.framework_id
+            )));
         }
         let reference = self
             .resolve_ref(&item.framework_id, &item.reference)
-            .ok_or_else(|| Error::NotFound(format!("`{}` is not a requirement of {}", item.reference, item.framework_id)))?;
+            .ok_or_else(|| {
+                Error::NotFound(format!(
+                    "`{}` is not a requirement of {}",
+                    item.reference, item.framework_id
+                ))
+            })?;
         if !item.applicable && item.justification.trim().is_empty() {
             return Err(Error::Usage(format!("{} {reference}: marking a requirement not applicable needs a written justification", item.framework_id)));
         }
@@ -184,5 +210,9 @@ impl Workspace {
 
 /// What the audit trail records of an assessment; `verify` recomputes it.
 pub(crate) fn assessment_digest(a: &Assessment) -> String {
-    crate::hash::sha256_hex(serde_json::to_string(a).expect("assessment serializes").as_bytes())
+    crate::hash::sha256_hex(
+        serde_json::to_string(a)
+            .expect("assessment serializes")
+            .as_bytes(),
+    )
 }

@@ -23,8 +23,19 @@ pub struct AuditEvent {
 
 /// The hash of one row: over its content and the previous row's hash.
 /// `details` is hashed as stored (canonical JSON: serde_json sorts keys).
-fn row_hash(seq: i64, at: &str, actor: &str, action: &str, subject: &str, summary: &str, details: &str, prev_hash: &str) -> String {
-    let canonical = serde_json::to_string(&(seq, at, actor, action, subject, summary, details, prev_hash)).expect("strings serialize");
+fn row_hash(
+    seq: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    summary: &str,
+    details: &str,
+    prev_hash: &str,
+) -> String {
+    let canonical =
+        serde_json::to_string(&(seq, at, actor, action, subject, summary, details, prev_hash))
+            .expect("strings serialize");
     crate::hash::sha256_hex(canonical.as_bytes())
 }
 
@@ -40,14 +51,28 @@ pub struct NewEvent<'a> {
 }
 
 pub fn append(conn: &Connection, event: NewEvent<'_>) -> Result<AuditEvent> {
-    let last: Option<(i64, String)> =
-        conn.query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let last: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
     let (seq, prev_hash) = match last {
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS_HASH.to_string()),
     };
     let details = serde_json::to_string(&event.details).expect("json serializes");
-    let hash = row_hash(seq, event.at, event.actor, event.action, event.subject, &event.summary, &details, &prev_hash);
+    let hash = row_hash(
+        seq,
+        event.at,
+        event.actor,
+        event.action,
+        event.subject,
+        &event.summary,
+        &details,
+        &prev_hash,
+    );
     conn.execute(
         "INSERT INTO audit_log (seq, at, actor, action, subject, summary, details, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
         params![seq, event.at, event.actor, event.action, event.subject, event.summary, details, prev_hash, hash],
@@ -83,12 +108,17 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(AuditEvent, String)> {
     ))
 }
 
-const SELECT: &str = "SELECT seq, at, actor, action, subject, summary, details, prev_hash, hash FROM audit_log";
+const SELECT: &str =
+    "SELECT seq, at, actor, action, subject, summary, details, prev_hash, hash FROM audit_log";
 
 /// Newest first, at most `limit` rows, optionally only those about `subject`.
 pub fn list(conn: &Connection, limit: usize, subject: Option<&str>) -> Result<Vec<AuditEvent>> {
-    let mut stmt = conn.prepare(&format!("{SELECT} WHERE (?1 IS NULL OR subject = ?1) ORDER BY seq DESC LIMIT ?2"))?;
-    let rows = stmt.query_map(params![subject, limit as i64], |r| read_row(r).map(|(e, _)| e))?;
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE (?1 IS NULL OR subject = ?1) ORDER BY seq DESC LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![subject, limit as i64], |r| {
+        read_row(r).map(|(e, _)| e)
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -113,15 +143,36 @@ pub fn verify_chain(conn: &Connection) -> Result<(Vec<ChainFault>, usize, String
         if e.seq != expected_seq {
             faults.push(ChainFault {
                 seq: e.seq,
-                message: format!("audit events {expected_seq}..{} are missing (deleted rows)", e.seq - 1),
+                message: format!(
+                    "audit events {expected_seq}..{} are missing (deleted rows)",
+                    e.seq - 1
+                ),
             });
         }
         if e.prev_hash != expected_prev {
-            faults.push(ChainFault { seq: e.seq, message: format!("event {} does not chain to the event before it", e.seq) });
+            faults.push(ChainFault {
+                seq: e.seq,
+                message: format!("event {} does not chain to the event before it", e.seq),
+            });
         }
-        let recomputed = row_hash(e.seq, &e.at, &e.actor, &e.action, &e.subject, &e.summary, &details, &e.prev_hash);
+        let recomputed = row_hash(
+            e.seq,
+            &e.at,
+            &e.actor,
+            &e.action,
+            &e.subject,
+            &e.summary,
+            &details,
+            &e.prev_hash,
+        );
         if recomputed != e.hash {
-            faults.push(ChainFault { seq: e.seq, message: format!("event {} was altered after it was written (hash mismatch)", e.seq) });
+            faults.push(ChainFault {
+                seq: e.seq,
+                message: format!(
+                    "event {} was altered after it was written (hash mismatch)",
+                    e.seq
+                ),
+            });
         }
         expected_prev = e.hash;
         expected_seq = e.seq + 1;

@@ -19,7 +19,9 @@ pub enum FileKind {
 }
 
 pub fn file_kind(root: &Node) -> Option<FileKind> {
-    let yaml::Value::Map(entries) = &root.value else { return None };
+    let yaml::Value::Map(entries) = &root.value else {
+        return None;
+    };
     let has = |k: &str| entries.iter().any(|(key, _)| key.as_scalar() == Some(k));
     if has("controls") {
         Some(FileKind::Controls)
@@ -32,15 +34,35 @@ pub fn file_kind(root: &Node) -> Option<FileKind> {
     }
 }
 
-const CATALOG_KEYS: &[&str] =
-    &["id", "name", "short_name", "version", "publisher", "published", "source", "text_rights", "levels", "requirements"];
-const REQUIREMENT_KEYS: &[&str] = &["ref", "parent", "level", "title", "summary", "assessable", "designation", "theme"];
+const CATALOG_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "short_name",
+    "version",
+    "publisher",
+    "published",
+    "source",
+    "text_rights",
+    "levels",
+    "requirements",
+];
+const REQUIREMENT_KEYS: &[&str] = &[
+    "ref",
+    "parent",
+    "level",
+    "title",
+    "summary",
+    "assessable",
+    "designation",
+    "theme",
+];
 
 pub fn parse_catalog(file: &str, root: &Node) -> Result<Catalog, Vec<Problem>> {
     let mut problems = Vec::new();
     let top = root.map(file, "a framework catalog").map_err(|p| vec![p])?;
     problems.extend(top.unknown_keys(CATALOG_KEYS, "the catalog"));
-    let text = |key: &str, problems: &mut Vec<Problem>| match top.required_text(key, "the catalog") {
+    let text = |key: &str, problems: &mut Vec<Problem>| match top.required_text(key, "the catalog")
+    {
         Ok(t) => t.to_string(),
         Err(p) => {
             problems.push(p);
@@ -48,17 +70,33 @@ pub fn parse_catalog(file: &str, root: &Node) -> Result<Catalog, Vec<Problem>> {
         }
     };
     let id = text("id", &mut problems);
-    if !id.is_empty() && !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.') {
-        problems.push(top.get("id").unwrap().problem(file, "framework `id` must be a slug of lowercase letters, digits, `-` and `.`"));
+    if !id.is_empty()
+        && !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+    {
+        problems.push(top.get("id").unwrap().problem(
+            file,
+            "framework `id` must be a slug of lowercase letters, digits, `-` and `.`",
+        ));
     }
     let framework = Framework {
         name: text("name", &mut problems),
-        short_name: top.optional_text("short_name").ok().flatten().map(str::to_string).unwrap_or_else(|| id.clone()),
+        short_name: top
+            .optional_text("short_name")
+            .ok()
+            .flatten()
+            .map(str::to_string)
+            .unwrap_or_else(|| id.clone()),
         version: text("version", &mut problems),
         publisher: text("publisher", &mut problems),
         published: match top.get("published") {
             None => None,
-            Some(n) => match n.text(file, "`published`").map_err(|p| p.message).and_then(crate::dates::parse_date) {
+            Some(n) => match n
+                .text(file, "`published`")
+                .map_err(|p| p.message)
+                .and_then(crate::dates::parse_date)
+            {
                 Ok(d) => Some(d),
                 Err(m) => {
                     problems.push(n.problem(file, m));
@@ -67,12 +105,20 @@ pub fn parse_catalog(file: &str, root: &Node) -> Result<Catalog, Vec<Problem>> {
             },
         },
         source: text("source", &mut problems),
-        text_rights: top.optional_text("text_rights").ok().flatten().unwrap_or("").to_string(),
+        text_rights: top
+            .optional_text("text_rights")
+            .ok()
+            .flatten()
+            .unwrap_or("")
+            .to_string(),
         levels: Vec::new(),
         id,
     };
     let mut framework = framework;
-    match top.required("levels", "the catalog").and_then(|n| n.seq(file, "`levels`")) {
+    match top
+        .required("levels", "the catalog")
+        .and_then(|n| n.seq(file, "`levels`"))
+    {
         Ok(items) => {
             for item in items {
                 match item.text(file, "a level") {
@@ -86,7 +132,10 @@ pub fn parse_catalog(file: &str, root: &Node) -> Result<Catalog, Vec<Problem>> {
     let mut requirements = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut explicit_assessable = Vec::new();
-    match top.required("requirements", "the catalog").and_then(|n| n.seq(file, "`requirements`")) {
+    match top
+        .required("requirements", "the catalog")
+        .and_then(|n| n.seq(file, "`requirements`"))
+    {
         Ok(items) => {
             for item in items {
                 match parse_requirement(file, item, &framework, &seen) {
@@ -102,7 +151,10 @@ pub fn parse_catalog(file: &str, root: &Node) -> Result<Catalog, Vec<Problem>> {
         Err(p) => problems.push(p),
     }
     // Default rule: a requirement is assessable when nothing hangs below it.
-    let parents: HashSet<&str> = requirements.iter().filter_map(|r| r.parent.as_deref()).collect();
+    let parents: HashSet<&str> = requirements
+        .iter()
+        .filter_map(|r| r.parent.as_deref())
+        .collect();
     let assessable: Vec<bool> = requirements
         .iter()
         .zip(&explicit_assessable)
@@ -112,7 +164,10 @@ pub fn parse_catalog(file: &str, root: &Node) -> Result<Catalog, Vec<Problem>> {
         r.assessable = a;
     }
     if problems.is_empty() {
-        Ok(Catalog { framework, requirements })
+        Ok(Catalog {
+            framework,
+            requirements,
+        })
     } else {
         Err(problems)
     }
@@ -138,10 +193,19 @@ fn parse_requirement(
     let title = take("title");
     let summary = take("summary");
     if let Some(first) = seen.get(&reference) {
-        problems.push(f.get("ref").unwrap().problem(file, format!("duplicate ref `{reference}` (first at line {first})")));
+        problems.push(f.get("ref").unwrap().problem(
+            file,
+            format!("duplicate ref `{reference}` (first at line {first})"),
+        ));
     }
     if !level.is_empty() && !framework.levels.contains(&level) {
-        problems.push(f.get("level").unwrap().problem(file, format!("level `{level}` is not in `levels` ({})", framework.levels.join(", "))));
+        problems.push(f.get("level").unwrap().problem(
+            file,
+            format!(
+                "level `{level}` is not in `levels` ({})",
+                framework.levels.join(", ")
+            ),
+        ));
     }
     let parent = match f.optional_text("parent") {
         Ok(p) => p.map(str::to_string),
@@ -152,7 +216,10 @@ fn parse_requirement(
     };
     if let Some(parent) = &parent {
         if !seen.contains_key(parent) {
-            problems.push(f.get("parent").unwrap().problem(file, format!("parent `{parent}` is not defined above this requirement")));
+            problems.push(f.get("parent").unwrap().problem(
+                file,
+                format!("parent `{parent}` is not defined above this requirement"),
+            ));
         }
     }
     let explicit = f.optional_bool("assessable").unwrap_or_else(|p| {
@@ -165,7 +232,11 @@ fn parse_requirement(
     });
     if let Some(d) = designation {
         if d != "required" && d != "addressable" {
-            problems.push(f.get("designation").unwrap().problem(file, "`designation` must be `required` or `addressable`"));
+            problems.push(
+                f.get("designation")
+                    .unwrap()
+                    .problem(file, "`designation` must be `required` or `addressable`"),
+            );
         }
     }
     let theme = f.optional_text("theme").unwrap_or_else(|p| {
@@ -211,17 +282,28 @@ pub fn parse_crosswalk(
             String::new()
         }
     };
-    let (from_fw, to_fw, source, basis_text) = (head("from"), head("to"), head("source"), head("basis"));
+    let (from_fw, to_fw, source, basis_text) =
+        (head("from"), head("to"), head("source"), head("basis"));
     for (key, fw) in [("from", &from_fw), ("to", &to_fw)] {
         if !fw.is_empty() && !framework_known(fw) {
-            problems.push(top.get(key).unwrap().problem(file, format!("unknown framework `{fw}`")));
+            problems.push(
+                top.get(key)
+                    .unwrap()
+                    .problem(file, format!("unknown framework `{fw}`")),
+            );
         }
     }
     let basis = LinkBasis::parse(&basis_text);
     if basis.is_none() && !basis_text.is_empty() {
-        problems.push(top.get("basis").unwrap().problem(file, format!("`basis` must be one of {}", LinkBasis::NAMES.join(", "))));
+        problems.push(top.get("basis").unwrap().problem(
+            file,
+            format!("`basis` must be one of {}", LinkBasis::NAMES.join(", ")),
+        ));
     }
-    let links_node = match top.required("links", "the crosswalk").and_then(|n| n.seq(file, "`links`")) {
+    let links_node = match top
+        .required("links", "the crosswalk")
+        .and_then(|n| n.seq(file, "`links`"))
+    {
         Ok(n) => n,
         Err(p) => {
             problems.push(p);
@@ -240,10 +322,17 @@ pub fn parse_crosswalk(
         };
         problems.extend(f.unknown_keys(LINK_KEYS, "a link"));
         let mut end = |key: &str, fw: &str| -> Option<String> {
-            let text = f.required_text(key, "a link").map_err(|p| problems.push(p)).ok()?;
+            let text = f
+                .required_text(key, "a link")
+                .map_err(|p| problems.push(p))
+                .ok()?;
             let found = resolve(fw, text);
             if found.is_none() && framework_known(fw) {
-                problems.push(f.get(key).unwrap().problem(file, format!("`{text}` is not a requirement of {fw}")));
+                problems.push(
+                    f.get(key)
+                        .unwrap()
+                        .problem(file, format!("`{text}` is not a requirement of {fw}")),
+                );
             }
             found
         };
@@ -251,7 +340,13 @@ pub fn parse_crosswalk(
         let to_ref = end("to", &to_fw);
         let relationship = match f.required_text("relationship", "a link") {
             Ok(t) => Relationship::parse(t).or_else(|| {
-                problems.push(f.get("relationship").unwrap().problem(file, format!("relationship `{t}` must be one of {}", Relationship::NAMES.join(", "))));
+                problems.push(f.get("relationship").unwrap().problem(
+                    file,
+                    format!(
+                        "relationship `{t}` must be one of {}",
+                        Relationship::NAMES.join(", ")
+                    ),
+                ));
                 None
             }),
             Err(p) => {
@@ -261,7 +356,10 @@ pub fn parse_crosswalk(
         };
         let link_basis = match f.optional_text("basis") {
             Ok(Some(t)) => LinkBasis::parse(t).or_else(|| {
-                problems.push(f.get("basis").unwrap().problem(file, format!("`basis` must be one of {}", LinkBasis::NAMES.join(", "))));
+                problems.push(f.get("basis").unwrap().problem(
+                    file,
+                    format!("`basis` must be one of {}", LinkBasis::NAMES.join(", ")),
+                ));
                 None
             }),
             Ok(None) => basis,
@@ -274,7 +372,9 @@ pub fn parse_crosswalk(
             problems.push(p);
             None
         });
-        if let (Some(from_ref), Some(to_ref), Some(relationship), Some(basis)) = (from_ref, to_ref, relationship, link_basis) {
+        if let (Some(from_ref), Some(to_ref), Some(relationship), Some(basis)) =
+            (from_ref, to_ref, relationship, link_basis)
+        {
             if !pairs.insert((from_ref.clone(), to_ref.clone())) {
                 problems.push(node.problem(file, format!("duplicate link {from_ref} → {to_ref}")));
             }

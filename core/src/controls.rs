@@ -47,25 +47,46 @@ impl Workspace {
     }
 
     /// Coverage of some frameworks (all when `wanted` is empty) under explicit options.
-    pub fn coverage_with(&self, wanted: &[String], options: &Options) -> Result<Vec<FrameworkCoverage>> {
+    pub fn coverage_with(
+        &self,
+        wanted: &[String],
+        options: &Options,
+    ) -> Result<Vec<FrameworkCoverage>> {
         let all = self.frameworks()?;
         for id in wanted {
             if !all.iter().any(|f| &f.id == id) {
                 return Err(self.unknown_framework(id));
             }
         }
-        let frameworks: Vec<Framework> = if wanted.is_empty() { all } else { wanted.iter().filter_map(|w| all.iter().find(|f| &f.id == w).cloned()).collect() };
+        let frameworks: Vec<Framework> = if wanted.is_empty() {
+            all
+        } else {
+            wanted
+                .iter()
+                .filter_map(|w| all.iter().find(|f| &f.id == w).cloned())
+                .collect()
+        };
         let requirements = self.requirements("")?;
         let controls = self.controls()?;
         let evidence = self.evidence_list(None)?;
         let links = self.crosswalk_links()?;
-        let inputs = Inputs { frameworks: &frameworks, requirements: &requirements, controls: &controls, evidence: &evidence, links: &links };
+        let inputs = Inputs {
+            frameworks: &frameworks,
+            requirements: &requirements,
+            controls: &controls,
+            evidence: &evidence,
+            links: &links,
+        };
         Ok(coverage::compute(&inputs, options, self.today()))
     }
 
     /// Requirements across all frameworks whose ref or title matches every word of `query`.
     pub fn search_requirements(&self, query: &str, limit: usize) -> Result<Vec<RequirementHit>> {
-        let names: std::collections::HashMap<String, String> = self.frameworks()?.into_iter().map(|f| (f.id, f.short_name)).collect();
+        let names: std::collections::HashMap<String, String> = self
+            .frameworks()?
+            .into_iter()
+            .map(|f| (f.id, f.short_name))
+            .collect();
         let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
         let key = ref_key(query).to_lowercase();
         let mut hits: Vec<(u8, RequirementHit)> = self
@@ -107,10 +128,26 @@ impl Workspace {
         let mut c = control.clone();
         c.id = c.id.trim().to_string();
         c.title = c.title.trim().to_string();
-        let at = |field: &str, message: String| Problem { location: crate::Location { file: format!("control {}", c.id), line: 0, column: 0 }, message: format!("{field}: {message}") };
+        let at = |field: &str, message: String| Problem {
+            location: crate::Location {
+                file: format!("control {}", c.id),
+                line: 0,
+                column: 0,
+            },
+            message: format!("{field}: {message}"),
+        };
         let mut problems = Vec::new();
-        if c.id.is_empty() || c.id.len() > 64 || !c.id.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.')) {
-            problems.push(at("id", "use letters, digits, `-`, `_` and `.` (64 at most), e.g. ENC-01".into()));
+        if c.id.is_empty()
+            || c.id.len() > 64
+            || !c
+                .id
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.'))
+        {
+            problems.push(at(
+                "id",
+                "use letters, digits, `-`, `_` and `.` (64 at most), e.g. ENC-01".into(),
+            ));
         }
         if c.title.is_empty() {
             problems.push(at("title", "a control needs a title".into()));
@@ -121,20 +158,41 @@ impl Workspace {
         let mut seen = std::collections::HashSet::new();
         for m in &mut c.mappings {
             match self.resolve_ref(&m.framework_id, &m.reference) {
-                None => problems.push(at("maps", format!("`{}` is not a requirement of {}", m.reference, m.framework_id))),
+                None => problems.push(at(
+                    "maps",
+                    format!(
+                        "`{}` is not a requirement of {}",
+                        m.reference, m.framework_id
+                    ),
+                )),
                 Some(r) => {
                     m.reference = r;
                     if !seen.insert((m.framework_id.clone(), m.reference.clone())) {
-                        problems.push(at("maps", format!("{} {} is mapped twice", m.framework_id, m.reference)));
+                        problems.push(at(
+                            "maps",
+                            format!("{} {} is mapped twice", m.framework_id, m.reference),
+                        ));
                     }
                 }
             }
         }
-        let assessable: std::collections::HashSet<(String, String)> =
-            self.requirements("")?.into_iter().filter(|r| r.assessable).map(|r| (r.framework_id, r.reference)).collect();
+        let assessable: std::collections::HashSet<(String, String)> = self
+            .requirements("")?
+            .into_iter()
+            .filter(|r| r.assessable)
+            .map(|r| (r.framework_id, r.reference))
+            .collect();
         for m in &c.mappings {
-            if self.resolve_ref(&m.framework_id, &m.reference).is_some() && !assessable.contains(&(m.framework_id.clone(), m.reference.clone())) {
-                problems.push(at("maps", format!("{} {} groups other requirements; map to one under it", m.framework_id, m.reference)));
+            if self.resolve_ref(&m.framework_id, &m.reference).is_some()
+                && !assessable.contains(&(m.framework_id.clone(), m.reference.clone()))
+            {
+                problems.push(at(
+                    "maps",
+                    format!(
+                        "{} {} groups other requirements; map to one under it",
+                        m.framework_id, m.reference
+                    ),
+                ));
             }
         }
         if !problems.is_empty() {
@@ -146,11 +204,22 @@ impl Workspace {
         }
         let tx = self.begin()?;
         upsert_control(&tx, &c, "", &timestamp(crate::now()))?;
-        let stored = crate::workspace::load_controls(&tx)?.into_iter().find(|s| s.id == c.id).expect("just written");
+        let stored = crate::workspace::load_controls(&tx)?
+            .into_iter()
+            .find(|s| s.id == c.id)
+            .expect("just written");
         let (action, summary) = match &old {
-            None => ("control.created", format!("Created control {} \"{}\"", c.id, c.title)),
+            None => (
+                "control.created",
+                format!("Created control {} \"{}\"", c.id, c.title),
+            ),
             Some(o) => {
-                let mapped = |x: &Control| x.mappings.iter().map(|m| format!("{} {}", m.framework_id, m.reference)).collect::<std::collections::BTreeSet<_>>();
+                let mapped = |x: &Control| {
+                    x.mappings
+                        .iter()
+                        .map(|m| format!("{} {}", m.framework_id, m.reference))
+                        .collect::<std::collections::BTreeSet<_>>()
+                };
                 let (before, after) = (mapped(o), mapped(&c));
                 let added: Vec<_> = after.difference(&before).cloned().collect();
                 let removed: Vec<_> = before.difference(&after).cloned().collect();
@@ -175,7 +244,13 @@ impl Workspace {
         let tx = self.begin()?;
         let mut states = crate::evidence::states_after_unlinking(&tx, &[id.to_string()])?;
         states.insert(format!("control:{id}"), None);
-        self.record(&tx, "control.deleted", &format!("control:{id}"), format!("Deleted control {id} \"{}\"", c.title), json!({"states": states}))?;
+        self.record(
+            &tx,
+            "control.deleted",
+            &format!("control:{id}"),
+            format!("Deleted control {id} \"{}\"", c.title),
+            json!({"states": states}),
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -194,6 +269,16 @@ pub(crate) fn assessment_options(a: &crate::assessment::Assessment) -> Options {
     Options {
         as_of: None,
         period: Some((a.period_start, a.period_end)),
-        not_applicable: a.applicability.iter().filter(|x| !x.applicable).map(|x| ((x.framework_id.clone(), x.reference.clone()), x.justification.clone())).collect(),
+        not_applicable: a
+            .applicability
+            .iter()
+            .filter(|x| !x.applicable)
+            .map(|x| {
+                (
+                    (x.framework_id.clone(), x.reference.clone()),
+                    x.justification.clone(),
+                )
+            })
+            .collect(),
     }
 }

@@ -36,7 +36,8 @@ impl Options {
         }
     }
     fn in_period(&self, day: NaiveDate) -> bool {
-        self.period.is_none_or(|(start, end)| day >= start && day <= end)
+        self.period
+            .is_none_or(|(start, end)| day >= start && day <= end)
     }
 }
 
@@ -162,7 +163,11 @@ pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<
         if !options.in_period(e.collected_on) || e.collected_on > day {
             continue;
         }
-        let bucket = if e.is_valid_on(day) { &mut current } else { &mut expired };
+        let bucket = if e.is_valid_on(day) {
+            &mut current
+        } else {
+            &mut expired
+        };
         for c in &e.controls {
             bucket.entry(c.as_str()).or_default().push(e.id);
         }
@@ -171,23 +176,28 @@ pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<
     let mut behind: HashMap<(&str, &str), Vec<ControlCoverage>> = HashMap::new();
     for c in inputs.controls {
         for m in &c.mappings {
-            behind.entry((m.framework_id.as_str(), m.reference.as_str())).or_default().push(ControlCoverage {
-                id: c.id.clone(),
-                title: c.title.clone(),
-                owner: c.owner.clone(),
-                status: c.status,
-                mapping: m.coverage,
-                rationale: m.rationale.clone(),
-                current_evidence: current.get(c.id.as_str()).cloned().unwrap_or_default(),
-                expired_evidence: expired.get(c.id.as_str()).cloned().unwrap_or_default(),
-            });
+            behind
+                .entry((m.framework_id.as_str(), m.reference.as_str()))
+                .or_default()
+                .push(ControlCoverage {
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    owner: c.owner.clone(),
+                    status: c.status,
+                    mapping: m.coverage,
+                    rationale: m.rationale.clone(),
+                    current_evidence: current.get(c.id.as_str()).cloned().unwrap_or_default(),
+                    expired_evidence: expired.get(c.id.as_str()).cloned().unwrap_or_default(),
+                });
         }
     }
     // Direct status of every assessable requirement, all frameworks (crosswalks need them all).
     let mut direct: HashMap<(&str, &str), (Status, String)> = HashMap::new();
     for r in inputs.requirements.iter().filter(|r| r.assessable) {
         let key = (r.framework_id.as_str(), r.reference.as_str());
-        let na = options.not_applicable.get(&(r.framework_id.clone(), r.reference.clone()));
+        let na = options
+            .not_applicable
+            .get(&(r.framework_id.clone(), r.reference.clone()));
         let verdict = match na {
             Some(why) => (Status::NotApplicable, format!("Not applicable: {why}")),
             None => direct_status(behind.get(&key).map(Vec::as_slice).unwrap_or(&[])),
@@ -199,16 +209,32 @@ pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<
     for l in inputs.links {
         // Read "from REL to"; store at each end the links where the other end contains it.
         if matches!(l.relationship, Relationship::Equal | Relationship::SubsetOf) {
-            supersets.entry((l.from_framework.as_str(), l.from_ref.as_str())).or_default().push((l, true));
+            supersets
+                .entry((l.from_framework.as_str(), l.from_ref.as_str()))
+                .or_default()
+                .push((l, true));
         }
-        if matches!(l.relationship, Relationship::Equal | Relationship::SupersetOf) {
-            supersets.entry((l.to_framework.as_str(), l.to_ref.as_str())).or_default().push((l, false));
+        if matches!(
+            l.relationship,
+            Relationship::Equal | Relationship::SupersetOf
+        ) {
+            supersets
+                .entry((l.to_framework.as_str(), l.to_ref.as_str()))
+                .or_default()
+                .push((l, false));
         }
     }
     let wanted: HashSet<&str> = inputs.frameworks.iter().map(|f| f.id.as_str()).collect();
     let mut by_framework: BTreeMap<&str, Vec<&Requirement>> = BTreeMap::new();
-    for r in inputs.requirements.iter().filter(|r| wanted.contains(r.framework_id.as_str())) {
-        by_framework.entry(r.framework_id.as_str()).or_default().push(r);
+    for r in inputs
+        .requirements
+        .iter()
+        .filter(|r| wanted.contains(r.framework_id.as_str()))
+    {
+        by_framework
+            .entry(r.framework_id.as_str())
+            .or_default()
+            .push(r);
     }
     inputs
         .frameworks
@@ -231,24 +257,41 @@ pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<
                         reason: String::new(),
                         controls,
                         via_crosswalk: Vec::new(),
-                        justification: options.not_applicable.get(&(r.framework_id.clone(), r.reference.clone())).cloned(),
+                        justification: options
+                            .not_applicable
+                            .get(&(r.framework_id.clone(), r.reference.clone()))
+                            .cloned(),
                         rollup: None,
                     };
                     if !r.assessable {
                         return row;
                     }
-                    let (mut status, mut reason) = direct.get(&key).cloned().unwrap_or((Status::Gap, String::new()));
+                    let (mut status, mut reason) = direct
+                        .get(&key)
+                        .cloned()
+                        .unwrap_or((Status::Gap, String::new()));
                     let via: Vec<ViaCrosswalk> = supersets
                         .get(&key)
                         .into_iter()
                         .flatten()
                         .filter_map(|(l, from_side)| {
-                            let (fw, rf) = if *from_side { (&l.to_framework, &l.to_ref) } else { (&l.from_framework, &l.from_ref) };
-                            let covered = matches!(direct.get(&(fw.as_str(), rf.as_str())), Some((Status::Covered, _)));
+                            let (fw, rf) = if *from_side {
+                                (&l.to_framework, &l.to_ref)
+                            } else {
+                                (&l.from_framework, &l.from_ref)
+                            };
+                            let covered = matches!(
+                                direct.get(&(fw.as_str(), rf.as_str())),
+                                Some((Status::Covered, _))
+                            );
                             covered.then(|| ViaCrosswalk {
                                 framework_id: fw.clone(),
                                 reference: rf.clone(),
-                                relationship: if *from_side { l.relationship.inverse() } else { l.relationship },
+                                relationship: if *from_side {
+                                    l.relationship.inverse()
+                                } else {
+                                    l.relationship
+                                },
                                 basis: l.basis,
                                 source: l.source.clone(),
                             })
@@ -256,8 +299,14 @@ pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<
                         .collect();
                     if status == Status::Gap && !via.is_empty() {
                         status = Status::CoveredViaCrosswalk;
-                        let names: Vec<String> = via.iter().map(|v| format!("{} {}", v.framework_id, v.reference)).collect();
-                        reason = format!("No control of its own; suggested by crosswalk from covered {}", names.join(", "));
+                        let names: Vec<String> = via
+                            .iter()
+                            .map(|v| format!("{} {}", v.framework_id, v.reference))
+                            .collect();
+                        reason = format!(
+                            "No control of its own; suggested by crosswalk from covered {}",
+                            names.join(", ")
+                        );
                     }
                     row.via_crosswalk = via;
                     counts.add(status);
@@ -273,7 +322,10 @@ pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<
                 counts,
                 assessable,
                 percent_covered: percent(counts.covered, counts.in_scope()),
-                percent_with_crosswalk: percent(counts.covered + counts.covered_via_crosswalk, counts.in_scope()),
+                percent_with_crosswalk: percent(
+                    counts.covered + counts.covered_via_crosswalk,
+                    counts.in_scope(),
+                ),
                 requirements: rows,
             }
         })
@@ -281,29 +333,69 @@ pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<
 }
 
 fn direct_status(controls: &[ControlCoverage]) -> (Status, String) {
-    let active = |c: &&ControlCoverage| matches!(c.status, ControlStatus::Implemented | ControlStatus::Partial);
-    if let Some(c) = controls.iter().find(|c| c.status == ControlStatus::Implemented && c.mapping == MappingCoverage::Full && !c.current_evidence.is_empty()) {
-        return (Status::Covered, format!("{} is implemented, maps fully and has current evidence", c.id));
+    let active = |c: &&ControlCoverage| {
+        matches!(
+            c.status,
+            ControlStatus::Implemented | ControlStatus::Partial
+        )
+    };
+    if let Some(c) = controls.iter().find(|c| {
+        c.status == ControlStatus::Implemented
+            && c.mapping == MappingCoverage::Full
+            && !c.current_evidence.is_empty()
+    }) {
+        return (
+            Status::Covered,
+            format!(
+                "{} is implemented, maps fully and has current evidence",
+                c.id
+            ),
+        );
     }
-    if let Some(c) = controls.iter().filter(active).find(|c| !c.current_evidence.is_empty()) {
-        let why = if c.status == ControlStatus::Partial { "is only partly implemented" } else { "covers it only in part" };
+    if let Some(c) = controls
+        .iter()
+        .filter(active)
+        .find(|c| !c.current_evidence.is_empty())
+    {
+        let why = if c.status == ControlStatus::Partial {
+            "is only partly implemented"
+        } else {
+            "covers it only in part"
+        };
         return (Status::Partial, format!("{} {why}", c.id));
     }
-    if let Some(c) = controls.iter().filter(active).find(|c| !c.expired_evidence.is_empty()) {
-        return (Status::Stale, format!("the evidence of {} has expired", c.id));
+    if let Some(c) = controls
+        .iter()
+        .filter(active)
+        .find(|c| !c.expired_evidence.is_empty())
+    {
+        return (
+            Status::Stale,
+            format!("the evidence of {} has expired", c.id),
+        );
     }
     if let Some(c) = controls.iter().find(active) {
-        return (Status::Gap, format!("{} has no evidence in the period", c.id));
+        return (
+            Status::Gap,
+            format!("{} has no evidence in the period", c.id),
+        );
     }
     if let Some(c) = controls.first() {
-        return (Status::Gap, format!("{} is {}", c.id, c.status.as_str().replace('_', " ")));
+        return (
+            Status::Gap,
+            format!("{} is {}", c.id, c.status.as_str().replace('_', " ")),
+        );
     }
     (Status::Gap, "no control maps to it".into())
 }
 
 /// Fills `rollup` of grouping entries with the statuses below them.
 fn rollup(rows: &mut [RequirementCoverage]) {
-    let index: HashMap<String, usize> = rows.iter().enumerate().map(|(i, r)| (r.reference.clone(), i)).collect();
+    let index: HashMap<String, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.reference.clone(), i))
+        .collect();
     let mut sums: Vec<Counts> = vec![Counts::default(); rows.len()];
     // Children come after parents in catalog order, so walking backwards sums bottom-up.
     for i in (0..rows.len()).rev() {

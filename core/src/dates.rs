@@ -6,9 +6,12 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let t = text.trim();
     let shaped = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
     if !shaped {
-        return Err(format!("`{t}` is not a date; write it as YYYY-MM-DD, e.g. 2026-10-01"));
+        return Err(format!(
+            "`{t}` is not a date; write it as YYYY-MM-DD, e.g. 2026-10-01"
+        ));
     }
-    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| format!("`{t}` is not a real calendar date"))
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .map_err(|_| format!("`{t}` is not a real calendar date"))
 }
 
 /// A period like `90d`, `12w`, `6m` (30-day months) or `1y` (365 days), in days.
@@ -26,7 +29,9 @@ pub fn parse_days(text: &str) -> Result<u32, String> {
     };
     match n.checked_mul(per) {
         Some(days) if days > 0 && days <= 36_500 => Ok(days),
-        _ => Err(format!("`{t}` is out of range; use a period between 1d and 100y")),
+        _ => Err(format!(
+            "`{t}` is out of range; use a period between 1d and 100y"
+        )),
     }
 }
 
@@ -41,7 +46,9 @@ pub fn format_days(days: u32) -> String {
 
 /// A period `FROM..TO`, both dates inclusive.
 pub fn parse_period(text: &str) -> Result<(NaiveDate, NaiveDate), String> {
-    let (from, to) = text.split_once("..").ok_or_else(|| format!("`{text}` is not a period; write FROM..TO, e.g. 2026-01-01..2026-12-31"))?;
+    let (from, to) = text.split_once("..").ok_or_else(|| {
+        format!("`{text}` is not a period; write FROM..TO, e.g. 2026-01-01..2026-12-31")
+    })?;
     let (from, to) = (parse_date(from)?, parse_date(to)?);
     if from > to {
         return Err(format!("period `{text}` ends before it starts"));
@@ -54,7 +61,9 @@ mod tests {
     use super::*;
     #[test]
     fn dates_and_periods() {
-        assert!(parse_date("2026-02-30").unwrap_err().contains("real calendar"));
+        assert!(parse_date("2026-02-30")
+            .unwrap_err()
+            .contains("real calendar"));
         assert!(parse_date("01/02/2026").is_err());
         assert_eq!(parse_days("90d"), Ok(90));
         assert_eq!(parse_days("1y"), Ok(365));

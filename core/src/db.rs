@@ -164,16 +164,22 @@ fn set_wal(conn: &Connection) -> Result<()> {
     let mut delay = std::time::Duration::from_millis(5);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
-        let mode: rusqlite::Result<String> = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0));
+        let mode: rusqlite::Result<String> =
+            conn.query_row("PRAGMA journal_mode", [], |r| r.get(0));
         let attempt = match mode {
             Ok(m) if m.eq_ignore_ascii_case("wal") => return Ok(()),
-            Ok(_) => conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)).map(|_| ()),
+            Ok(_) => conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+                .map(|_| ()),
             Err(e) => Err(e),
         };
         match attempt {
             Ok(()) => continue, // read it back on the next turn
             Err(rusqlite::Error::SqliteFailure(e, _))
-                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) && std::time::Instant::now() < deadline =>
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && std::time::Instant::now() < deadline =>
             {
                 std::thread::sleep(delay);
                 delay = (delay * 2).min(std::time::Duration::from_millis(200));
@@ -193,7 +199,11 @@ fn migrate(conn: &mut Connection, path: &std::path::Path) -> Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > SCHEMA_VERSION {
-        return Err(Error::SchemaTooNew { path: path.display().to_string(), found: version, known: SCHEMA_VERSION });
+        return Err(Error::SchemaTooNew {
+            path: path.display().to_string(),
+            found: version,
+            known: SCHEMA_VERSION,
+        });
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         tx.execute_batch(sql)?;

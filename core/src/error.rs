@@ -40,19 +40,33 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     #[error("{context}: {source}")]
-    Io { context: String, source: std::io::Error },
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
     #[error("the workspace at {path} was written by a newer Crosswalk (schema {found}, this build knows up to {known}); update Crosswalk")]
-    SchemaTooNew { path: String, found: i64, known: i64 },
+    SchemaTooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
     #[error("report: {0}")]
     Report(String),
 }
 
 fn format_problems(problems: &[Problem]) -> String {
-    let mut text = problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n");
+    let mut text = problems
+        .iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
     if problems.len() > 1 {
-        text.push_str(&format!("\n{} problems; nothing was written", problems.len()));
+        text.push_str(&format!(
+            "\n{} problems; nothing was written",
+            problems.len()
+        ));
     } else {
         text.push_str("\nnothing was written");
     }
@@ -61,7 +75,10 @@ fn format_problems(problems: &[Problem]) -> String {
 
 impl Error {
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io { context: context.into(), source }
+        Error::Io {
+            context: context.into(),
+            source,
+        }
     }
     pub fn problems(&self) -> &[Problem] {
         match self {

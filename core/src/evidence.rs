@@ -62,23 +62,33 @@ pub fn store_blob(vault: &Path, src: &Path, progress: &mut dyn FnMut(u64, u64)) 
     let mut input = File::open(src).map_err(|e| Error::io(ctx("read"), e))?;
     let meta = input.metadata().map_err(|e| Error::io(ctx("read"), e))?;
     if !meta.is_file() {
-        return Err(Error::Usage(format!("{} is not a regular file", src.display())));
+        return Err(Error::Usage(format!(
+            "{} is not a regular file",
+            src.display()
+        )));
     }
     let total = meta.len();
     let tmp_dir = vault.join("tmp");
-    std::fs::create_dir_all(&tmp_dir).map_err(|e| Error::io("cannot create the vault's tmp folder", e))?;
-    let mut tmp = tempfile::Builder::new().prefix("ingest-").tempfile_in(&tmp_dir).map_err(|e| Error::io("cannot create a file in the vault", e))?;
+    std::fs::create_dir_all(&tmp_dir)
+        .map_err(|e| Error::io("cannot create the vault's tmp folder", e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix("ingest-")
+        .tempfile_in(&tmp_dir)
+        .map_err(|e| Error::io("cannot create a file in the vault", e))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; CHUNK];
     let mut done = 0u64;
     progress(0, total);
     loop {
-        let n = input.read(&mut buf).map_err(|e| Error::io(ctx("read"), e))?;
+        let n = input
+            .read(&mut buf)
+            .map_err(|e| Error::io(ctx("read"), e))?;
         if n == 0 {
             break;
         }
         hasher.update(&buf[..n]);
-        tmp.write_all(&buf[..n]).map_err(|e| Error::io("cannot write to the vault", e))?;
+        tmp.write_all(&buf[..n])
+            .map_err(|e| Error::io("cannot write to the vault", e))?;
         done += n as u64;
         progress(done, total);
     }
@@ -87,10 +97,13 @@ pub fn store_blob(vault: &Path, src: &Path, progress: &mut dyn FnMut(u64, u64)) 
     if dest.exists() && hash_file(&dest, &mut |_, _| {}).ok().as_ref() == Some(&sha256) {
         return Ok(Blob { sha256, size: done }); // already stored; the temp file is dropped
     }
-    tmp.as_file().sync_all().map_err(|e| Error::io("cannot sync the vault", e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::io("cannot sync the vault", e))?;
     let shard = dest.parent().unwrap();
     std::fs::create_dir_all(shard).map_err(|e| Error::io("cannot create a vault folder", e))?;
-    tmp.persist(&dest).map_err(|e| Error::io("cannot store the file in the vault", e.error))?;
+    tmp.persist(&dest)
+        .map_err(|e| Error::io("cannot store the file in the vault", e.error))?;
     crate::fsutil::sync_dir(shard);
     Ok(Blob { sha256, size: done })
 }
@@ -116,11 +129,19 @@ pub fn hash_file(path: &Path, progress: &mut dyn FnMut(u64, u64)) -> std::io::Re
 
 /// What the audit trail records of an evidence row; `verify` recomputes it.
 pub(crate) fn state_digest(e: &Evidence) -> String {
-    crate::hash::sha256_hex(serde_json::to_string(e).expect("evidence serializes").as_bytes())
+    crate::hash::sha256_hex(
+        serde_json::to_string(e)
+            .expect("evidence serializes")
+            .as_bytes(),
+    )
 }
 
 /// Loads evidence rows; `where_sql` filters on the `evidence e` alias.
-pub(crate) fn load(conn: &Connection, where_sql: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Evidence>> {
+pub(crate) fn load(
+    conn: &Connection,
+    where_sql: &str,
+    args: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<Evidence>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT e.id, e.kind, e.title, e.description, e.url, e.note, e.collected_by, e.collected_on, e.valid_until, e.added_at, e.removed_at
          FROM evidence e WHERE {where_sql} ORDER BY e.id"
@@ -206,7 +227,9 @@ impl Workspace {
 
     /// One piece of evidence, removed or not, with its revisions.
     pub fn evidence(&self, id: i64) -> Result<Evidence> {
-        load(&self.conn, "e.id = ?1", &[&id])?.pop().ok_or_else(|| Error::NotFound(format!("no evidence #{id}")))
+        load(&self.conn, "e.id = ?1", &[&id])?
+            .pop()
+            .ok_or_else(|| Error::NotFound(format!("no evidence #{id}")))
     }
 
     /// The stored file of a revision (the current one when `revision` is None).
@@ -216,7 +239,14 @@ impl Workspace {
             Some(n) => e.revisions.iter().find(|r| r.number == n).cloned(),
             None => e.current_revision().cloned(),
         }
-        .ok_or_else(|| Error::NotFound(format!("evidence #{id} has no file{}", revision.map(|n| format!(" revision {n}")).unwrap_or_default())))?;
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "evidence #{id} has no file{}",
+                revision
+                    .map(|n| format!(" revision {n}"))
+                    .unwrap_or_default()
+            ))
+        })?;
         Ok((blob_path(&self.evidence_dir(), &rev.sha256), rev))
     }
 
@@ -233,7 +263,12 @@ impl Workspace {
         }
         expired.sort_by_key(|e| e.valid_until);
         expiring.sort_by_key(|e| e.valid_until);
-        Ok(Expiry { as_of: today, within_days, expired, expiring })
+        Ok(Expiry {
+            as_of: today,
+            within_days,
+            expired,
+            expiring,
+        })
     }
 
     pub(crate) fn check_evidence_fields(
@@ -260,14 +295,24 @@ impl Workspace {
         let valid_until = match (valid_until, valid_for_days) {
             (Some(u), _) => Some(u),
             (None, Some(days)) => Some(collected_on + Duration::days(days as i64)),
-            (None, None) => controls.iter().filter_map(|c| cadence(c)).min().map(|d| collected_on + Duration::days(d as i64)),
+            (None, None) => controls
+                .iter()
+                .filter_map(|c| cadence(c))
+                .min()
+                .map(|d| collected_on + Duration::days(d as i64)),
         };
         if let Some(u) = valid_until {
             if u < collected_on {
-                return Err(format!("valid until {u} is before the collected date {collected_on}"));
+                return Err(format!(
+                    "valid until {u} is before the collected date {collected_on}"
+                ));
             }
         }
-        let title = title.map(str::trim).filter(|t| !t.is_empty()).unwrap_or(default_title).to_string();
+        let title = title
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .unwrap_or(default_title)
+            .to_string();
         if title.is_empty() {
             return Err("evidence needs a title".into());
         }
@@ -275,26 +320,50 @@ impl Workspace {
             title,
             collected_on,
             valid_until,
-            collected_by: collected_by.map(str::trim).filter(|c| !c.is_empty()).unwrap_or(self.actor()).to_string(),
+            collected_by: collected_by
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .unwrap_or(self.actor())
+                .to_string(),
         })
     }
 
     /// Adds evidence: a file is hashed and copied into the vault (with
     /// `progress(bytes_done, bytes_total)`), then the row, its links and the
     /// audit event are written in one transaction.
-    pub fn add_evidence(&mut self, new: &NewEvidence, progress: &mut dyn FnMut(u64, u64)) -> Result<Evidence> {
-        let known: HashMap<String, Option<u32>> = self.controls()?.into_iter().map(|c| (c.id, c.review_every_days)).collect();
+    pub fn add_evidence(
+        &mut self,
+        new: &NewEvidence,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Evidence> {
+        let known: HashMap<String, Option<u32>> = self
+            .controls()?
+            .into_iter()
+            .map(|c| (c.id, c.review_every_days))
+            .collect();
         for c in &new.controls {
             if !known.contains_key(c) {
                 self.control(c)?; // the error names the closest id
             }
         }
         let (kind, default_title, url, note) = match &new.source {
-            Source::File(p) => (EvidenceKind::File, p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(), None, None),
+            Source::File(p) => (
+                EvidenceKind::File,
+                p.file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+                None,
+                None,
+            ),
             Source::Link(u) => {
                 let u = u.trim();
-                if !(u.starts_with("https://") || u.starts_with("http://")) || u.len() < 12 || u.contains(char::is_whitespace) {
-                    return Err(Error::Usage(format!("`{u}` is not a web address; give a full http:// or https:// URL")));
+                if !(u.starts_with("https://") || u.starts_with("http://"))
+                    || u.len() < 12
+                    || u.contains(char::is_whitespace)
+                {
+                    return Err(Error::Usage(format!(
+                        "`{u}` is not a web address; give a full http:// or https:// URL"
+                    )));
                 }
                 (EvidenceKind::Link, u.to_string(), Some(u.to_string()), None)
             }
@@ -302,7 +371,12 @@ impl Workspace {
                 if n.trim().is_empty() {
                     return Err(Error::Usage("the note is empty".into()));
                 }
-                (EvidenceKind::Note, n.lines().next().unwrap_or("").chars().take(80).collect(), None, Some(n.clone()))
+                (
+                    EvidenceKind::Note,
+                    n.lines().next().unwrap_or("").chars().take(80).collect(),
+                    None,
+                    Some(n.clone()),
+                )
             }
         };
         let checked = self
@@ -318,15 +392,30 @@ impl Workspace {
             )
             .map_err(Error::Usage)?;
         let blob = match &new.source {
-            Source::File(p) => Some((store_blob(&self.evidence_dir(), p, progress)?, default_title.clone())),
+            Source::File(p) => Some((
+                store_blob(&self.evidence_dir(), p, progress)?,
+                default_title.clone(),
+            )),
             _ => None,
         };
         let tx = self.begin()?;
-        let id = insert_evidence(&tx, kind, &checked, &new.description, url.as_deref(), note.as_deref(), None, &new.controls, &timestamp(crate::now()))?;
+        let id = insert_evidence(
+            &tx,
+            kind,
+            &checked,
+            &new.description,
+            url.as_deref(),
+            note.as_deref(),
+            None,
+            &new.controls,
+            &timestamp(crate::now()),
+        )?;
         if let Some((blob, name)) = &blob {
             insert_revision(&tx, id, 1, blob, name, &timestamp(crate::now()))?;
         }
-        let e = load(&tx, "e.id = ?1", &[&id])?.pop().expect("just inserted");
+        let e = load(&tx, "e.id = ?1", &[&id])?
+            .pop()
+            .expect("just inserted");
         self.record(
             &tx,
             "evidence.added",
@@ -339,33 +428,57 @@ impl Workspace {
     }
 
     /// Stores a new revision of a file evidence; older revisions stay.
-    pub fn replace_evidence(&mut self, id: i64, file: &Path, collected_on: Option<NaiveDate>, valid_until: Option<NaiveDate>, progress: &mut dyn FnMut(u64, u64)) -> Result<Evidence> {
+    pub fn replace_evidence(
+        &mut self,
+        id: i64,
+        file: &Path,
+        collected_on: Option<NaiveDate>,
+        valid_until: Option<NaiveDate>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Evidence> {
         let old = self.evidence(id)?;
         if old.removed_at.is_some() {
-            return Err(Error::Usage(format!("evidence #{id} was removed; add it anew instead")));
+            return Err(Error::Usage(format!(
+                "evidence #{id} was removed; add it anew instead"
+            )));
         }
         if old.kind != EvidenceKind::File {
-            return Err(Error::Usage(format!("evidence #{id} is a {}, not a file; only files have revisions", old.kind)));
+            return Err(Error::Usage(format!(
+                "evidence #{id} is a {}, not a file; only files have revisions",
+                old.kind
+            )));
         }
         let collected_on = collected_on.unwrap_or_else(|| self.today());
         if collected_on > self.today() {
-            return Err(Error::Usage(format!("the collected date {collected_on} is in the future")));
+            return Err(Error::Usage(format!(
+                "the collected date {collected_on} is in the future"
+            )));
         }
         let valid_until = valid_until.or_else(|| {
             // Keep the same validity length as before.
-            old.valid_until.map(|u| collected_on + (u - old.collected_on))
+            old.valid_until
+                .map(|u| collected_on + (u - old.collected_on))
         });
         if valid_until.is_some_and(|u| u < collected_on) {
-            return Err(Error::Usage("valid-until is before the collected date".into()));
+            return Err(Error::Usage(
+                "valid-until is before the collected date".into(),
+            ));
         }
         let blob = store_blob(&self.evidence_dir(), file, progress)?;
-        let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         let number = old.revisions.last().map(|r| r.number + 1).unwrap_or(1);
         let tx = self.begin()?;
         insert_revision(&tx, id, number, &blob, &name, &timestamp(crate::now()))?;
         tx.execute(
             "UPDATE evidence SET collected_on = ?2, valid_until = ?3 WHERE id = ?1",
-            params![id, collected_on.to_string(), valid_until.map(|d| d.to_string())],
+            params![
+                id,
+                collected_on.to_string(),
+                valid_until.map(|d| d.to_string())
+            ],
         )?;
         let e = load(&tx, "e.id = ?1", &[&id])?.pop().expect("exists");
         self.record(
@@ -386,7 +499,10 @@ impl Workspace {
             return Err(Error::Usage(format!("evidence #{id} was already removed")));
         }
         let tx = self.begin()?;
-        tx.execute("UPDATE evidence SET removed_at = ?2 WHERE id = ?1", params![id, timestamp(crate::now())])?;
+        tx.execute(
+            "UPDATE evidence SET removed_at = ?2 WHERE id = ?1",
+            params![id, timestamp(crate::now())],
+        )?;
         let e = load(&tx, "e.id = ?1", &[&id])?.pop().expect("exists");
         self.record(
             &tx,
@@ -418,14 +534,23 @@ pub(crate) fn insert_evidence(
         params![kind.as_str(), c.title, description, url, note, c.collected_by, c.collected_on.to_string(), c.valid_until.map(|d| d.to_string()), import_key, at],
     )?;
     let id = conn.last_insert_rowid();
-    let mut stmt = conn.prepare("INSERT OR IGNORE INTO evidence_controls (evidence_id, control_id) VALUES (?1, ?2)")?;
+    let mut stmt = conn.prepare(
+        "INSERT OR IGNORE INTO evidence_controls (evidence_id, control_id) VALUES (?1, ?2)",
+    )?;
     for control in controls {
         stmt.execute(params![id, control])?;
     }
     Ok(id)
 }
 
-pub(crate) fn insert_revision(conn: &Connection, id: i64, number: u32, blob: &Blob, file_name: &str, at: &str) -> Result<()> {
+pub(crate) fn insert_revision(
+    conn: &Connection,
+    id: i64,
+    number: u32,
+    blob: &Blob,
+    file_name: &str,
+    at: &str,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO evidence_revisions (evidence_id, number, sha256, size, file_name, added_at) VALUES (?1,?2,?3,?4,?5,?6)",
         params![id, number, blob.sha256, blob.size as i64, file_name, at],
@@ -435,11 +560,17 @@ pub(crate) fn insert_revision(conn: &Connection, id: i64, number: u32, blob: &Bl
 
 /// Deletes controls and returns the new audit states of the evidence that
 /// lost a link to them (their rows change, so the trail must say so).
-pub(crate) fn states_after_unlinking(conn: &Connection, controls: &[String]) -> Result<std::collections::BTreeMap<String, Option<String>>> {
+pub(crate) fn states_after_unlinking(
+    conn: &Connection,
+    controls: &[String],
+) -> Result<std::collections::BTreeMap<String, Option<String>>> {
     let mut affected = Vec::new();
     for c in controls {
-        let mut stmt = conn.prepare("SELECT evidence_id FROM evidence_controls WHERE control_id = ?1")?;
-        let ids: Vec<i64> = stmt.query_map([c], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let mut stmt =
+            conn.prepare("SELECT evidence_id FROM evidence_controls WHERE control_id = ?1")?;
+        let ids: Vec<i64> = stmt
+            .query_map([c], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         affected.extend(ids);
         conn.execute("DELETE FROM controls WHERE id = ?1", [c])?;
     }

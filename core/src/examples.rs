@@ -10,8 +10,10 @@ pub fn seed(ws: &mut Workspace) -> Result<ImportReport> {
     let dir = tempfile::tempdir().map_err(|e| Error::io("cannot create a temporary folder", e))?;
     for (name, bytes) in crate::embedded::LIBRARY_FILES {
         let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).map_err(|e| Error::io("cannot write the example library", e))?;
-        std::fs::write(&path, bytes).map_err(|e| Error::io("cannot write the example library", e))?;
+        std::fs::create_dir_all(path.parent().unwrap())
+            .map_err(|e| Error::io("cannot write the example library", e))?;
+        std::fs::write(&path, bytes)
+            .map_err(|e| Error::io("cannot write the example library", e))?;
     }
     let files: Vec<_> = crate::embedded::LIBRARY_FILES
         .iter()

@@ -68,7 +68,11 @@ pub fn controls_yaml(controls: &[Control], generated_at: &str) -> String {
                     let item = if m.coverage == MappingCoverage::Full && m.rationale.is_none() {
                         MapItem::Full(&m.reference)
                     } else {
-                        MapItem::Detailed { reference: &m.reference, coverage: m.coverage.as_str(), rationale: m.rationale.as_deref() }
+                        MapItem::Detailed {
+                            reference: &m.reference,
+                            coverage: m.coverage.as_str(),
+                            rationale: m.rationale.as_deref(),
+                        }
                     };
                     match maps.iter_mut().find(|(fw, _)| *fw == m.framework_id) {
                         Some((_, items)) => items.push(item),

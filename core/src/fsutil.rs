@@ -7,11 +7,22 @@ use std::path::Path;
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let ctx = |what: &str| format!("cannot {what} {}", path.display());
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".crosswalk-").suffix(".tmp").tempfile_in(dir).map_err(|e| Error::io(ctx("write"), e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(ctx("write"), e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(ctx("sync"), e))?;
-    tmp.persist(path).map_err(|e| Error::io(ctx("write"), e.error))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".crosswalk-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(ctx("write"), e))?;
+    tmp.write_all(bytes)
+        .map_err(|e| Error::io(ctx("write"), e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::io(ctx("sync"), e))?;
+    tmp.persist(path)
+        .map_err(|e| Error::io(ctx("write"), e.error))?;
     sync_dir(dir);
     Ok(())
 }

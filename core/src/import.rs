@@ -58,7 +58,13 @@ pub struct ImportReport {
 
 impl ImportReport {
     pub fn is_noop(&self) -> bool {
-        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty() && self.evidence_added == 0 && self.evidence_updated == 0 && self.frameworks.is_empty() && self.crosswalk_links == 0
+        self.added.is_empty()
+            && self.changed.is_empty()
+            && self.removed.is_empty()
+            && self.evidence_added == 0
+            && self.evidence_updated == 0
+            && self.frameworks.is_empty()
+            && self.crosswalk_links == 0
     }
 }
 
@@ -97,10 +103,19 @@ struct Known {
 
 impl Known {
     fn add(&mut self, r: &Requirement) {
-        self.refs.entry(r.framework_id.clone()).or_default().insert(ref_key(&r.reference), (r.reference.clone(), r.assessable));
-        self.ordered.entry(r.framework_id.clone()).or_default().push(r.reference.clone());
+        self.refs
+            .entry(r.framework_id.clone())
+            .or_default()
+            .insert(ref_key(&r.reference), (r.reference.clone(), r.assessable));
+        self.ordered
+            .entry(r.framework_id.clone())
+            .or_default()
+            .push(r.reference.clone());
         if let Some(p) = &r.parent {
-            self.children.entry((r.framework_id.clone(), p.clone())).or_default().push(r.reference.clone());
+            self.children
+                .entry((r.framework_id.clone(), p.clone()))
+                .or_default()
+                .push(r.reference.clone());
         }
     }
 }
@@ -115,7 +130,9 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
             .collect();
         entries.sort();
         for p in entries {
-            let hidden = p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            let hidden = p
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
             if hidden {
                 continue;
             }
@@ -134,11 +151,16 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
         } else if p.is_file() {
             out.push((p.clone(), true));
         } else {
-            return Err(Error::NotFound(format!("{}: no such file or folder", p.display())));
+            return Err(Error::NotFound(format!(
+                "{}: no such file or folder",
+                p.display()
+            )));
         }
     }
     if out.is_empty() {
-        return Err(Error::Usage("no .yaml or .yml files found in the paths given".into()));
+        return Err(Error::Usage(
+            "no .yaml or .yml files found in the paths given".into(),
+        ));
     }
     let mut seen = HashSet::new();
     out.retain(|(p, _)| seen.insert(p.canonicalize().unwrap_or_else(|_| p.clone())));
@@ -146,9 +168,29 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
 }
 
 const CONTROL_FILE_KEYS: &[&str] = &["controls"];
-const CONTROL_KEYS: &[&str] = &["id", "title", "description", "category", "owner", "status", "review_every", "maps", "evidence"];
+const CONTROL_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "category",
+    "owner",
+    "status",
+    "review_every",
+    "maps",
+    "evidence",
+];
 const MAPPING_KEYS: &[&str] = &["ref", "coverage", "rationale"];
-const EVIDENCE_KEYS: &[&str] = &["title", "description", "file", "url", "note", "collected", "valid_until", "valid_for", "collected_by"];
+const EVIDENCE_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "file",
+    "url",
+    "note",
+    "collected",
+    "valid_until",
+    "valid_for",
+    "collected_by",
+];
 
 impl Workspace {
     /// Imports control libraries (and catalogs, crosswalks) from files or folders.
@@ -164,7 +206,14 @@ impl Workspace {
             let bytes = match std::fs::read(path) {
                 Ok(b) => b,
                 Err(e) => {
-                    problems.push(Problem { location: crate::Location { file: display, line: 1, column: 1 }, message: format!("cannot read the file: {e}") });
+                    problems.push(Problem {
+                        location: crate::Location {
+                            file: display,
+                            line: 1,
+                            column: 1,
+                        },
+                        message: format!("cannot read the file: {e}"),
+                    });
                     continue;
                 }
             };
@@ -175,7 +224,11 @@ impl Workspace {
             }
         }
 
-        let mut known = Known { refs: HashMap::new(), ordered: HashMap::new(), children: HashMap::new() };
+        let mut known = Known {
+            refs: HashMap::new(),
+            ordered: HashMap::new(),
+            children: HashMap::new(),
+        };
         for r in self.requirements("")? {
             known.add(&r);
         }
@@ -207,7 +260,13 @@ impl Workspace {
         }
         let mut links = Vec::new();
         for (display, node) in &crosswalk_nodes {
-            let resolve = |fw: &str, r: &str| known.refs.get(fw).and_then(|m| m.get(&ref_key(r))).map(|(r, _)| r.clone());
+            let resolve = |fw: &str, r: &str| {
+                known
+                    .refs
+                    .get(fw)
+                    .and_then(|m| m.get(&ref_key(r)))
+                    .map(|(r, _)| r.clone())
+            };
             let fw_known = |fw: &str| known.refs.contains_key(fw);
             match catalog::parse_crosswalk(display, node, &resolve, &fw_known) {
                 Ok(l) => links.push(((*display).clone(), l)),
@@ -218,9 +277,14 @@ impl Workspace {
         let mut first_seen: HashMap<String, (String, usize)> = HashMap::new();
         for (path, display, node) in &control_nodes {
             let base = path.parent().unwrap_or(Path::new("."));
-            let source_file = path.canonicalize().unwrap_or_else(|_| (*path).clone()).display().to_string();
+            let source_file = path
+                .canonicalize()
+                .unwrap_or_else(|_| (*path).clone())
+                .display()
+                .to_string();
             let before = problems.len();
-            let entries = read_control_file(display, node, base, &known, self.today(), &mut problems);
+            let entries =
+                read_control_file(display, node, base, &known, self.today(), &mut problems);
             for (spec, line) in entries {
                 if let Some((file, first)) = first_seen.get(&spec.control.id) {
                     problems.push(Problem {
@@ -230,19 +294,31 @@ impl Workspace {
                     continue;
                 }
                 first_seen.insert(spec.control.id.clone(), ((*display).clone(), line));
-                specs.push(ControlSpec { source_file: source_file.clone(), ..spec });
+                specs.push(ControlSpec {
+                    source_file: source_file.clone(),
+                    ..spec
+                });
             }
             if problems.len() > before + MAX_PROBLEMS {
                 break;
             }
         }
         if !problems.is_empty() {
-            problems.sort_by(|a, b| (&a.location.file, a.location.line, a.location.column).cmp(&(&b.location.file, b.location.line, b.location.column)));
+            problems.sort_by(|a, b| {
+                (&a.location.file, a.location.line, a.location.column).cmp(&(
+                    &b.location.file,
+                    b.location.line,
+                    b.location.column,
+                ))
+            });
             if problems.len() > MAX_PROBLEMS {
                 let more = problems.len() - MAX_PROBLEMS;
                 problems.truncate(MAX_PROBLEMS);
                 let last = problems.last().unwrap().location.clone();
-                problems.push(Problem { location: last, message: format!("… and {more} more problems") });
+                problems.push(Problem {
+                    location: last,
+                    message: format!("… and {more} more problems"),
+                });
             }
             return Err(Error::Invalid(problems));
         }
@@ -253,7 +329,11 @@ impl Workspace {
     }
 
     fn is_shipped(&self, framework: &str) -> Result<bool> {
-        Ok(self.conn.query_row("SELECT shipped FROM frameworks WHERE id = ?1", [framework], |r| r.get(0))?)
+        Ok(self.conn.query_row(
+            "SELECT shipped FROM frameworks WHERE id = ?1",
+            [framework],
+            |r| r.get(0),
+        )?)
     }
 
     fn apply_import(
@@ -265,8 +345,16 @@ impl Workspace {
         specs: Vec<ControlSpec>,
         options: &ImportOptions,
     ) -> Result<ImportReport> {
-        let mut report = ImportReport { dry_run: options.dry_run, files: files.iter().map(|f| f.display().to_string()).collect(), ..Default::default() };
-        let existing: HashMap<String, Control> = self.controls()?.into_iter().map(|c| (c.id.clone(), c)).collect();
+        let mut report = ImportReport {
+            dry_run: options.dry_run,
+            files: files.iter().map(|f| f.display().to_string()).collect(),
+            ..Default::default()
+        };
+        let existing: HashMap<String, Control> = self
+            .controls()?
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect();
         let source_of: HashMap<String, Option<String>> = {
             let mut stmt = self.conn.prepare("SELECT id, source_file FROM controls")?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -276,7 +364,10 @@ impl Workspace {
         let new_ids: HashSet<&str> = specs.iter().map(|s| s.control.id.as_str()).collect();
         let mut gone: Vec<String> = source_of
             .iter()
-            .filter(|(id, src)| src.as_deref().is_some_and(|s| imported_files.contains(s)) && !new_ids.contains(id.as_str()))
+            .filter(|(id, src)| {
+                src.as_deref().is_some_and(|s| imported_files.contains(s))
+                    && !new_ids.contains(id.as_str())
+            })
             .map(|(id, _)| id.clone())
             .collect();
         gone.sort();
@@ -288,8 +379,18 @@ impl Workspace {
                 let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 rows.collect::<Result<_, _>>()?
             };
-            let all: HashMap<i64, Evidence> = evidence::load(&self.conn, "e.import_key IS NOT NULL AND e.removed_at IS NULL", &[])?.into_iter().map(|e| (e.id, e)).collect();
-            keyed.into_iter().filter_map(|(id, key)| all.get(&id).cloned().map(|e| (key, e))).collect()
+            let all: HashMap<i64, Evidence> = evidence::load(
+                &self.conn,
+                "e.import_key IS NOT NULL AND e.removed_at IS NULL",
+                &[],
+            )?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
+            keyed
+                .into_iter()
+                .filter_map(|(id, key)| all.get(&id).cloned().map(|e| (key, e)))
+                .collect()
         };
 
         // Plan every change before writing anything.
@@ -309,14 +410,23 @@ impl Workspace {
                 let old = existing_evidence.get(&key);
                 let (blob, file_name) = match &e.source {
                     SpecSource::File(p) => {
-                        let sha = evidence::hash_file(p, &mut |_, _| {}).map_err(|err| Error::io(format!("cannot read evidence file {}", p.display()), err))?;
+                        let sha = evidence::hash_file(p, &mut |_, _| {}).map_err(|err| {
+                            Error::io(format!("cannot read evidence file {}", p.display()), err)
+                        })?;
                         let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-                        (Some(evidence::Blob { sha256: sha, size }), p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default())
+                        (
+                            Some(evidence::Blob { sha256: sha, size }),
+                            p.file_name()
+                                .map(|n| n.to_string_lossy().to_string())
+                                .unwrap_or_default(),
+                        )
                     }
                     _ => (None, String::new()),
                 };
                 // A pruned and restored control must get its link back, so an unlinked row is not "same".
-                let same = old.is_some_and(|o| evidence_matches(o, e, blob.as_ref()) && o.controls.contains(&s.control.id));
+                let same = old.is_some_and(|o| {
+                    evidence_matches(o, e, blob.as_ref()) && o.controls.contains(&s.control.id)
+                });
                 match (old, same) {
                     (None, _) => report.evidence_added += 1,
                     (Some(_), false) => report.evidence_updated += 1,
@@ -326,7 +436,14 @@ impl Workspace {
                     }
                 }
                 changed_evidence_controls.insert(s.control.id.as_str());
-                plans.push(EvidencePlan { key, control: &s.control.id, spec: e, existing: old, blob, file_name });
+                plans.push(EvidencePlan {
+                    key,
+                    control: &s.control.id,
+                    spec: e,
+                    existing: old,
+                    blob,
+                    file_name,
+                });
             }
         }
         for s in &specs {
@@ -340,7 +457,10 @@ impl Workspace {
                     if fields.is_empty() {
                         report.unchanged.push(s.control.id.clone());
                     } else {
-                        report.changed.push(ControlChange { id: s.control.id.clone(), fields });
+                        report.changed.push(ControlChange {
+                            id: s.control.id.clone(),
+                            fields,
+                        });
                     }
                 }
             }
@@ -350,7 +470,10 @@ impl Workspace {
         } else {
             report.missing = gone;
         }
-        report.frameworks = catalogs.iter().map(|(c, _)| c.framework.id.clone()).collect();
+        report.frameworks = catalogs
+            .iter()
+            .map(|(c, _)| c.framework.id.clone())
+            .collect();
         report.crosswalk_links = links.iter().map(|(_, l)| l.len()).sum();
         if options.dry_run || report.is_noop() {
             return Ok(report);
@@ -360,7 +483,11 @@ impl Workspace {
         // addressed, so a failed import leaves at most an unreferenced blob.
         for plan in &mut plans {
             if let SpecSource::File(p) = &plan.spec.source {
-                plan.blob = Some(evidence::store_blob(&self.evidence_dir(), p, &mut |_, _| {})?);
+                plan.blob = Some(evidence::store_blob(
+                    &self.evidence_dir(),
+                    p,
+                    &mut |_, _| {},
+                )?);
             }
         }
 
@@ -374,8 +501,16 @@ impl Workspace {
             tx.execute("DELETE FROM crosswalk_links WHERE origin = ?1", [origin])?;
             crate::workspace::insert_links(&tx, l, origin)?;
         }
-        let touched: HashSet<&str> = report.added.iter().map(String::as_str).chain(report.changed.iter().map(|c| c.id.as_str())).collect();
-        for s in specs.iter().filter(|s| touched.contains(s.control.id.as_str())) {
+        let touched: HashSet<&str> = report
+            .added
+            .iter()
+            .map(String::as_str)
+            .chain(report.changed.iter().map(|c| c.id.as_str()))
+            .collect();
+        for s in specs
+            .iter()
+            .filter(|s| touched.contains(s.control.id.as_str()))
+        {
             upsert_control(&tx, &s.control, &s.source_file, &now)?;
         }
         // Evidence stays (it may serve other controls); only the links to the pruned controls go.
@@ -388,7 +523,11 @@ impl Workspace {
                 title: plan.spec.title.clone(),
                 collected_on: plan.spec.collected_on,
                 valid_until: plan.spec.valid_until,
-                collected_by: plan.spec.collected_by.clone().unwrap_or_else(|| self.actor().to_string()),
+                collected_by: plan
+                    .spec
+                    .collected_by
+                    .clone()
+                    .unwrap_or_else(|| self.actor().to_string()),
             };
             let (kind, url, note) = match &plan.spec.source {
                 SpecSource::File(_) => (EvidenceKind::File, None, None),
@@ -396,7 +535,17 @@ impl Workspace {
                 SpecSource::Note(n) => (EvidenceKind::Note, None, Some(n.as_str())),
             };
             let id = match plan.existing {
-                None => evidence::insert_evidence(&tx, kind, &checked, &plan.spec.description, url, note, Some(&plan.key), &[plan.control.to_string()], &now)?,
+                None => evidence::insert_evidence(
+                    &tx,
+                    kind,
+                    &checked,
+                    &plan.spec.description,
+                    url,
+                    note,
+                    Some(&plan.key),
+                    &[plan.control.to_string()],
+                    &now,
+                )?,
                 Some(old) => {
                     tx.execute(
                         "UPDATE evidence SET kind=?2, title=?3, description=?4, url=?5, note=?6, collected_by=?7, collected_on=?8, valid_until=?9 WHERE id=?1",
@@ -413,10 +562,15 @@ impl Workspace {
                     evidence::insert_revision(&tx, id, number, blob, &plan.file_name, &now)?;
                 }
             }
-            let e = evidence::load(&tx, "e.id = ?1", &[&id])?.pop().expect("just written");
+            let e = evidence::load(&tx, "e.id = ?1", &[&id])?
+                .pop()
+                .expect("just written");
             states.insert(format!("evidence:{id}"), Some(evidence::state_digest(&e)));
         }
-        let stored: HashMap<String, Control> = crate::workspace::load_controls(&tx)?.into_iter().map(|c| (c.id.clone(), c)).collect();
+        let stored: HashMap<String, Control> = crate::workspace::load_controls(&tx)?
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect();
         for id in &touched {
             if let Some(c) = stored.get(*id) {
                 states.insert(format!("control:{id}"), Some(control_digest(c)));
@@ -432,7 +586,10 @@ impl Workspace {
             report.evidence_added,
             report.evidence_updated
         );
-        let file_hashes: Vec<_> = parsed.iter().map(|(_, d, _, sha)| json!({"file": d, "sha256": sha})).collect();
+        let file_hashes: Vec<_> = parsed
+            .iter()
+            .map(|(_, d, _, sha)| json!({"file": d, "sha256": sha}))
+            .collect();
         self.record(
             &tx,
             "import",
@@ -454,10 +611,19 @@ impl Workspace {
 }
 
 pub(crate) fn control_digest(c: &Control) -> String {
-    crate::hash::sha256_hex(serde_json::to_string(c).expect("control serializes").as_bytes())
+    crate::hash::sha256_hex(
+        serde_json::to_string(c)
+            .expect("control serializes")
+            .as_bytes(),
+    )
 }
 
-pub(crate) fn upsert_control(conn: &rusqlite::Connection, c: &Control, source_file: &str, now: &str) -> Result<()> {
+pub(crate) fn upsert_control(
+    conn: &rusqlite::Connection,
+    c: &Control,
+    source_file: &str,
+    now: &str,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO controls (id, title, description, category, owner, status, review_every_days, source_file, created_at, updated_at)
          VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?9)
@@ -469,7 +635,14 @@ pub(crate) fn upsert_control(conn: &rusqlite::Connection, c: &Control, source_fi
     conn.execute("DELETE FROM mappings WHERE control_id = ?1", [&c.id])?;
     let mut stmt = conn.prepare("INSERT INTO mappings (control_id, framework_id, ref, coverage, rationale, position) VALUES (?1,?2,?3,?4,?5,?6)")?;
     for (i, m) in c.mappings.iter().enumerate() {
-        stmt.execute(params![c.id, m.framework_id, m.reference, m.coverage.as_str(), m.rationale, i as i64])?;
+        stmt.execute(params![
+            c.id,
+            m.framework_id,
+            m.reference,
+            m.coverage.as_str(),
+            m.rationale,
+            i as i64
+        ])?;
     }
     Ok(())
 }
@@ -486,26 +659,46 @@ fn control_diff(old: &Control, new: &Control) -> Vec<String> {
     check("category", old.category != new.category);
     check("owner", old.owner != new.owner);
     check("status", old.status != new.status);
-    check("review_every", old.review_every_days != new.review_every_days);
+    check(
+        "review_every",
+        old.review_every_days != new.review_every_days,
+    );
     check("maps", old.mappings != new.mappings);
     f
 }
 
 fn evidence_matches(old: &Evidence, spec: &EvidenceSpec, blob: Option<&evidence::Blob>) -> bool {
     let source_same = match &spec.source {
-        SpecSource::File(_) => old.kind == EvidenceKind::File && old.current_revision().map(|r| &r.sha256) == blob.map(|b| &b.sha256),
-        SpecSource::Link(u) => old.kind == EvidenceKind::Link && old.url.as_deref() == Some(u.as_str()),
-        SpecSource::Note(n) => old.kind == EvidenceKind::Note && old.note.as_deref() == Some(n.as_str()),
+        SpecSource::File(_) => {
+            old.kind == EvidenceKind::File
+                && old.current_revision().map(|r| &r.sha256) == blob.map(|b| &b.sha256)
+        }
+        SpecSource::Link(u) => {
+            old.kind == EvidenceKind::Link && old.url.as_deref() == Some(u.as_str())
+        }
+        SpecSource::Note(n) => {
+            old.kind == EvidenceKind::Note && old.note.as_deref() == Some(n.as_str())
+        }
     };
     source_same
         && old.description == spec.description
         && old.collected_on == spec.collected_on
         && old.valid_until == spec.valid_until
-        && spec.collected_by.as_ref().is_none_or(|c| c == &old.collected_by)
+        && spec
+            .collected_by
+            .as_ref()
+            .is_none_or(|c| c == &old.collected_by)
 }
 
 /// Reads one control file; returns each control with the line it starts on.
-fn read_control_file(file: &str, root: &Node, base: &Path, known: &Known, today: NaiveDate, problems: &mut Vec<Problem>) -> Vec<(ControlSpec, usize)> {
+fn read_control_file(
+    file: &str,
+    root: &Node,
+    base: &Path,
+    known: &Known,
+    today: NaiveDate,
+    problems: &mut Vec<Problem>,
+) -> Vec<(ControlSpec, usize)> {
     let top = match root.map(file, "a control file") {
         Ok(t) => t,
         Err(p) => {
@@ -514,7 +707,10 @@ fn read_control_file(file: &str, root: &Node, base: &Path, known: &Known, today:
         }
     };
     problems.extend(top.unknown_keys(CONTROL_FILE_KEYS, "the control file"));
-    let items = match top.required("controls", "the control file").and_then(|n| n.seq(file, "`controls`")) {
+    let items = match top
+        .required("controls", "the control file")
+        .and_then(|n| n.seq(file, "`controls`"))
+    {
         Ok(i) => i,
         Err(p) => {
             problems.push(p);
@@ -530,27 +726,65 @@ fn read_control_file(file: &str, root: &Node, base: &Path, known: &Known, today:
     out
 }
 
-fn read_control(file: &str, node: &Node, base: &Path, known: &Known, today: NaiveDate, problems: &mut Vec<Problem>) -> Option<ControlSpec> {
-    let f = node.map(file, "a control").map_err(|p| problems.push(p)).ok()?;
+fn read_control(
+    file: &str,
+    node: &Node,
+    base: &Path,
+    known: &Known,
+    today: NaiveDate,
+    problems: &mut Vec<Problem>,
+) -> Option<ControlSpec> {
+    let f = node
+        .map(file, "a control")
+        .map_err(|p| problems.push(p))
+        .ok()?;
     let before = problems.len();
     problems.extend(f.unknown_keys(CONTROL_KEYS, "a control"));
-    let id = f.required_text("id", "this control").map_err(|p| problems.push(p)).ok().map(str::trim);
+    let id = f
+        .required_text("id", "this control")
+        .map_err(|p| problems.push(p))
+        .ok()
+        .map(str::trim);
     if let Some(id) = id {
-        let ok = id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        let ok = id.len() <= 64
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         if !ok {
             problems.push(f.get("id").unwrap().problem(file, format!("control id `{id}` may use only letters, digits, `-`, `_` and `.` (64 at most), e.g. ENC-01")));
         }
     }
-    let what = id.map(|i| format!("control {i}")).unwrap_or_else(|| "this control".into());
-    let title = f.required_text("title", &what).map_err(|p| problems.push(p)).ok();
-    let text = |key: &str, problems: &mut Vec<Problem>| f.optional_text(key).map_err(|p| problems.push(p)).ok().flatten().unwrap_or("").trim().to_string();
+    let what = id
+        .map(|i| format!("control {i}"))
+        .unwrap_or_else(|| "this control".into());
+    let title = f
+        .required_text("title", &what)
+        .map_err(|p| problems.push(p))
+        .ok();
+    let text = |key: &str, problems: &mut Vec<Problem>| {
+        f.optional_text(key)
+            .map_err(|p| problems.push(p))
+            .ok()
+            .flatten()
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
     let description = text("description", problems);
     let category = text("category", problems);
     let owner = text("owner", problems);
     let status = match f.required_text("status", &what) {
         Ok(s) => ControlStatus::parse(s.trim()).or_else(|| {
-            let hint = closest(s, ControlStatus::NAMES.iter().copied()).map(|c| format!("did you mean `{c}`? ")).unwrap_or_default();
-            problems.push(f.get("status").unwrap().problem(file, format!("status `{s}` is not allowed; {hint}use one of: {}", ControlStatus::NAMES.join(", "))));
+            let hint = closest(s, ControlStatus::NAMES.iter().copied())
+                .map(|c| format!("did you mean `{c}`? "))
+                .unwrap_or_default();
+            problems.push(f.get("status").unwrap().problem(
+                file,
+                format!(
+                    "status `{s}` is not allowed; {hint}use one of: {}",
+                    ControlStatus::NAMES.join(", ")
+                ),
+            ));
             None
         }),
         Err(p) => {
@@ -560,7 +794,11 @@ fn read_control(file: &str, node: &Node, base: &Path, known: &Known, today: Naiv
     };
     let review_every_days = match f.get("review_every") {
         None => None,
-        Some(n) => match n.text(file, "`review_every`").map_err(|p| p.message).and_then(crate::dates::parse_days) {
+        Some(n) => match n
+            .text(file, "`review_every`")
+            .map_err(|p| p.message)
+            .and_then(crate::dates::parse_days)
+        {
             Ok(d) => Some(d),
             Err(m) => {
                 problems.push(n.problem(file, m));
@@ -568,7 +806,10 @@ fn read_control(file: &str, node: &Node, base: &Path, known: &Known, today: Naiv
             }
         },
     };
-    let mappings = f.get("maps").map(|n| read_maps(file, n, known, problems)).unwrap_or_default();
+    let mappings = f
+        .get("maps")
+        .map(|n| read_maps(file, n, known, problems))
+        .unwrap_or_default();
     let evidence = match f.get("evidence") {
         None => Vec::new(),
         Some(n) => match n.seq(file, "`evidence`") {
@@ -599,7 +840,11 @@ fn read_control(file: &str, node: &Node, base: &Path, known: &Known, today: Naiv
             id: id?.to_string(),
             title: title?.trim().to_string(),
             description,
-            category: if category.is_empty() { "general".into() } else { category },
+            category: if category.is_empty() {
+                "general".into()
+            } else {
+                category
+            },
             owner,
             status: status?,
             review_every_days,
@@ -627,15 +872,29 @@ fn read_maps(file: &str, node: &Node, known: &Known, problems: &mut Vec<Problem>
         let Some(refs) = known.refs.get(fw) else {
             let mut ids: Vec<&str> = known.refs.keys().map(String::as_str).collect();
             ids.sort();
-            let hint = closest(fw, ids.iter().copied()).map(|c| format!("did you mean `{c}`? ")).unwrap_or_default();
-            problems.push(key.problem(file, format!("unknown framework `{fw}`; {hint}known frameworks: {}", ids.join(", "))));
+            let hint = closest(fw, ids.iter().copied())
+                .map(|c| format!("did you mean `{c}`? "))
+                .unwrap_or_default();
+            problems.push(key.problem(
+                file,
+                format!(
+                    "unknown framework `{fw}`; {hint}known frameworks: {}",
+                    ids.join(", ")
+                ),
+            ));
             continue;
         };
         let items: Vec<&Node> = match &value.value {
             yaml::Value::Seq(items) => items.iter().collect(),
             yaml::Value::Scalar { .. } if !value.is_null() => vec![value],
             _ => {
-                problems.push(value.problem(file, format!("`{fw}` must be a list of requirement refs, e.g. {fw}: [\"{}\"]", known.ordered[fw].last().cloned().unwrap_or_default())));
+                problems.push(value.problem(
+                    file,
+                    format!(
+                        "`{fw}` must be a list of requirement refs, e.g. {fw}: [\"{}\"]",
+                        known.ordered[fw].last().cloned().unwrap_or_default()
+                    ),
+                ));
                 continue;
             }
         };
@@ -652,13 +911,21 @@ fn read_maps(file: &str, node: &Node, known: &Known, problems: &mut Vec<Problem>
                 yaml::Value::Map(_) => {
                     let m = item.map(file, "a mapping").expect("is a map");
                     problems.extend(m.unknown_keys(MAPPING_KEYS, "a mapping"));
-                    let Ok(r) = m.required_text("ref", "this mapping").map_err(|p| problems.push(p)) else { continue };
+                    let Ok(r) = m
+                        .required_text("ref", "this mapping")
+                        .map_err(|p| problems.push(p))
+                    else {
+                        continue;
+                    };
                     let coverage = match m.optional_text("coverage") {
                         Ok(None) => MappingCoverage::Full,
                         Ok(Some(c)) => match MappingCoverage::parse(c) {
                             Some(c) => c,
                             None => {
-                                problems.push(m.get("coverage").unwrap().problem(file, format!("coverage `{c}` must be `full` or `partial`")));
+                                problems.push(m.get("coverage").unwrap().problem(
+                                    file,
+                                    format!("coverage `{c}` must be `full` or `partial`"),
+                                ));
                                 continue;
                             }
                         },
@@ -667,7 +934,12 @@ fn read_maps(file: &str, node: &Node, known: &Known, problems: &mut Vec<Problem>
                             continue;
                         }
                     };
-                    let rationale = m.optional_text("rationale").map_err(|p| problems.push(p)).ok().flatten().map(|s| s.trim().to_string());
+                    let rationale = m
+                        .optional_text("rationale")
+                        .map_err(|p| problems.push(p))
+                        .ok()
+                        .flatten()
+                        .map(|s| s.trim().to_string());
                     (r, m.get("ref").unwrap(), coverage, rationale)
                 }
                 yaml::Value::Seq(_) => {
@@ -678,13 +950,23 @@ fn read_maps(file: &str, node: &Node, known: &Known, problems: &mut Vec<Problem>
             match refs.get(&ref_key(text)) {
                 Some((canonical, true)) => {
                     if !seen.insert(canonical.clone()) {
-                        problems.push(at.problem(file, format!("`{text}` is listed twice under {fw}")));
+                        problems
+                            .push(at.problem(file, format!("`{text}` is listed twice under {fw}")));
                         continue;
                     }
-                    out.push(Mapping { framework_id: fw.to_string(), reference: canonical.clone(), coverage, rationale });
+                    out.push(Mapping {
+                        framework_id: fw.to_string(),
+                        reference: canonical.clone(),
+                        coverage,
+                        rationale,
+                    });
                 }
                 Some((canonical, false)) => {
-                    let kids = known.children.get(&(fw.to_string(), canonical.clone())).cloned().unwrap_or_default();
+                    let kids = known
+                        .children
+                        .get(&(fw.to_string(), canonical.clone()))
+                        .cloned()
+                        .unwrap_or_default();
                     let sample: Vec<&str> = kids.iter().take(4).map(String::as_str).collect();
                     problems.push(at.problem(
                         file,
@@ -695,7 +977,9 @@ fn read_maps(file: &str, node: &Node, known: &Known, problems: &mut Vec<Problem>
                     let hint = closest(text, known.ordered[fw].iter().map(String::as_str))
                         .map(|c| format!("; the closest {fw} requirement is `{c}`"))
                         .unwrap_or_default();
-                    problems.push(at.problem(file, format!("`{text}` is not a requirement of {fw}{hint}")));
+                    problems.push(
+                        at.problem(file, format!("`{text}` is not a requirement of {fw}{hint}")),
+                    );
                 }
             }
         }
@@ -703,16 +987,46 @@ fn read_maps(file: &str, node: &Node, known: &Known, problems: &mut Vec<Problem>
     out
 }
 
-fn read_evidence(file: &str, node: &Node, base: &Path, cadence: Option<u32>, today: NaiveDate, problems: &mut Vec<Problem>) -> Option<EvidenceSpec> {
-    let f = node.map(file, "an evidence entry").map_err(|p| problems.push(p)).ok()?;
+fn read_evidence(
+    file: &str,
+    node: &Node,
+    base: &Path,
+    cadence: Option<u32>,
+    today: NaiveDate,
+    problems: &mut Vec<Problem>,
+) -> Option<EvidenceSpec> {
+    let f = node
+        .map(file, "an evidence entry")
+        .map_err(|p| problems.push(p))
+        .ok()?;
     let before = problems.len();
     problems.extend(f.unknown_keys(EVIDENCE_KEYS, "an evidence entry"));
-    let title = f.required_text("title", "this evidence entry").map_err(|p| problems.push(p)).ok().map(|t| t.trim().to_string());
-    let description = f.optional_text("description").map_err(|p| problems.push(p)).ok().flatten().unwrap_or("").trim().to_string();
-    let collected_by = f.optional_text("collected_by").map_err(|p| problems.push(p)).ok().flatten().map(|s| s.trim().to_string());
+    let title = f
+        .required_text("title", "this evidence entry")
+        .map_err(|p| problems.push(p))
+        .ok()
+        .map(|t| t.trim().to_string());
+    let description = f
+        .optional_text("description")
+        .map_err(|p| problems.push(p))
+        .ok()
+        .flatten()
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let collected_by = f
+        .optional_text("collected_by")
+        .map_err(|p| problems.push(p))
+        .ok()
+        .flatten()
+        .map(|s| s.trim().to_string());
     let date = |key: &str, problems: &mut Vec<Problem>| -> Option<NaiveDate> {
         let n = f.get(key)?;
-        match n.text(file, &format!("`{key}`")).map_err(|p| p.message).and_then(crate::dates::parse_date) {
+        match n
+            .text(file, &format!("`{key}`"))
+            .map_err(|p| p.message)
+            .and_then(crate::dates::parse_date)
+        {
             Ok(d) => Some(d),
             Err(m) => {
                 problems.push(n.problem(file, m));
@@ -727,7 +1041,11 @@ fn read_evidence(file: &str, node: &Node, base: &Path, cadence: Option<u32>, tod
     let valid_until = date("valid_until", problems);
     let valid_for = match f.get("valid_for") {
         None => None,
-        Some(n) => match n.text(file, "`valid_for`").map_err(|p| p.message).and_then(crate::dates::parse_days) {
+        Some(n) => match n
+            .text(file, "`valid_for`")
+            .map_err(|p| p.message)
+            .and_then(crate::dates::parse_days)
+        {
             Ok(d) => Some(d),
             Err(m) => {
                 problems.push(n.problem(file, m));
@@ -736,19 +1054,33 @@ fn read_evidence(file: &str, node: &Node, base: &Path, cadence: Option<u32>, tod
         },
     };
     if f.get("valid_until").is_some() && f.get("valid_for").is_some() {
-        problems.push(f.get("valid_for").unwrap().problem(file, "give either `valid_until` or `valid_for`, not both"));
+        problems.push(
+            f.get("valid_for")
+                .unwrap()
+                .problem(file, "give either `valid_until` or `valid_for`, not both"),
+        );
     }
     if let Some(c) = collected_on {
         if c > today {
-            problems.push(f.get("collected").unwrap().problem(file, format!("collected date {c} is in the future")));
+            problems.push(
+                f.get("collected")
+                    .unwrap()
+                    .problem(file, format!("collected date {c} is in the future")),
+            );
         }
         if let Some(u) = valid_until {
             if u < c {
-                problems.push(f.get("valid_until").unwrap().problem(file, format!("valid_until {u} is before the collected date {c}")));
+                problems.push(f.get("valid_until").unwrap().problem(
+                    file,
+                    format!("valid_until {u} is before the collected date {c}"),
+                ));
             }
         }
     }
-    let sources: Vec<&str> = ["file", "url", "note"].into_iter().filter(|k| f.get(k).is_some()).collect();
+    let sources: Vec<&str> = ["file", "url", "note"]
+        .into_iter()
+        .filter(|k| f.get(k).is_some())
+        .collect();
     let source = match sources.as_slice() {
         [one] => {
             let n = f.get(one).unwrap();
@@ -769,7 +1101,9 @@ fn read_evidence(file: &str, node: &Node, base: &Path, cadence: Option<u32>, tod
                     }
                     "url" => {
                         let u = t.trim();
-                        if (u.starts_with("https://") || u.starts_with("http://")) && !u.contains(char::is_whitespace) {
+                        if (u.starts_with("https://") || u.starts_with("http://"))
+                            && !u.contains(char::is_whitespace)
+                        {
                             Some(SpecSource::Link(u.to_string()))
                         } else {
                             problems.push(n.problem(file, format!("`{u}` is not a web address; write a full http:// or https:// URL")));
@@ -781,11 +1115,20 @@ fn read_evidence(file: &str, node: &Node, base: &Path, cadence: Option<u32>, tod
             }
         }
         [] => {
-            problems.push(node.problem(file, "this evidence entry needs one of `file`, `url` or `note`"));
+            problems.push(node.problem(
+                file,
+                "this evidence entry needs one of `file`, `url` or `note`",
+            ));
             None
         }
         _ => {
-            problems.push(node.problem(file, format!("this evidence entry has {}; give exactly one of `file`, `url` or `note`", sources.join(" and "))));
+            problems.push(node.problem(
+                file,
+                format!(
+                    "this evidence entry has {}; give exactly one of `file`, `url` or `note`",
+                    sources.join(" and ")
+                ),
+            ));
             None
         }
     };
@@ -793,6 +1136,17 @@ fn read_evidence(file: &str, node: &Node, base: &Path, cadence: Option<u32>, tod
         return None;
     }
     let collected_on = collected_on?;
-    let valid_until = valid_until.or_else(|| valid_for.or(cadence).map(|d| collected_on + chrono::Duration::days(d as i64)));
-    Some(EvidenceSpec { title: title?, description, source: source?, collected_on, valid_until, collected_by })
+    let valid_until = valid_until.or_else(|| {
+        valid_for
+            .or(cadence)
+            .map(|d| collected_on + chrono::Duration::days(d as i64))
+    });
+    Some(EvidenceSpec {
+        title: title?,
+        description,
+        source: source?,
+        collected_on,
+        valid_until,
+        collected_by,
+    })
 }

@@ -188,7 +188,9 @@ impl Evidence {
     pub fn validity_on(&self, day: NaiveDate, soon_days: u32) -> Validity {
         match self.valid_until {
             Some(until) if until < day => Validity::Expired,
-            Some(until) if until <= day + chrono::Duration::days(soon_days as i64) => Validity::Expiring,
+            Some(until) if until <= day + chrono::Duration::days(soon_days as i64) => {
+                Validity::Expiring
+            }
             _ => Validity::Current,
         }
     }

@@ -22,7 +22,10 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
     let candidates: Vec<&str> = candidates.into_iter().collect();
     // `pci` for `pci-dss-4.0.1`: a prefix is the likeliest intent.
     if lowered.len() >= 2 {
-        if let Some(c) = candidates.iter().find(|c| c.to_lowercase().starts_with(&lowered)) {
+        if let Some(c) = candidates
+            .iter()
+            .find(|c| c.to_lowercase().starts_with(&lowered))
+        {
             return Some(c);
         }
     }
@@ -45,7 +48,10 @@ mod tests {
     use super::*;
     #[test]
     fn suggestions_and_keys() {
-        assert_eq!(closest("implemnted", ["implemented", "partial", "planned"]), Some("implemented"));
+        assert_eq!(
+            closest("implemnted", ["implemented", "partial", "planned"]),
+            Some("implemented")
+        );
         assert_eq!(closest("zzzzzz", ["implemented", "partial"]), None);
         assert_eq!(ref_key("Art.32(1)(a)"), ref_key("Art. 32(1)(a)"));
         assert_ne!(ref_key("12.10"), ref_key("12.1"));

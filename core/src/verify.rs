@@ -42,22 +42,34 @@ pub struct VerifyProgress {
 impl Workspace {
     pub fn verify(&self, progress: &mut dyn FnMut(VerifyProgress)) -> Result<VerifyReport> {
         let mut faults = Vec::new();
-        progress(VerifyProgress { phase: "audit chain", done: 0, total: 1 });
+        progress(VerifyProgress {
+            phase: "audit chain",
+            done: 0,
+            total: 1,
+        });
         let (chain_faults, events_checked, last_event_hash) = audit::verify_chain(&self.conn)?;
-        faults.extend(chain_faults.into_iter().map(|f| Fault { subject: format!("audit:{}", f.seq), message: f.message }));
+        faults.extend(chain_faults.into_iter().map(|f| Fault {
+            subject: format!("audit:{}", f.seq),
+            message: f.message,
+        }));
 
         // The state each subject was left in by the last event that touched it.
         let mut expected: BTreeMap<String, (Option<String>, i64)> = BTreeMap::new();
         {
-            let mut stmt = self.conn.prepare("SELECT seq, details FROM audit_log ORDER BY seq")?;
+            let mut stmt = self
+                .conn
+                .prepare("SELECT seq, details FROM audit_log ORDER BY seq")?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let seq: i64 = r.get(0)?;
                 let details: String = r.get(1)?;
-                let Ok(value) = serde_json::from_str::<serde_json::Value>(&details) else { continue };
+                let Ok(value) = serde_json::from_str::<serde_json::Value>(&details) else {
+                    continue;
+                };
                 if let Some(states) = value.get("states").and_then(|s| s.as_object()) {
                     for (subject, digest) in states {
-                        expected.insert(subject.clone(), (digest.as_str().map(str::to_string), seq));
+                        expected
+                            .insert(subject.clone(), (digest.as_str().map(str::to_string), seq));
                     }
                 }
             }
@@ -68,7 +80,10 @@ impl Workspace {
             actual.insert(format!("control:{}", c.id), control_digest(c));
         }
         for a in self.assessments()? {
-            actual.insert(format!("assessment:{}", a.id), crate::assessment::assessment_digest(&a));
+            actual.insert(
+                format!("assessment:{}", a.id),
+                crate::assessment::assessment_digest(&a),
+            );
         }
         let all_evidence = evidence::load(&self.conn, "1 = 1", &[])?;
         for e in &all_evidence {
@@ -87,7 +102,13 @@ impl Workspace {
         }
         for (subject, (digest, seq)) in &expected {
             if digest.is_some() && !actual.contains_key(subject) {
-                faults.push(Fault { subject: subject.clone(), message: format!("{} recorded by audit event {seq} is missing (deleted outside Crosswalk)", describe(subject)) });
+                faults.push(Fault {
+                    subject: subject.clone(),
+                    message: format!(
+                        "{} recorded by audit event {seq} is missing (deleted outside Crosswalk)",
+                        describe(subject)
+                    ),
+                });
             }
         }
 
@@ -95,35 +116,70 @@ impl Workspace {
         let mut blobs: BTreeMap<&str, Vec<(i64, u32)>> = BTreeMap::new();
         for e in &all_evidence {
             for r in &e.revisions {
-                blobs.entry(r.sha256.as_str()).or_default().push((e.id, r.number));
+                blobs
+                    .entry(r.sha256.as_str())
+                    .or_default()
+                    .push((e.id, r.number));
             }
         }
-        let total_bytes: u64 = all_evidence.iter().flat_map(|e| &e.revisions).map(|r| r.size).sum();
+        let total_bytes: u64 = all_evidence
+            .iter()
+            .flat_map(|e| &e.revisions)
+            .map(|r| r.size)
+            .sum();
         let mut bytes_hashed = 0u64;
         let vault = self.evidence_dir();
         for (sha, users) in &blobs {
-            let used_by = users.iter().map(|(id, n)| format!("evidence #{id} revision {n}")).collect::<Vec<_>>().join(", ");
+            let used_by = users
+                .iter()
+                .map(|(id, n)| format!("evidence #{id} revision {n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let path = blob_path(&vault, sha);
             let base = bytes_hashed;
-            let hashed = evidence::hash_file(&path, &mut |done, _| progress(VerifyProgress { phase: "evidence files", done: base + done, total: total_bytes }));
+            let hashed = evidence::hash_file(&path, &mut |done, _| {
+                progress(VerifyProgress {
+                    phase: "evidence files",
+                    done: base + done,
+                    total: total_bytes,
+                })
+            });
             match hashed {
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    faults.push(Fault { subject: format!("blob:{sha}"), message: format!("the stored file of {used_by} is missing ({})", path.display()) })
-                }
-                Err(e) => faults.push(Fault { subject: format!("blob:{sha}"), message: format!("the stored file of {used_by} cannot be read: {e}") }),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => faults.push(Fault {
+                    subject: format!("blob:{sha}"),
+                    message: format!(
+                        "the stored file of {used_by} is missing ({})",
+                        path.display()
+                    ),
+                }),
+                Err(e) => faults.push(Fault {
+                    subject: format!("blob:{sha}"),
+                    message: format!("the stored file of {used_by} cannot be read: {e}"),
+                }),
                 Ok(actual) if actual != *sha => faults.push(Fault {
                     subject: format!("blob:{sha}"),
-                    message: format!("the stored file of {used_by} has changed: its SHA-256 is now {actual}"),
+                    message: format!(
+                        "the stored file of {used_by} has changed: its SHA-256 is now {actual}"
+                    ),
                 }),
                 Ok(_) => {}
             }
             bytes_hashed += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         }
         let mut leftovers: Vec<String> = std::fs::read_dir(vault.join("tmp"))
-            .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.path().display().to_string()).collect())
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.path().display().to_string())
+                    .collect()
+            })
             .unwrap_or_default();
         leftovers.sort();
-        progress(VerifyProgress { phase: "done", done: 1, total: 1 });
+        progress(VerifyProgress {
+            phase: "done",
+            done: 1,
+            total: 1,
+        });
         Ok(VerifyReport {
             ok: faults.is_empty(),
             events_checked,

@@ -37,8 +37,12 @@ impl Workspace {
     /// shipped framework catalogs and crosswalks up to date.
     pub fn open(dir: impl AsRef<Path>) -> Result<Self> {
         let dir = dir.as_ref().to_path_buf();
-        std::fs::create_dir_all(dir.join("evidence"))
-            .map_err(|e| Error::io(format!("cannot create the data directory {}", dir.display()), e))?;
+        std::fs::create_dir_all(dir.join("evidence")).map_err(|e| {
+            Error::io(
+                format!("cannot create the data directory {}", dir.display()),
+                e,
+            )
+        })?;
         let conn = crate::db::open(&dir.join("crosswalk.db"))?;
         let actor = std::env::var("CROSSWALK_ACTOR")
             .or_else(|_| std::env::var("USER"))
@@ -72,19 +76,42 @@ impl Workspace {
         // would be a bug, which SQLite itself refuses.
         // IMMEDIATE: take the write lock up front, so a concurrent writer waits
         // (busy_timeout) instead of failing on a read-to-write upgrade.
-        Ok(Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?)
+        Ok(Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?)
     }
 
     /// Appends one audit event inside the caller's transaction.
-    pub(crate) fn record(&self, tx: &Transaction<'_>, action: &str, subject: &str, summary: String, details: serde_json::Value) -> Result<AuditEvent> {
+    pub(crate) fn record(
+        &self,
+        tx: &Transaction<'_>,
+        action: &str,
+        subject: &str,
+        summary: String,
+        details: serde_json::Value,
+    ) -> Result<AuditEvent> {
         let at = timestamp(now());
-        audit::append(tx, NewEvent { at: &at, actor: &self.actor, action, subject, summary, details })
+        audit::append(
+            tx,
+            NewEvent {
+                at: &at,
+                actor: &self.actor,
+                action,
+                subject,
+                summary,
+                details,
+            },
+        )
     }
 
     fn sync_shipped_data(&mut self) -> Result<()> {
         let catalogs = catalog::shipped_catalogs().map_err(Error::Invalid)?;
         let crosswalk_sha = crate::hash::sha256_hex(
-            &crate::embedded::CROSSWALK_FILES.iter().flat_map(|(n, b)| n.bytes().chain(b.iter().copied())).collect::<Vec<u8>>(),
+            &crate::embedded::CROSSWALK_FILES
+                .iter()
+                .flat_map(|(n, b)| n.bytes().chain(b.iter().copied()))
+                .collect::<Vec<u8>>(),
         );
         let up_to_date = |conn: &Connection| -> Result<(Vec<(Catalog, String)>, Option<String>)> {
             let stored: std::collections::HashMap<String, String> = {
@@ -92,8 +119,18 @@ impl Workspace {
                 let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 rows.collect::<Result<_, _>>()?
             };
-            let changed = catalogs.iter().filter(|(c, sha)| stored.get(&c.framework.id) != Some(sha)).cloned().collect();
-            let xw: Option<String> = conn.query_row("SELECT value FROM settings WHERE key = 'shipped_crosswalks_sha256'", [], |r| r.get(0)).optional()?;
+            let changed = catalogs
+                .iter()
+                .filter(|(c, sha)| stored.get(&c.framework.id) != Some(sha))
+                .cloned()
+                .collect();
+            let xw: Option<String> = conn
+                .query_row(
+                    "SELECT value FROM settings WHERE key = 'shipped_crosswalks_sha256'",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?;
             Ok((changed, xw))
         };
         let (changed, stored_crosswalk_sha) = up_to_date(&self.conn)?;
@@ -121,26 +158,44 @@ impl Workspace {
         for (name, bytes) in crate::embedded::CROSSWALK_FILES {
             let file = format!("controls/crosswalks/{name}");
             let root = yaml::parse(&file, bytes).map_err(|p| Error::Invalid(vec![p]))?;
-            let links = catalog::parse_crosswalk(&file, &root, &|fw, r| resolve_ref_in(&tx, fw, r), &|fw| framework_exists(&tx, fw))
-                .map_err(Error::Invalid)?;
+            let links = catalog::parse_crosswalk(
+                &file,
+                &root,
+                &|fw, r| resolve_ref_in(&tx, fw, r),
+                &|fw| framework_exists(&tx, fw),
+            )
+            .map_err(Error::Invalid)?;
             total += links.len();
             insert_links(&tx, &links, "shipped")?;
         }
         set_setting(&tx, "shipped_crosswalks_sha256", &crosswalk_sha)?;
         if stored_crosswalk_sha.as_deref() != Some(crosswalk_sha.as_str()) {
-            self.record(&tx, "crosswalks.loaded", "crosswalks", format!("Loaded {total} crosswalk links"), json!({"links": total, "sha256": crosswalk_sha}))?;
+            self.record(
+                &tx,
+                "crosswalks.loaded",
+                "crosswalks",
+                format!("Loaded {total} crosswalk links"),
+                json!({"links": total, "sha256": crosswalk_sha}),
+            )?;
         }
         tx.commit()?;
         Ok(())
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
     }
 
     /// The organisation named on reports.
     pub fn organisation(&self) -> Result<String> {
-        Ok(self.setting("organisation")?.unwrap_or_else(|| "Your organisation".into()))
+        Ok(self
+            .setting("organisation")?
+            .unwrap_or_else(|| "Your organisation".into()))
     }
 
     pub fn set_organisation(&mut self, name: &str) -> Result<()> {
@@ -150,7 +205,13 @@ impl Workspace {
         }
         let tx = self.begin()?;
         set_setting(&tx, "organisation", name)?;
-        self.record(&tx, "settings.changed", "settings:organisation", format!("Organisation set to {name}"), json!({"organisation": name}))?;
+        self.record(
+            &tx,
+            "settings.changed",
+            "settings:organisation",
+            format!("Organisation set to {name}"),
+            json!({"organisation": name}),
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -178,13 +239,24 @@ impl Workspace {
     }
 
     pub fn framework(&self, id: &str) -> Result<Framework> {
-        self.frameworks()?.into_iter().find(|f| f.id == id).ok_or_else(|| self.unknown_framework(id))
+        self.frameworks()?
+            .into_iter()
+            .find(|f| f.id == id)
+            .ok_or_else(|| self.unknown_framework(id))
     }
 
     pub(crate) fn unknown_framework(&self, id: &str) -> Error {
-        let ids: Vec<String> = self.frameworks().map(|f| f.into_iter().map(|f| f.id).collect()).unwrap_or_default();
-        let hint = crate::text::closest(id, ids.iter().map(String::as_str)).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
-        Error::NotFound(format!("unknown framework `{id}`{hint} (known: {})", ids.join(", ")))
+        let ids: Vec<String> = self
+            .frameworks()
+            .map(|f| f.into_iter().map(|f| f.id).collect())
+            .unwrap_or_default();
+        let hint = crate::text::closest(id, ids.iter().map(String::as_str))
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        Error::NotFound(format!(
+            "unknown framework `{id}`{hint} (known: {})",
+            ids.join(", ")
+        ))
     }
 
     /// Requirements of one framework, in catalog order.
@@ -193,7 +265,11 @@ impl Workspace {
             "SELECT framework_id, ref, parent, level, title, summary, assessable, designation, theme
              FROM requirements WHERE ?1 IS NULL OR framework_id = ?1 ORDER BY framework_id, position",
         )?;
-        let fw = if framework_id.is_empty() { None } else { Some(framework_id) };
+        let fw = if framework_id.is_empty() {
+            None
+        } else {
+            Some(framework_id)
+        };
         let rows = stmt.query_map([fw], |r| {
             Ok(Requirement {
                 framework_id: r.get(0)?,
@@ -245,7 +321,9 @@ impl Workspace {
         if let Some(c) = controls.iter().find(|c| c.id == id) {
             return Ok(c.clone());
         }
-        let hint = crate::text::closest(id, controls.iter().map(|c| c.id.as_str())).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
+        let hint = crate::text::closest(id, controls.iter().map(|c| c.id.as_str()))
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
         Err(Error::NotFound(format!("no control `{id}`{hint}")))
     }
 
@@ -255,7 +333,12 @@ impl Workspace {
     }
 
     /// Loads a framework catalog a user wrote (a seventh framework).
-    pub(crate) fn store_user_catalog(&self, tx: &Transaction<'_>, catalog: &Catalog, sha: &str) -> Result<()> {
+    pub(crate) fn store_user_catalog(
+        &self,
+        tx: &Transaction<'_>,
+        catalog: &Catalog,
+        sha: &str,
+    ) -> Result<()> {
         store_catalog(tx, catalog, sha, false)
     }
 }
@@ -266,10 +349,18 @@ pub(crate) fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<(
 }
 
 pub(crate) fn framework_exists(conn: &Connection, id: &str) -> bool {
-    conn.query_row("SELECT 1 FROM frameworks WHERE id = ?1", [id], |_| Ok(())).optional().ok().flatten().is_some()
+    conn.query_row("SELECT 1 FROM frameworks WHERE id = ?1", [id], |_| Ok(()))
+        .optional()
+        .ok()
+        .flatten()
+        .is_some()
 }
 
-pub(crate) fn resolve_ref_in(conn: &Connection, framework_id: &str, reference: &str) -> Option<String> {
+pub(crate) fn resolve_ref_in(
+    conn: &Connection,
+    framework_id: &str,
+    reference: &str,
+) -> Option<String> {
     conn.query_row(
         "SELECT ref FROM requirements WHERE framework_id = ?1 AND ref_key = ?2",
         params![framework_id, ref_key(reference)],
@@ -285,7 +376,17 @@ pub(crate) fn insert_links(conn: &Connection, links: &[CrosswalkLink], origin: &
         "INSERT INTO crosswalk_links (from_framework, from_ref, to_framework, to_ref, relationship, basis, source, note, origin) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     )?;
     for l in links {
-        stmt.execute(params![l.from_framework, l.from_ref, l.to_framework, l.to_ref, l.relationship.as_str(), l.basis.as_str(), l.source, l.note, origin])?;
+        stmt.execute(params![
+            l.from_framework,
+            l.from_ref,
+            l.to_framework,
+            l.to_ref,
+            l.relationship.as_str(),
+            l.basis.as_str(),
+            l.source,
+            l.note,
+            origin
+        ])?;
     }
     Ok(())
 }
@@ -347,7 +448,8 @@ fn store_catalog(tx: &Transaction<'_>, catalog: &Catalog, sha: &str, shipped: bo
 
 /// All controls with their mappings, ordered by id.
 pub(crate) fn load_controls(conn: &Connection) -> Result<Vec<Control>> {
-    let mut mappings: std::collections::HashMap<String, Vec<Mapping>> = std::collections::HashMap::new();
+    let mut mappings: std::collections::HashMap<String, Vec<Mapping>> =
+        std::collections::HashMap::new();
     {
         let mut stmt = conn.prepare("SELECT control_id, framework_id, ref, coverage, rationale FROM mappings ORDER BY control_id, position")?;
         let mut rows = stmt.query([])?;

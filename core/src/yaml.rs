@@ -21,7 +21,10 @@ pub const MAX_NODES: usize = 2_000_000;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     /// Text as written. `quoted` is false for plain scalars (where `~`/`null`/empty mean null).
-    Scalar { text: String, quoted: bool },
+    Scalar {
+        text: String,
+        quoted: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -35,13 +38,24 @@ pub struct Node {
 
 /// Parse one YAML document from raw bytes. `file` names the file in errors.
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Node, Problem> {
-    let at = |line, column, message: String| Problem { location: Location { file: file.to_string(), line, column }, message };
+    let at = |line, column, message: String| Problem {
+        location: Location {
+            file: file.to_string(),
+            line,
+            column,
+        },
+        message,
+    };
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(at(1, 1, format!(
-            "file is {} bytes, over the limit of {} MiB; split it into several files",
-            bytes.len(),
-            MAX_FILE_BYTES / (1024 * 1024)
-        )));
+        return Err(at(
+            1,
+            1,
+            format!(
+                "file is {} bytes, over the limit of {} MiB; split it into several files",
+                bytes.len(),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        ));
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -49,14 +63,22 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Node, Problem> {
             let good = &bytes[..e.valid_up_to()];
             let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
             let column = good.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-            return Err(at(line, column, "file is not valid UTF-8; save it as UTF-8".into()));
+            return Err(at(
+                line,
+                column,
+                "file is not valid UTF-8; save it as UTF-8".into(),
+            ));
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, line) in text.lines().enumerate() {
         let indent: &str = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
         if let Some(pos) = indent.find('\t') {
-            return Err(at(i + 1, pos + 1, "tab character in indentation; YAML indents with spaces only".into()));
+            return Err(at(
+                i + 1,
+                pos + 1,
+                "tab character in indentation; YAML indents with spaces only".into(),
+            ));
         }
     }
     if text.lines().all(|l| {
@@ -65,7 +87,12 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Node, Problem> {
     }) {
         return Err(at(1, 1, "file is empty; expected a YAML document".into()));
     }
-    Builder { file, parser: Parser::new_from_str(text), nodes: 0 }.document()
+    Builder {
+        file,
+        parser: Parser::new_from_str(text),
+        nodes: 0,
+    }
+    .document()
 }
 
 struct Builder<'a, I: Iterator<Item = char>> {
@@ -77,7 +104,11 @@ struct Builder<'a, I: Iterator<Item = char>> {
 impl<I: Iterator<Item = char>> Builder<'_, I> {
     fn problem(&self, mark: Marker, message: impl Into<String>) -> Problem {
         Problem {
-            location: Location { file: self.file.to_string(), line: mark.line(), column: mark.col() + 1 },
+            location: Location {
+                file: self.file.to_string(),
+                line: mark.line(),
+                column: mark.col() + 1,
+            },
             message: message.into(),
         }
     }
@@ -98,16 +129,24 @@ impl<I: Iterator<Item = char>> Builder<'_, I> {
         loop {
             let (event, mark) = self.next()?;
             match event {
-                Event::StreamStart | Event::DocumentStart | Event::DocumentEnd | Event::Nothing => {}
+                Event::StreamStart | Event::DocumentStart | Event::DocumentEnd | Event::Nothing => {
+                }
                 Event::StreamEnd => break,
                 _ if root.is_some() => {
-                    return Err(self.problem(mark, "more than one YAML document in the file; keep one document per file"))
+                    return Err(self.problem(
+                        mark,
+                        "more than one YAML document in the file; keep one document per file",
+                    ))
                 }
                 other => root = Some(self.node(other, mark, 1)?),
             }
         }
         root.ok_or_else(|| Problem {
-            location: Location { file: self.file.to_string(), line: 1, column: 1 },
+            location: Location {
+                file: self.file.to_string(),
+                line: 1,
+                column: 1,
+            },
             message: "file is empty; expected a YAML document".into(),
         })
     }
@@ -115,18 +154,32 @@ impl<I: Iterator<Item = char>> Builder<'_, I> {
     fn node(&mut self, event: Event, mark: Marker, depth: usize) -> Result<Node, Problem> {
         self.nodes += 1;
         if self.nodes > MAX_NODES {
-            return Err(self.problem(mark, format!("more than {MAX_NODES} YAML nodes; split the file")));
+            return Err(self.problem(
+                mark,
+                format!("more than {MAX_NODES} YAML nodes; split the file"),
+            ));
         }
         if depth > MAX_DEPTH {
-            return Err(self.problem(mark, format!("nesting deeper than {MAX_DEPTH} levels; control files need far fewer")));
+            return Err(self.problem(
+                mark,
+                format!("nesting deeper than {MAX_DEPTH} levels; control files need far fewer"),
+            ));
         }
-        let no_anchors = "anchors and aliases (& and *) are not allowed in Crosswalk files; write the value out";
+        let no_anchors =
+            "anchors and aliases (& and *) are not allowed in Crosswalk files; write the value out";
         let value = match event {
             Event::Alias(_) => return Err(self.problem(mark, no_anchors)),
-            Event::Scalar(_, _, anchor, _) | Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) if anchor != 0 => {
+            Event::Scalar(_, _, anchor, _)
+            | Event::SequenceStart(anchor, _)
+            | Event::MappingStart(anchor, _)
+                if anchor != 0 =>
+            {
                 return Err(self.problem(mark, no_anchors))
             }
-            Event::Scalar(text, style, _, _) => Value::Scalar { text, quoted: style != TScalarStyle::Plain },
+            Event::Scalar(text, style, _, _) => Value::Scalar {
+                text,
+                quoted: style != TScalarStyle::Plain,
+            },
             Event::SequenceStart(..) => {
                 let mut items = Vec::new();
                 loop {
@@ -149,7 +202,9 @@ impl<I: Iterator<Item = char>> Builder<'_, I> {
                     let (ev, m) = self.next()?;
                     let value = self.node(ev, m, depth + 1)?;
                     if let Value::Scalar { text, .. } = &key.value {
-                        if let Some((first, _)) = entries.iter().find(|(k, _)| k.as_scalar() == Some(text)) {
+                        if let Some((first, _)) =
+                            entries.iter().find(|(k, _)| k.as_scalar() == Some(text))
+                        {
                             return Err(Problem {
                                 location: Location { file: self.file.to_string(), line: key.line, column: key.column },
                                 message: format!("duplicate key `{text}` (first at line {}); each key may appear once", first.line),
@@ -162,16 +217,27 @@ impl<I: Iterator<Item = char>> Builder<'_, I> {
             }
             other => return Err(self.problem(mark, format!("unexpected YAML event {other:?}"))),
         };
-        Ok(Node { value, line: mark.line(), column: mark.col() + 1 })
+        Ok(Node {
+            value,
+            line: mark.line(),
+            column: mark.col() + 1,
+        })
     }
 }
 
 impl Node {
     pub fn location(&self, file: &str) -> Location {
-        Location { file: file.to_string(), line: self.line, column: self.column }
+        Location {
+            file: file.to_string(),
+            line: self.line,
+            column: self.column,
+        }
     }
     pub fn problem(&self, file: &str, message: impl Into<String>) -> Problem {
-        Problem { location: self.location(file), message: message.into() }
+        Problem {
+            location: self.location(file),
+            message: message.into(),
+        }
     }
     pub fn as_scalar(&self) -> Option<&str> {
         match &self.value {
@@ -194,19 +260,35 @@ impl Node {
     pub fn text(&self, file: &str, what: &str) -> Result<&str, Problem> {
         match &self.value {
             Value::Scalar { text, .. } if !self.is_null() && !text.trim().is_empty() => Ok(text),
-            _ => Err(self.problem(file, format!("{what} must be text, found {}", self.kind_name()))),
+            _ => Err(self.problem(
+                file,
+                format!("{what} must be text, found {}", self.kind_name()),
+            )),
         }
     }
     pub fn seq(&self, file: &str, what: &str) -> Result<&[Node], Problem> {
         match &self.value {
             Value::Seq(items) => Ok(items),
-            _ => Err(self.problem(file, format!("{what} must be a list, found {}", self.kind_name()))),
+            _ => Err(self.problem(
+                file,
+                format!("{what} must be a list, found {}", self.kind_name()),
+            )),
         }
     }
     pub fn map<'a>(&'a self, file: &'a str, what: &str) -> Result<Fields<'a>, Problem> {
         match &self.value {
-            Value::Map(entries) => Ok(Fields { node: self, entries, file }),
-            _ => Err(self.problem(file, format!("{what} must be a mapping of `key: value`, found {}", self.kind_name()))),
+            Value::Map(entries) => Ok(Fields {
+                node: self,
+                entries,
+                file,
+            }),
+            _ => Err(self.problem(
+                file,
+                format!(
+                    "{what} must be a mapping of `key: value`, found {}",
+                    self.kind_name()
+                ),
+            )),
         }
     }
 }
@@ -221,22 +303,37 @@ pub struct Fields<'a> {
 impl<'a> Fields<'a> {
     /// The value of `key`, if present and not null.
     pub fn get(&self, key: &str) -> Option<&'a Node> {
-        self.entries.iter().find(|(k, _)| k.as_scalar() == Some(key)).map(|(_, v)| v).filter(|v| !v.is_null())
+        self.entries
+            .iter()
+            .find(|(k, _)| k.as_scalar() == Some(key))
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_null())
     }
     pub fn key_node(&self, key: &str) -> Option<&'a Node> {
-        self.entries.iter().find(|(k, _)| k.as_scalar() == Some(key)).map(|(k, _)| k)
+        self.entries
+            .iter()
+            .find(|(k, _)| k.as_scalar() == Some(key))
+            .map(|(k, _)| k)
     }
     pub fn required(&self, key: &str, what: &str) -> Result<&'a Node, Problem> {
-        self.get(key).ok_or_else(|| self.node.problem(self.file, format!("{what} is missing `{key}`")))
+        self.get(key).ok_or_else(|| {
+            self.node
+                .problem(self.file, format!("{what} is missing `{key}`"))
+        })
     }
     pub fn required_text(&self, key: &str, what: &str) -> Result<&'a str, Problem> {
-        self.required(key, what)?.text(self.file, &format!("`{key}`"))
+        self.required(key, what)?
+            .text(self.file, &format!("`{key}`"))
     }
     pub fn optional_text(&self, key: &str) -> Result<Option<&'a str>, Problem> {
-        self.get(key).map(|n| n.text(self.file, &format!("`{key}`"))).transpose()
+        self.get(key)
+            .map(|n| n.text(self.file, &format!("`{key}`")))
+            .transpose()
     }
     pub fn optional_bool(&self, key: &str) -> Result<Option<bool>, Problem> {
-        let Some(node) = self.get(key) else { return Ok(None) };
+        let Some(node) = self.get(key) else {
+            return Ok(None);
+        };
         match node.as_scalar() {
             Some("true") => Ok(Some(true)),
             Some("false") => Ok(Some(false)),
@@ -276,12 +373,17 @@ mod tests {
         assert_eq!(f.get("a").unwrap().as_scalar(), Some("12.10"));
         assert_eq!(f.get("b").unwrap().as_scalar(), Some("3.5"));
         assert_eq!(f.get("c").unwrap().as_scalar(), Some("1e3"));
-        assert_eq!((f.get("b").unwrap().line, f.get("b").unwrap().column), (2, 4));
+        assert_eq!(
+            (f.get("b").unwrap().line, f.get("b").unwrap().column),
+            (2, 4)
+        );
     }
 
     #[test]
     fn refuses_hostile_and_broken_input() {
-        assert!(err("a: &x [1]\nb: *x\n").message.contains("anchors and aliases"));
+        assert!(err("a: &x [1]\nb: *x\n")
+            .message
+            .contains("anchors and aliases"));
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         assert!(err(&deep).message.contains("nesting deeper"));
         let p = err("a: 1\na: 2\n");
@@ -302,6 +404,9 @@ mod tests {
     #[test]
     fn refuses_oversized_files_before_parsing() {
         let big = vec![b'#'; MAX_FILE_BYTES + 1];
-        assert!(parse("t.yaml", &big).unwrap_err().message.contains("over the limit"));
+        assert!(parse("t.yaml", &big)
+            .unwrap_err()
+            .message
+            .contains("over the limit"));
     }
 }

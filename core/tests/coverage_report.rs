@@ -68,7 +68,11 @@ fn workspace(dir: &Path) -> Workspace {
     let lib = dir.join("lib");
     std::fs::create_dir_all(&lib).unwrap();
     std::fs::write(lib.join("controls.yaml"), LIBRARY).unwrap();
-    std::fs::write(lib.join("kms.json"), br#"{"KeyRotation": true, "Algorithm": "AES_256_GCM"}"#).unwrap();
+    std::fs::write(
+        lib.join("kms.json"),
+        br#"{"KeyRotation": true, "Algorithm": "AES_256_GCM"}"#,
+    )
+    .unwrap();
     std::fs::write(lib.join("crosswalk.yaml"), CROSSWALK).unwrap();
     let mut ws = Workspace::open(dir.join("data")).unwrap();
     ws.set_organisation("Test Org").unwrap();
@@ -77,24 +81,57 @@ fn workspace(dir: &Path) -> Workspace {
 }
 
 fn status(ws: &Workspace, fw: &str, reference: &str, assessment: Option<i64>) -> Status {
-    let cov = ws.coverage(&CoverageRequest { frameworks: vec![fw.into()], assessment_id: assessment }).unwrap();
-    cov[0].requirements.iter().find(|r| r.reference == reference).unwrap().status.unwrap()
+    let cov = ws
+        .coverage(&CoverageRequest {
+            frameworks: vec![fw.into()],
+            assessment_id: assessment,
+        })
+        .unwrap();
+    cov[0]
+        .requirements
+        .iter()
+        .find(|r| r.reference == reference)
+        .unwrap()
+        .status
+        .unwrap()
 }
 
 #[test]
 fn statuses_follow_from_controls_evidence_and_crosswalks() {
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path());
-    assert_eq!(status(&ws, "nist-csf-2.0", "PR.DS-01", None), Status::Covered);
-    assert_eq!(status(&ws, "iso27001-2022", "A.8.24", None), Status::Covered);
+    assert_eq!(
+        status(&ws, "nist-csf-2.0", "PR.DS-01", None),
+        Status::Covered
+    );
+    assert_eq!(
+        status(&ws, "iso27001-2022", "A.8.24", None),
+        Status::Covered
+    );
     assert_eq!(status(&ws, "pci-dss-4.0.1", "3.5.1", None), Status::Partial);
     assert_eq!(status(&ws, "iso27001-2022", "A.8.15", None), Status::Stale);
     assert_eq!(status(&ws, "iso27001-2022", "A.8.13", None), Status::Gap);
-    assert_eq!(status(&ws, "soc2", "CC6.1", None), Status::CoveredViaCrosswalk);
-    let soc2 = &ws.coverage(&CoverageRequest { frameworks: vec!["soc2".into()], assessment_id: None }).unwrap()[0];
-    assert_eq!((soc2.counts.covered, soc2.counts.covered_via_crosswalk), (0, 1), "via crosswalk is never counted as covered");
+    assert_eq!(
+        status(&ws, "soc2", "CC6.1", None),
+        Status::CoveredViaCrosswalk
+    );
+    let soc2 = &ws
+        .coverage(&CoverageRequest {
+            frameworks: vec!["soc2".into()],
+            assessment_id: None,
+        })
+        .unwrap()[0];
+    assert_eq!(
+        (soc2.counts.covered, soc2.counts.covered_via_crosswalk),
+        (0, 1),
+        "via crosswalk is never counted as covered"
+    );
     assert_eq!(soc2.percent_covered, 0.0);
-    let row = soc2.requirements.iter().find(|r| r.reference == "CC6.1").unwrap();
+    let row = soc2
+        .requirements
+        .iter()
+        .find(|r| r.reference == "CC6.1")
+        .unwrap();
     assert_eq!(row.via_crosswalk[0].reference, "PR.DS-01");
 }
 
@@ -114,19 +151,47 @@ fn assessments_scope_out_requirements_and_limit_evidence_to_the_period() {
         })
         .unwrap();
     // The KMS export was collected in 2026: outside the period, so it does not count.
-    assert_eq!(status(&ws, "iso27001-2022", "A.8.24", Some(a.id)), Status::Gap);
+    assert_eq!(
+        status(&ws, "iso27001-2022", "A.8.24", Some(a.id)),
+        Status::Gap
+    );
     // The log evidence was collected and valid inside 2025.
-    assert_eq!(status(&ws, "iso27001-2022", "A.8.15", Some(a.id)), Status::Covered);
-    let na = Applicability { framework_id: "iso27001-2022".into(), reference: "A.7.4".into(), applicable: false, justification: String::new(), implementation: String::new() };
-    assert!(ws.set_applicability(a.id, &na).is_err(), "not applicable needs a justification");
-    let na = Applicability { justification: "No physical premises: fully remote company".into(), ..na };
+    assert_eq!(
+        status(&ws, "iso27001-2022", "A.8.15", Some(a.id)),
+        Status::Covered
+    );
+    let na = Applicability {
+        framework_id: "iso27001-2022".into(),
+        reference: "A.7.4".into(),
+        applicable: false,
+        justification: String::new(),
+        implementation: String::new(),
+    };
+    assert!(
+        ws.set_applicability(a.id, &na).is_err(),
+        "not applicable needs a justification"
+    );
+    let na = Applicability {
+        justification: "No physical premises: fully remote company".into(),
+        ..na
+    };
     ws.set_applicability(a.id, &na).unwrap();
-    assert_eq!(status(&ws, "iso27001-2022", "A.7.4", Some(a.id)), Status::NotApplicable);
+    assert_eq!(
+        status(&ws, "iso27001-2022", "A.7.4", Some(a.id)),
+        Status::NotApplicable
+    );
 }
 
 fn tool(cmd: &str, args: &[&str]) -> String {
-    let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| panic!("{cmd} is needed for this test (poppler-utils, qpdf): {e}"));
-    assert!(out.status.success(), "{cmd} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd} is needed for this test (poppler-utils, qpdf): {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -135,10 +200,15 @@ fn report_is_complete_valid_and_reproducible() {
     // The same workspace built twice at the same path (paths are part of the audit trail).
     let a = tempfile::tempdir().unwrap();
     let run = a.path().join("run");
-    let request = ReportRequest { assessment_id: None, frameworks: vec!["iso27001-2022".into(), "soc2".into()], period: None };
+    let request = ReportRequest {
+        assessment_id: None,
+        frameworks: vec!["iso27001-2022".into(), "soc2".into()],
+        period: None,
+    };
     let first = {
         let mut ws = workspace(&run);
-        ws.generate_report(&request, &a.path().join("first.pdf"), &mut |_| {}).unwrap();
+        ws.generate_report(&request, &a.path().join("first.pdf"), &mut |_| {})
+            .unwrap();
         std::fs::read(a.path().join("first.pdf")).unwrap()
     };
     std::fs::remove_dir_all(&run).unwrap();
@@ -146,21 +216,48 @@ fn report_is_complete_valid_and_reproducible() {
     let pdf_a = a.path().join("report.pdf");
     let summary = ws_a.generate_report(&request, &pdf_a, &mut |_| {}).unwrap();
     let bytes = std::fs::read(&pdf_a).unwrap();
-    assert!(bytes == first, "same data and SOURCE_DATE_EPOCH must give the same bytes");
+    assert!(
+        bytes == first,
+        "same data and SOURCE_DATE_EPOCH must give the same bytes"
+    );
     assert!(summary.pages > 5, "{} pages", summary.pages);
 
     let p = pdf_a.to_str().unwrap();
     tool("qpdf", &["--check", p]);
     let fonts = tool("pdffonts", &[p]);
-    assert!(fonts.lines().skip(2).all(|l| l.contains(" yes yes ")), "fonts must be embedded and subset:\n{fonts}");
+    assert!(
+        fonts.lines().skip(2).all(|l| l.contains(" yes yes ")),
+        "fonts must be embedded and subset:\n{fonts}"
+    );
     let info = tool("pdfinfo", &[p]);
-    assert!(info.contains("Author:          Test Org") && info.contains("Creator:         Crosswalk"), "{info}");
+    assert!(
+        info.contains("Author:          Test Org") && info.contains("Creator:         Crosswalk"),
+        "{info}"
+    );
     let text = tool("pdftotext", &["-layout", p, "-"]);
-    let kms_sha = crosswalk_core::hash::sha256_hex(br#"{"KeyRotation": true, "Algorithm": "AES_256_GCM"}"#);
+    let kms_sha =
+        crosswalk_core::hash::sha256_hex(br#"{"KeyRotation": true, "Algorithm": "AES_256_GCM"}"#);
     // A hash wraps inside its column; in content order its pieces are adjacent.
-    let raw: String = tool("pdftotext", &["-raw", p, "-"]).split_whitespace().collect();
-    assert!(raw.contains(&kms_sha), "the evidence index lacks the file's SHA-256");
-    for needle in ["Compliance Assessment Report", "Test Org", "A.8.24", "CC6.1", "Covered via crosswalk", "Stale evidence", "Statement of Applicability", "ENC-01", "Chain verified", "Platform Team", "Page 2 of"] {
+    let raw: String = tool("pdftotext", &["-raw", p, "-"])
+        .split_whitespace()
+        .collect();
+    assert!(
+        raw.contains(&kms_sha),
+        "the evidence index lacks the file's SHA-256"
+    );
+    for needle in [
+        "Compliance Assessment Report",
+        "Test Org",
+        "A.8.24",
+        "CC6.1",
+        "Covered via crosswalk",
+        "Stale evidence",
+        "Statement of Applicability",
+        "ENC-01",
+        "Chain verified",
+        "Platform Team",
+        "Page 2 of",
+    ] {
         assert!(text.contains(needle), "report text lacks {needle:?}");
     }
     // Every Annex A control is in the Statement of Applicability.
@@ -168,9 +265,28 @@ fn report_is_complete_valid_and_reproducible() {
         assert!(text.contains(&format!("A.5.{n} ")), "A.5.{n} missing");
     }
     let png = a.path().join("page");
-    tool("pdftoppm", &["-png", "-r", "40", "-f", "1", "-l", "2", p, png.to_str().unwrap()]);
-    let first = std::fs::read_dir(a.path()).unwrap().filter_map(|e| e.ok()).find(|e| e.file_name().to_string_lossy().starts_with("page"));
-    assert!(first.is_some_and(|e| e.metadata().unwrap().len() > 5_000), "pages render to PNG");
+    tool(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "40",
+            "-f",
+            "1",
+            "-l",
+            "2",
+            p,
+            png.to_str().unwrap(),
+        ],
+    );
+    let first = std::fs::read_dir(a.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().starts_with("page"));
+    assert!(
+        first.is_some_and(|e| e.metadata().unwrap().len() > 5_000),
+        "pages render to PNG"
+    );
     // The report itself is in the audit trail, with the PDF's hash.
     let event = &ws_a.log(1, None).unwrap()[0];
     assert_eq!(event.action, "report.generated");

@@ -13,7 +13,10 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_crosswalk");
 
 /// The repository's `tests/fixtures` folder.
 pub fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").canonicalize().expect("tests/fixtures exists")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .canonicalize()
+        .expect("tests/fixtures exists")
 }
 
 /// A fixture under `tests/fixtures/import/`.
@@ -47,10 +50,19 @@ impl Run {
         self.code == Some(0)
     }
     fn from(out: Output) -> Run {
-        Run { code: out.status.code(), stdout: String::from_utf8_lossy(&out.stdout).into_owned(), stderr: String::from_utf8_lossy(&out.stderr).into_owned() }
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
     }
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 }
 
@@ -79,14 +91,19 @@ impl Ws {
     pub fn new() -> Ws {
         let tmp = tempfile::tempdir().expect("temp dir");
         let data = tmp.path().join("data");
-        Ws { tmp, data, env: Vec::new() }
+        Ws {
+            tmp,
+            data,
+            env: Vec::new(),
+        }
     }
 
     /// A workspace whose "today" is [`PINNED_TODAY`] for every command, so
     /// date arithmetic in a test cannot race midnight.
     pub fn pinned() -> Ws {
         let mut ws = Ws::new();
-        ws.env.push(("SOURCE_DATE_EPOCH".into(), PINNED_EPOCH.into()));
+        ws.env
+            .push(("SOURCE_DATE_EPOCH".into(), PINNED_EPOCH.into()));
         ws
     }
 
@@ -105,7 +122,11 @@ impl Ws {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        Run::from(self.command(args).output().expect("the crosswalk binary runs"))
+        Run::from(
+            self.command(args)
+                .output()
+                .expect("the crosswalk binary runs"),
+        )
     }
 
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
@@ -119,7 +140,14 @@ impl Ws {
     /// Runs and insists on success; returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let r = self.run(args);
-        assert!(r.ok(), "`crosswalk {}` failed with {:?}\nstdout:\n{}\nstderr:\n{}", args.join(" "), r.code, r.stdout, r.stderr);
+        assert!(
+            r.ok(),
+            "`crosswalk {}` failed with {:?}\nstdout:\n{}\nstderr:\n{}",
+            args.join(" "),
+            r.code,
+            r.stdout,
+            r.stderr
+        );
         r.stdout
     }
 
@@ -128,7 +156,13 @@ impl Ws {
         let mut a = args.to_vec();
         a.push("--json");
         let r = self.run(&a);
-        assert!(r.ok(), "`crosswalk {}` failed with {:?}\nstderr:\n{}", a.join(" "), r.code, r.stderr);
+        assert!(
+            r.ok(),
+            "`crosswalk {}` failed with {:?}\nstderr:\n{}",
+            a.join(" "),
+            r.code,
+            r.stderr
+        );
         r.json()
     }
 
@@ -155,7 +189,10 @@ impl Ws {
     }
     /// The whole audit trail (the default `log` shows only 50 events).
     pub fn log(&self) -> Vec<Value> {
-        self.json(&["log", "--limit", "1000000"]).as_array().expect("log is a list").clone()
+        self.json(&["log", "--limit", "1000000"])
+            .as_array()
+            .expect("log is a list")
+            .clone()
     }
     pub fn verify(&self) -> (Run, Value) {
         let r = self.run(&["verify", "--json"]);
@@ -165,13 +202,24 @@ impl Ws {
     /// `verify` must pass.
     pub fn assert_verifies(&self, when: &str) {
         let (r, v) = self.verify();
-        assert!(r.ok() && v["ok"] == true, "verify failed {when} (exit {:?}):\n{}\n{}", r.code, serde_json::to_string_pretty(&v["faults"]).unwrap(), r.stderr);
+        assert!(
+            r.ok() && v["ok"] == true,
+            "verify failed {when} (exit {:?}):\n{}\n{}",
+            r.code,
+            serde_json::to_string_pretty(&v["faults"]).unwrap(),
+            r.stderr
+        );
     }
 
     /// Everything a user can see of the workspace, plus the vault's files.
     pub fn snapshot(&self) -> Snapshot {
         let files = file_digests(&self.data);
-        Snapshot { controls: self.controls(), evidence: self.evidence_list(), log: Value::Array(self.log()), files }
+        Snapshot {
+            controls: self.controls(),
+            evidence: self.evidence_list(),
+            log: Value::Array(self.log()),
+            files,
+        }
     }
 
     pub fn evidence_add(&self, args: &[&str]) -> Value {
@@ -182,11 +230,32 @@ impl Ws {
 }
 
 pub fn assert_error_contract(r: &Run, what: &str) {
-    assert!(!r.ok(), "`crosswalk {what}` should have failed but exited {:?}\nstdout:\n{}", r.code, r.stdout);
-    assert!(r.code.is_some(), "`crosswalk {what}` was killed by a signal (a crash?)\nstderr:\n{}", r.stderr);
-    assert!(r.stderr.starts_with("error:"), "stderr of `crosswalk {what}` should start with `error:`:\n{}", r.stderr);
-    assert!(!r.stderr.contains("panicked"), "`crosswalk {what}` panicked:\n{}", r.stderr);
-    assert!(r.stdout.trim().is_empty(), "`crosswalk {what}` failed but printed on stdout:\n{}", r.stdout);
+    assert!(
+        !r.ok(),
+        "`crosswalk {what}` should have failed but exited {:?}\nstdout:\n{}",
+        r.code,
+        r.stdout
+    );
+    assert!(
+        r.code.is_some(),
+        "`crosswalk {what}` was killed by a signal (a crash?)\nstderr:\n{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.starts_with("error:"),
+        "stderr of `crosswalk {what}` should start with `error:`:\n{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("panicked"),
+        "`crosswalk {what}` panicked:\n{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.trim().is_empty(),
+        "`crosswalk {what}` failed but printed on stdout:\n{}",
+        r.stdout
+    );
 }
 
 #[derive(Debug, PartialEq)]
@@ -199,13 +268,27 @@ pub struct Snapshot {
 }
 
 pub fn assert_unchanged(before: &Snapshot, after: &Snapshot, what: &str) {
-    assert_eq!(before.controls, after.controls, "{what}: `controls --json` changed");
-    assert_eq!(before.evidence, after.evidence, "{what}: `evidence list --json` changed");
+    assert_eq!(
+        before.controls, after.controls,
+        "{what}: `controls --json` changed"
+    );
+    assert_eq!(
+        before.evidence, after.evidence,
+        "{what}: `evidence list --json` changed"
+    );
     assert_eq!(before.log, after.log, "{what}: `log --json` changed");
     let names = |m: &BTreeMap<String, String>| m.keys().cloned().collect::<Vec<_>>();
-    assert_eq!(names(&before.files), names(&after.files), "{what}: files were added to or removed from the data dir");
+    assert_eq!(
+        names(&before.files),
+        names(&after.files),
+        "{what}: files were added to or removed from the data dir"
+    );
     for (name, sha) in &before.files {
-        assert_eq!(Some(sha), after.files.get(name), "{what}: {name} in the data dir changed");
+        assert_eq!(
+            Some(sha),
+            after.files.get(name),
+            "{what}: {name} in the data dir changed"
+        );
     }
 }
 
@@ -213,13 +296,18 @@ pub fn assert_unchanged(before: &Snapshot, after: &Snapshot, what: &str) {
 pub fn file_digests(dir: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
                 walk(root, &p, out);
             } else {
-                out.insert(p.strip_prefix(root).unwrap().display().to_string(), sha256_file(&p));
+                out.insert(
+                    p.strip_prefix(root).unwrap().display().to_string(),
+                    sha256_file(&p),
+                );
             }
         }
     }
@@ -230,7 +318,9 @@ pub fn file_digests(dir: &Path) -> BTreeMap<String, String> {
 /// Stored blobs: the files at `<data>/evidence/??/<name>` (shard folders of two characters).
 pub fn blobs(data: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let Ok(shards) = std::fs::read_dir(data.join("evidence")) else { return out };
+    let Ok(shards) = std::fs::read_dir(data.join("evidence")) else {
+        return out;
+    };
     for shard in shards.flatten() {
         let name = shard.file_name().to_string_lossy().into_owned();
         if name.len() == 2 && shard.path().is_dir() {
@@ -244,7 +334,8 @@ pub fn blobs(data: &Path) -> Vec<PathBuf> {
 }
 
 pub fn sha256_file(path: &Path) -> String {
-    let mut f = std::fs::File::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    let mut f =
+        std::fs::File::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
@@ -271,7 +362,11 @@ pub fn copy_dir(src: &Path, dst: &Path) {
 
 /// Strings of a JSON array, e.g. `added` of an import report.
 pub fn strings(v: &Value) -> Vec<String> {
-    v.as_array().unwrap_or_else(|| panic!("not a list: {v}")).iter().map(|x| x.as_str().expect("a string").to_string()).collect()
+    v.as_array()
+        .unwrap_or_else(|| panic!("not a list: {v}"))
+        .iter()
+        .map(|x| x.as_str().expect("a string").to_string())
+        .collect()
 }
 
 /// Today as the binary sees it, pinned for the whole test by `SOURCE_DATE_EPOCH`.

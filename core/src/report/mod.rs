@@ -9,7 +9,10 @@ use crate::model::*;
 use crate::verify::VerifyReport;
 use crate::workspace::{timestamp, Workspace};
 use chrono::NaiveDate;
-use layout::{Align, Bar, BarChart, BarScale, Block, Cell, Color, Column, Cover, Document, LegendEntry, PageSetup, Paragraph, Run, Table, Tone};
+use layout::{
+    Align, Bar, BarChart, BarScale, Block, Cell, Color, Column, Cover, Document, LegendEntry,
+    PageSetup, Paragraph, Run, Table, Tone,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -58,18 +61,42 @@ pub struct ReportData {
 impl Workspace {
     /// Gathers the report's data, draws it, writes the PDF atomically to
     /// `out`, and records the report (with its SHA-256) in the audit trail.
-    pub fn generate_report(&mut self, request: &ReportRequest, out: &Path, progress: &mut dyn FnMut(ReportProgress)) -> Result<ReportSummary> {
-        progress(ReportProgress { phase: "coverage", percent: 5 });
+    pub fn generate_report(
+        &mut self,
+        request: &ReportRequest,
+        out: &Path,
+        progress: &mut dyn FnMut(ReportProgress),
+    ) -> Result<ReportSummary> {
+        progress(ReportProgress {
+            phase: "coverage",
+            percent: 5,
+        });
         let data = self.report_data(request, progress)?;
-        progress(ReportProgress { phase: "layout", percent: 60 });
+        progress(ReportProgress {
+            phase: "layout",
+            percent: 60,
+        });
         let doc = build_document(&data);
-        let bytes = layout::render(&doc, &PageSetup { footer_note: Some(format!("{} · Crosswalk", data.organisation)), ..PageSetup::a4() })
-            .map_err(|e| Error::Report(e.to_string()))?;
-        progress(ReportProgress { phase: "writing", percent: 90 });
+        let bytes = layout::render(
+            &doc,
+            &PageSetup {
+                footer_note: Some(format!("{} · Crosswalk", data.organisation)),
+                ..PageSetup::a4()
+            },
+        )
+        .map_err(|e| Error::Report(e.to_string()))?;
+        progress(ReportProgress {
+            phase: "writing",
+            percent: 90,
+        });
         crate::fsutil::write_atomic(out, &bytes)?;
         let sha256 = crate::hash::sha256_hex(&bytes);
         let pages = count_pages(&bytes);
-        let frameworks: Vec<String> = data.coverage.iter().map(|c| c.framework.id.clone()).collect();
+        let frameworks: Vec<String> = data
+            .coverage
+            .iter()
+            .map(|c| c.framework.id.clone())
+            .collect();
         let tx = self.begin()?;
         self.record(
             &tx,
@@ -79,13 +106,32 @@ impl Workspace {
             json!({"sha256": sha256, "pages": pages, "bytes": bytes.len(), "frameworks": frameworks, "assessment": request.assessment_id, "path": out.display().to_string()}),
         )?;
         tx.commit()?;
-        progress(ReportProgress { phase: "done", percent: 100 });
-        Ok(ReportSummary { path: out.to_path_buf(), pages, bytes: bytes.len(), sha256, frameworks })
+        progress(ReportProgress {
+            phase: "done",
+            percent: 100,
+        });
+        Ok(ReportSummary {
+            path: out.to_path_buf(),
+            pages,
+            bytes: bytes.len(),
+            sha256,
+            frameworks,
+        })
     }
 
-    pub fn report_data(&self, request: &ReportRequest, progress: &mut dyn FnMut(ReportProgress)) -> Result<ReportData> {
-        let assessment = request.assessment_id.map(|id| self.assessment(id)).transpose()?;
-        let mut options = assessment.as_ref().map(crate::controls::assessment_options).unwrap_or_default();
+    pub fn report_data(
+        &self,
+        request: &ReportRequest,
+        progress: &mut dyn FnMut(ReportProgress),
+    ) -> Result<ReportData> {
+        let assessment = request
+            .assessment_id
+            .map(|id| self.assessment(id))
+            .transpose()?;
+        let mut options = assessment
+            .as_ref()
+            .map(crate::controls::assessment_options)
+            .unwrap_or_default();
         let mut frameworks = request.frameworks.clone();
         if let Some(a) = &assessment {
             if frameworks.is_empty() {
@@ -97,8 +143,16 @@ impl Workspace {
         }
         let period = options.period;
         let coverage = self.coverage_with(&frameworks, &options)?;
-        let requirements = self.requirements("")?.into_iter().map(|r| ((r.framework_id.clone(), r.reference.clone()), r)).collect();
-        let controls: BTreeMap<String, Control> = self.controls()?.into_iter().map(|c| (c.id.clone(), c)).collect();
+        let requirements = self
+            .requirements("")?
+            .into_iter()
+            .map(|r| ((r.framework_id.clone(), r.reference.clone()), r))
+            .collect();
+        let controls: BTreeMap<String, Control> = self
+            .controls()?
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect();
         // The evidence the report relies on: everything behind a listed requirement.
         let mut cited: BTreeSet<i64> = BTreeSet::new();
         for f in &coverage {
@@ -108,11 +162,21 @@ impl Workspace {
                 }
             }
         }
-        let evidence: Vec<Evidence> = self.evidence_list(None)?.into_iter().filter(|e| cited.contains(&e.id)).collect();
-        progress(ReportProgress { phase: "verifying evidence", percent: 20 });
+        let evidence: Vec<Evidence> = self
+            .evidence_list(None)?
+            .into_iter()
+            .filter(|e| cited.contains(&e.id))
+            .collect();
+        progress(ReportProgress {
+            phase: "verifying evidence",
+            percent: 20,
+        });
         let verify = self.verify(&mut |p| {
             if p.total > 0 {
-                progress(ReportProgress { phase: "verifying evidence", percent: (20 + 35 * p.done / p.total.max(1)).min(55) as u8 })
+                progress(ReportProgress {
+                    phase: "verifying evidence",
+                    percent: (20 + 35 * p.done / p.total.max(1)).min(55) as u8,
+                })
             }
         })?;
         let organisation = match &assessment {
@@ -138,7 +202,9 @@ impl Workspace {
 fn count_pages(pdf: &[u8]) -> usize {
     // Each page object carries `/Type/Page` (the page tree node says `/Pages`).
     let needle = b"/Type/Page";
-    pdf.windows(needle.len() + 1).filter(|w| &w[..needle.len()] == needle && w[needle.len()] != b's').count()
+    pdf.windows(needle.len() + 1)
+        .filter(|w| &w[..needle.len()] == needle && w[needle.len()] != b's')
+        .count()
 }
 
 fn tone(status: Option<Status>) -> Tone {
@@ -190,24 +256,53 @@ fn human_size(bytes: u64) -> String {
 
 /// The report, as blocks. Pure: the same data gives the same document.
 pub fn build_document(d: &ReportData) -> Document {
-    let names: Vec<String> = d.coverage.iter().map(|c| c.framework.short_name.clone()).collect();
+    let names: Vec<String> = d
+        .coverage
+        .iter()
+        .map(|c| c.framework.short_name.clone())
+        .collect();
     let title = match &d.assessment {
         Some(a) => a.name.clone(),
         None => format!("Compliance report: {}", names.join(", ")),
     };
     let mut doc = Document::new(title.clone());
     doc.author = d.organisation.clone();
-    doc.subject = format!("Coverage of {} — {}", names.join(", "), period_text(d.period));
+    doc.subject = format!(
+        "Coverage of {} — {}",
+        names.join(", "),
+        period_text(d.period)
+    );
     doc.keywords = d.coverage.iter().map(|c| c.framework.id.clone()).collect();
     doc.creation_date = d.generated_at.timestamp();
     let generated = timestamp(d.generated_at);
 
     let mut details = vec![
         ("Organisation".to_string(), d.organisation.clone()),
-        ("Frameworks".to_string(), d.coverage.iter().map(|c| format!("{} ({})", c.framework.name, c.framework.version)).collect::<Vec<_>>().join("; ")),
+        (
+            "Frameworks".to_string(),
+            d.coverage
+                .iter()
+                .map(|c| format!("{} ({})", c.framework.name, c.framework.version))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
         ("Audit period".to_string(), period_text(d.period)),
-        ("Generated".to_string(), format!("{generated} by {}", d.generated_by)),
-        ("Audit trail".to_string(), format!("{} — head {}", if d.verify.ok { "verified intact" } else { "FAULTS FOUND" }, d.verify.last_event_hash)),
+        (
+            "Generated".to_string(),
+            format!("{generated} by {}", d.generated_by),
+        ),
+        (
+            "Audit trail".to_string(),
+            format!(
+                "{} — head {}",
+                if d.verify.ok {
+                    "verified intact"
+                } else {
+                    "FAULTS FOUND"
+                },
+                d.verify.last_event_hash
+            ),
+        ),
     ];
     if let Some(a) = &d.assessment {
         details.insert(1, ("Assessment".into(), format!("#{} {}", a.id, a.name)));
@@ -232,7 +327,11 @@ fn executive_summary(doc: &mut Document, d: &ReportData) {
     doc.push(Block::heading(1, "Executive summary"));
     let total_scope: usize = d.coverage.iter().map(|c| c.counts.in_scope()).sum();
     let total_covered: usize = d.coverage.iter().map(|c| c.counts.covered).sum();
-    let total_gaps: usize = d.coverage.iter().map(|c| c.counts.gap + c.counts.stale).sum();
+    let total_gaps: usize = d
+        .coverage
+        .iter()
+        .map(|c| c.counts.gap + c.counts.stale)
+        .sum();
     doc.push(Block::Paragraph(Paragraph::runs(vec![
         Run::normal(format!("This report covers {} framework(s) for {}. ", d.coverage.len(), d.organisation)),
         Run::bold(format!("{total_covered} of {total_scope}")),
@@ -242,7 +341,14 @@ fn executive_summary(doc: &mut Document, d: &ReportData) {
              broader than them suggests coverage, which an auditor should confirm. They are not counted as covered."
         )),
     ])));
-    let statuses = [Status::Covered, Status::CoveredViaCrosswalk, Status::Partial, Status::Stale, Status::Gap, Status::NotApplicable];
+    let statuses = [
+        Status::Covered,
+        Status::CoveredViaCrosswalk,
+        Status::Partial,
+        Status::Stale,
+        Status::Gap,
+        Status::NotApplicable,
+    ];
     doc.push(Block::BarChart(BarChart {
         title: "Coverage per framework (share of assessable requirements)".into(),
         bars: d
@@ -250,11 +356,20 @@ fn executive_summary(doc: &mut Document, d: &ReportData) {
             .iter()
             .map(|c| Bar {
                 label: c.framework.short_name.clone(),
-                segments: statuses.iter().map(|s| (c.counts.get(*s) as f64, status_color(*s))).collect(),
+                segments: statuses
+                    .iter()
+                    .map(|s| (c.counts.get(*s) as f64, status_color(*s)))
+                    .collect(),
                 value_label: Some(format!("{:.0}%", c.percent_covered)),
             })
             .collect(),
-        legend: statuses.iter().map(|s| LegendEntry { label: s.label().into(), color: status_color(*s) }).collect(),
+        legend: statuses
+            .iter()
+            .map(|s| LegendEntry {
+                label: s.label().into(),
+                color: status_color(*s),
+            })
+            .collect(),
         scale: BarScale::Proportional,
         show_values: true,
     }));
@@ -287,19 +402,44 @@ fn executive_summary(doc: &mut Document, d: &ReportData) {
     doc.push(Block::heading(2, "Scope and method"));
     let mut kv = vec![("Audit period".to_string(), period_text(d.period))];
     if let Some(a) = &d.assessment {
-        kv.push(("Scope".into(), if a.scope.is_empty() { "Not stated".into() } else { a.scope.clone() }));
+        kv.push((
+            "Scope".into(),
+            if a.scope.is_empty() {
+                "Not stated".into()
+            } else {
+                a.scope.clone()
+            },
+        ));
     }
     kv.push(("Covered".into(), "An implemented control maps to the requirement in full and has evidence collected in the period that is still valid.".into()));
-    kv.push(("Partial".into(), "A control with current evidence maps to it only in part, or is only partly implemented.".into()));
-    kv.push(("Stale".into(), "The controls behind it have evidence, but all of it has expired.".into()));
+    kv.push((
+        "Partial".into(),
+        "A control with current evidence maps to it only in part, or is only partly implemented."
+            .into(),
+    ));
+    kv.push((
+        "Stale".into(),
+        "The controls behind it have evidence, but all of it has expired.".into(),
+    ));
     kv.push(("Via crosswalk".into(), "No control of its own; a covered requirement of another framework is equal to it or a superset of it (NIST IR 8477 relationships).".into()));
-    kv.push(("Gap".into(), "No implemented control with evidence maps to it.".into()));
+    kv.push((
+        "Gap".into(),
+        "No implemented control with evidence maps to it.".into(),
+    ));
     doc.push(Block::KeyValue(kv));
 }
 
 fn evidence_refs(r: &RequirementCoverage) -> String {
-    let ids: BTreeSet<i64> = r.controls.iter().flat_map(|c| c.current_evidence.iter().chain(&c.expired_evidence)).copied().collect();
-    ids.iter().map(|i| format!("E{i}")).collect::<Vec<_>>().join(", ")
+    let ids: BTreeSet<i64> = r
+        .controls
+        .iter()
+        .flat_map(|c| c.current_evidence.iter().chain(&c.expired_evidence))
+        .copied()
+        .collect();
+    ids.iter()
+        .map(|i| format!("E{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn framework_section(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) {
@@ -320,9 +460,16 @@ fn framework_section(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) 
         f.counts.not_applicable
     ))));
     if !f.framework.text_rights.is_empty() {
-        doc.push(Block::Paragraph(Paragraph::new(f.framework.text_rights.clone()).size(7.5).color(Color::MUTED)));
+        doc.push(Block::Paragraph(
+            Paragraph::new(f.framework.text_rights.clone())
+                .size(7.5)
+                .color(Color::MUTED),
+        ));
     }
-    doc.push(Block::heading(2, format!("{}: requirements", f.framework.short_name)));
+    doc.push(Block::heading(
+        2,
+        format!("{}: requirements", f.framework.short_name),
+    ));
     let mut t = Table::new(vec![
         Column::new("Ref", 1.2),
         Column::new("Requirement", 3.0),
@@ -334,8 +481,12 @@ fn framework_section(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) 
         if !r.assessable {
             // Grouping rows give the table the framework's structure.
             t.row(vec![
-                Cell::new(r.reference.clone()).bold().background(Color::HEADER_BG),
-                Cell::new(r.title.clone()).bold().background(Color::HEADER_BG),
+                Cell::new(r.reference.clone())
+                    .bold()
+                    .background(Color::HEADER_BG),
+                Cell::new(r.title.clone())
+                    .bold()
+                    .background(Color::HEADER_BG),
                 Cell::new("").background(Color::HEADER_BG),
                 Cell::new("").background(Color::HEADER_BG),
                 Cell::new("").background(Color::HEADER_BG),
@@ -343,7 +494,11 @@ fn framework_section(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) 
             continue;
         }
         let controls = if r.status == Some(Status::CoveredViaCrosswalk) {
-            r.via_crosswalk.iter().map(|v| format!("via {} {}", v.framework_id, v.reference)).collect::<Vec<_>>().join(", ")
+            r.via_crosswalk
+                .iter()
+                .map(|v| format!("via {} {}", v.framework_id, v.reference))
+                .collect::<Vec<_>>()
+                .join(", ")
         } else if let Some(j) = &r.justification {
             format!("N/A: {j}")
         } else {
@@ -358,12 +513,22 @@ fn framework_section(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) 
                     if c.mapping == MappingCoverage::Partial {
                         notes.push("partial map".into());
                     }
-                    if notes.is_empty() { c.id.clone() } else { format!("{} ({})", c.id, notes.join(", ")) }
+                    if notes.is_empty() {
+                        c.id.clone()
+                    } else {
+                        format!("{} ({})", c.id, notes.join(", "))
+                    }
                 })
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        t.row(vec![Cell::new(r.reference.clone()).mono(), Cell::new(r.title.clone()), badge(r.status), Cell::new(controls), Cell::new(evidence_refs(r))]);
+        t.row(vec![
+            Cell::new(r.reference.clone()).mono(),
+            Cell::new(r.title.clone()),
+            badge(r.status),
+            Cell::new(controls),
+            Cell::new(evidence_refs(r)),
+        ]);
     }
     doc.push(Block::Table(t));
     if f.framework.id == "iso27001-2022" {
@@ -374,7 +539,10 @@ fn framework_section(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) 
 /// ISO/IEC 27001 clause 6.1.3 d): every Annex A control, applicable or not, why, how.
 fn statement_of_applicability(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) {
     doc.push(Block::PageBreak);
-    doc.push(Block::heading(2, "Statement of Applicability (ISO/IEC 27001:2022 Annex A)"));
+    doc.push(Block::heading(
+        2,
+        "Statement of Applicability (ISO/IEC 27001:2022 Annex A)",
+    ));
     doc.push(Block::Paragraph(Paragraph::new(
         "Every Annex A control with its applicability, the justification for including or excluding it, and how it is implemented by the organisation's controls.",
     )));
@@ -392,12 +560,18 @@ fn statement_of_applicability(doc: &mut Document, d: &ReportData, f: &FrameworkC
         Column::new("Justification", 2.6),
         Column::new("Implementation", 2.6),
     ]);
-    for r in f.requirements.iter().filter(|r| r.reference.starts_with("A.") && r.assessable) {
+    for r in f
+        .requirements
+        .iter()
+        .filter(|r| r.reference.starts_with("A.") && r.assessable)
+    {
         let x = applicability.get(r.reference.as_str());
         let applicable = x.is_none_or(|x| x.applicable);
         let justification = match x {
             Some(x) if !x.justification.is_empty() => x.justification.clone(),
-            _ if r.controls.is_empty() => "Included by default; no implementing control recorded yet (gap).".into(),
+            _ if r.controls.is_empty() => {
+                "Included by default; no implementing control recorded yet (gap).".into()
+            }
             _ => "Included: the risk it treats applies to the organisation.".into(),
         };
         let implementation = match x {
@@ -408,19 +582,40 @@ fn statement_of_applicability(doc: &mut Document, d: &ReportData, f: &FrameworkC
                     .controls
                     .iter()
                     .map(|c| {
-                        let title = d.controls.get(&c.id).map(|k| k.title.as_str()).unwrap_or("");
-                        format!("{} {} ({})", c.id, title, c.status.as_str().replace('_', " "))
+                        let title = d
+                            .controls
+                            .get(&c.id)
+                            .map(|k| k.title.as_str())
+                            .unwrap_or("");
+                        format!(
+                            "{} {} ({})",
+                            c.id,
+                            title,
+                            c.status.as_str().replace('_', " ")
+                        )
                     })
                     .collect();
-                if parts.is_empty() { "Not implemented".into() } else { parts.join("; ") }
+                if parts.is_empty() {
+                    "Not implemented".into()
+                } else {
+                    parts.join("; ")
+                }
             }
         };
         t.row(vec![
             Cell::new(r.reference.clone()).mono(),
             Cell::new(r.title.clone()),
-            if applicable { Cell::badge("Yes", Tone::Green) } else { Cell::badge("No", Tone::Grey) },
+            if applicable {
+                Cell::badge("Yes", Tone::Green)
+            } else {
+                Cell::badge("No", Tone::Grey)
+            },
             Cell::new(justification),
-            Cell::new(format!("{} — {}", implementation, r.status.map(Status::label).unwrap_or(""))),
+            Cell::new(format!(
+                "{} — {}",
+                implementation,
+                r.status.map(Status::label).unwrap_or("")
+            )),
         ]);
     }
     doc.push(Block::Table(t));
@@ -441,22 +636,38 @@ fn findings(doc: &mut Document, d: &ReportData) {
     ]);
     let mut any = false;
     for f in &d.coverage {
-        for r in f.requirements.iter().filter(|r| matches!(r.status, Some(Status::Gap | Status::Stale | Status::Partial | Status::CoveredViaCrosswalk))) {
+        for r in f.requirements.iter().filter(|r| {
+            matches!(
+                r.status,
+                Some(Status::Gap | Status::Stale | Status::Partial | Status::CoveredViaCrosswalk)
+            )
+        }) {
             any = true;
-            let owners: BTreeSet<&str> = r.controls.iter().map(|c| c.owner.as_str()).filter(|o| !o.is_empty()).collect();
+            let owners: BTreeSet<&str> = r
+                .controls
+                .iter()
+                .map(|c| c.owner.as_str())
+                .filter(|o| !o.is_empty())
+                .collect();
             t.row(vec![
                 Cell::new(f.framework.short_name.clone()),
                 Cell::new(r.reference.clone()).mono(),
                 badge(r.status),
                 Cell::new(format!("{} — {}", r.title, r.reason)),
-                Cell::new(if owners.is_empty() { "Unassigned".to_string() } else { owners.into_iter().collect::<Vec<_>>().join(", ") }),
+                Cell::new(if owners.is_empty() {
+                    "Unassigned".to_string()
+                } else {
+                    owners.into_iter().collect::<Vec<_>>().join(", ")
+                }),
             ]);
         }
     }
     if any {
         doc.push(Block::Table(t));
     } else {
-        doc.push(Block::paragraph("None: every requirement in scope is covered or not applicable."));
+        doc.push(Block::paragraph(
+            "None: every requirement in scope is covered or not applicable.",
+        ));
     }
 }
 
@@ -480,9 +691,14 @@ fn evidence_index(doc: &mut Document, d: &ReportData) {
     ]);
     for e in &d.evidence {
         let (size, source) = match (e.kind, e.current_revision()) {
-            (EvidenceKind::File, Some(r)) => (human_size(r.size), Cell::new(r.sha256.clone()).mono()),
+            (EvidenceKind::File, Some(r)) => {
+                (human_size(r.size), Cell::new(r.sha256.clone()).mono())
+            }
             (EvidenceKind::Link, _) => ("—".into(), Cell::new(e.url.clone().unwrap_or_default())),
-            _ => ("—".into(), Cell::new(format!("Note: {}", e.note.clone().unwrap_or_default()))),
+            _ => (
+                "—".into(),
+                Cell::new(format!("Note: {}", e.note.clone().unwrap_or_default())),
+            ),
         };
         let valid = match e.valid_until {
             Some(u) if u < reference_day => Cell::badge(format!("{u} expired"), Tone::Red),
@@ -490,11 +706,21 @@ fn evidence_index(doc: &mut Document, d: &ReportData) {
             None => Cell::new("no expiry"),
         };
         let title = match e.current_revision() {
-            Some(r) if e.revisions.len() > 1 => format!("{} ({}, revision {})", e.title, r.file_name, r.number),
+            Some(r) if e.revisions.len() > 1 => {
+                format!("{} ({}, revision {})", e.title, r.file_name, r.number)
+            }
             Some(r) => format!("{} ({})", e.title, r.file_name),
             None => e.title.clone(),
         };
-        t.row(vec![Cell::new(format!("E{}", e.id)).bold(), Cell::new(title), Cell::new(e.controls.join(", ")), Cell::new(e.collected_on.to_string()), valid, Cell::new(size), source]);
+        t.row(vec![
+            Cell::new(format!("E{}", e.id)).bold(),
+            Cell::new(title),
+            Cell::new(e.controls.join(", ")),
+            Cell::new(e.collected_on.to_string()),
+            valid,
+            Cell::new(size),
+            source,
+        ]);
     }
     doc.push(Block::Table(t));
 }
@@ -504,10 +730,30 @@ fn audit_trail(doc: &mut Document, d: &ReportData) {
     doc.push(Block::heading(1, "Audit trail"));
     let v = &d.verify;
     doc.push(Block::KeyValue(vec![
-        ("Chain verified".into(), if v.ok { format!("Yes — {} events, every hash recomputed", v.events_checked) } else { format!("NO — {} fault(s) found", v.faults.len()) }),
+        (
+            "Chain verified".into(),
+            if v.ok {
+                format!("Yes — {} events, every hash recomputed", v.events_checked)
+            } else {
+                format!("NO — {} fault(s) found", v.faults.len())
+            },
+        ),
         ("Last event hash".into(), v.last_event_hash.clone()),
-        ("Evidence files re-hashed".into(), format!("{} file(s), {}", v.files_checked, human_size(v.bytes_hashed))),
-        ("Records checked".into(), format!("{} controls and {} evidence items against the states the trail recorded", v.controls_checked, v.evidence_checked)),
+        (
+            "Evidence files re-hashed".into(),
+            format!(
+                "{} file(s), {}",
+                v.files_checked,
+                human_size(v.bytes_hashed)
+            ),
+        ),
+        (
+            "Records checked".into(),
+            format!(
+                "{} controls and {} evidence items against the states the trail recorded",
+                v.controls_checked, v.evidence_checked
+            ),
+        ),
     ]));
     doc.push(Block::Paragraph(Paragraph::new(
         "Each event's SHA-256 covers its content and the previous event's hash, so changing, removing or reordering any event breaks the chain from that point. Keep the last event hash: a later verification that reproduces it proves nothing before it changed.",
@@ -516,14 +762,27 @@ fn audit_trail(doc: &mut Document, d: &ReportData) {
         doc.push(Block::heading(2, "Faults"));
         let mut t = Table::new(vec![Column::new("Subject", 1.5), Column::new("Fault", 4.0)]);
         for f in &v.faults {
-            t.row(vec![Cell::new(f.subject.clone()).mono(), Cell::badge(f.message.clone(), Tone::Red)]);
+            t.row(vec![
+                Cell::new(f.subject.clone()).mono(),
+                Cell::badge(f.message.clone(), Tone::Red),
+            ]);
         }
         doc.push(Block::Table(t));
     }
     doc.push(Block::heading(2, "Recent events"));
-    let mut t = Table::new(vec![Column::new("#", 0.5).align(Align::Right), Column::new("When (UTC)", 1.6), Column::new("Who", 1.0), Column::new("What", 4.4)]);
+    let mut t = Table::new(vec![
+        Column::new("#", 0.5).align(Align::Right),
+        Column::new("When (UTC)", 1.6),
+        Column::new("Who", 1.0),
+        Column::new("What", 4.4),
+    ]);
     for e in &d.recent_events {
-        t.row(vec![Cell::new(e.seq.to_string()), Cell::new(e.at.clone()), Cell::new(e.actor.clone()), Cell::new(e.summary.clone())]);
+        t.row(vec![
+            Cell::new(e.seq.to_string()),
+            Cell::new(e.at.clone()),
+            Cell::new(e.actor.clone()),
+            Cell::new(e.summary.clone()),
+        ]);
     }
     doc.push(Block::Table(t));
 }
