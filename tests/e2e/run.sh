@@ -5,7 +5,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 display="${E2E_DISPLAY:-:99}"
-port=4444
+# E2E_PORT lets several runs share a machine: tauri-driver listens there and
+# WebKitWebDriver on the next port.
+port="${E2E_PORT:-4444}"
+export E2E_PORT="$port"
 logs="${TMPDIR:-/tmp}/crosswalk-e2e-logs"
 mkdir -p "$logs" "$here/screenshots"
 
@@ -34,7 +37,7 @@ pids+=($!)
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
 export DISPLAY="$display"
 
-tauri-driver --port "$port" >"$logs/tauri-driver.log" 2>&1 &
+tauri-driver --port "$port" --native-port "$((port + 1))" >"$logs/tauri-driver.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 

@@ -36,7 +36,7 @@ export async function launch(dataDir = tempDir()) {
   if (!existsSync(appBinary)) throw new Error(`the app is not built at ${appBinary}`);
   const browser = await remote({
     hostname: '127.0.0.1',
-    port: 4444,
+    port: Number(process.env.E2E_PORT || 4444),
     logLevel: 'warn',
     connectionRetryTimeout: 120000,
     capabilities: {
