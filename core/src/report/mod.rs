@@ -1,6 +1,6 @@
 //! Audit reports: what goes in them. The drawing is `layout`'s job; this
 //! module only decides content and order, from data computed by core.
-pub mod layout;
+pub use crosswalk_layout as layout;
 
 use crate::assessment::Assessment;
 use crate::coverage::{FrameworkCoverage, RequirementCoverage};
