@@ -5,8 +5,66 @@
 //! strings are UTF-16 so any Unicode title survives; dates come from the
 //! document (never the clock).
 
+use lopdf::{Dictionary, Object};
+
 use crate::flow::OutlineEntry;
+use crate::model::{Document, LayoutError};
 use crate::pdf::r2;
+
+/// Document information (replaces printpdf's, which has no keywords/creator
+/// we control and carries printpdf-specific keys).
+pub(crate) fn set_info(lo: &mut lopdf::Document, doc: &Document) {
+    let date = pdf_date(doc.creation_date);
+    let mut info = Dictionary::new();
+    info.set("Title", pdf_text(&doc.title));
+    if !doc.author.is_empty() {
+        info.set("Author", pdf_text(&doc.author));
+    }
+    if !doc.subject.is_empty() {
+        info.set("Subject", pdf_text(&doc.subject));
+    }
+    if !doc.keywords.is_empty() {
+        info.set("Keywords", pdf_text(&doc.keywords.join(", ")));
+    }
+    info.set("Creator", pdf_text("Crosswalk"));
+    info.set(
+        "Producer",
+        pdf_text("Crosswalk report layout (printpdf 0.12)"),
+    );
+    info.set("CreationDate", Object::string_literal(date.clone()));
+    info.set("ModDate", Object::string_literal(date));
+    let info_id = lo.add_object(info);
+    if let Ok(old) = lo.trailer.get(b"Info").and_then(Object::as_reference) {
+        lo.objects.remove(&old);
+    }
+    lo.trailer.set("Info", Object::Reference(info_id));
+}
+
+/// Opens the outline panel when there is one, and shows the title (not the
+/// file name) in the viewer's window.
+pub(crate) fn set_catalog(
+    lo: &mut lopdf::Document,
+    outline_root: Option<lopdf::ObjectId>,
+) -> Result<(), LayoutError> {
+    let catalog = lo
+        .catalog_mut()
+        .map_err(|e| LayoutError::Pdf(e.to_string()))?;
+    catalog.set(
+        "PageMode",
+        Object::Name(if outline_root.is_some() {
+            b"UseOutlines".to_vec()
+        } else {
+            b"UseNone".to_vec()
+        }),
+    );
+    if let Some(root) = outline_root {
+        catalog.set("Outlines", Object::Reference(root));
+    }
+    let mut prefs = Dictionary::new();
+    prefs.set("DisplayDocTitle", Object::Boolean(true));
+    catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+    Ok(())
+}
 
 /// PDF text string: UTF-16BE with BOM (readers accept any Unicode in it).
 pub(crate) fn pdf_text(s: &str) -> lopdf::Object {
@@ -50,7 +108,6 @@ pub(crate) fn build_outline(
     page_ids: &[lopdf::ObjectId],
     ph: f32,
 ) -> Option<lopdf::ObjectId> {
-    use lopdf::{Dictionary, Object};
     if entries.is_empty() || page_ids.is_empty() {
         return None;
     }

@@ -14,7 +14,7 @@ use printpdf::{
 use crate::flow::{Layouter, PageBuf, MM};
 use crate::fonts::{fnv1a, subset_face, Faces};
 use crate::model::{Color, Document, LayoutError, TextStyle};
-use crate::outline::{build_outline, pdf_date, pdf_text};
+use crate::outline::{build_outline, set_catalog, set_info};
 
 pub(crate) fn pt_point(x: f32, y: f32) -> Point {
     Point { x: Pt(x), y: Pt(y) }
@@ -70,12 +70,19 @@ pub(crate) fn page_ops(page: &PageBuf, ph: f32, font_ids: &[Option<FontId>; 3]) 
         page.fills.len() * 2 + page.strokes.len() * 3 + page.texts.len() * 3 + 4,
     );
     let mut fill_color: Option<Color> = None;
+    fill_ops(page, ph, &mut ops, &mut fill_color);
+    stroke_ops(page, ph, &mut ops);
+    text_ops(page, ph, font_ids, &mut ops, &mut fill_color);
+    ops
+}
+
+fn fill_ops(page: &PageBuf, ph: f32, ops: &mut Vec<Op>, fill_color: &mut Option<Color>) {
     for f in &page.fills {
-        if fill_color != Some(f.color) {
+        if *fill_color != Some(f.color) {
             ops.push(Op::SetFillColor {
                 col: f.color.to_pdf(),
             });
-            fill_color = Some(f.color);
+            *fill_color = Some(f.color);
         }
         if f.radius > 0.0 {
             ops.push(Op::DrawPolygon {
@@ -94,6 +101,9 @@ pub(crate) fn page_ops(page: &PageBuf, ph: f32, font_ids: &[Option<FontId>; 3]) 
             },
         });
     }
+}
+
+fn stroke_ops(page: &PageBuf, ph: f32, ops: &mut Vec<Op>) {
     let mut stroke: Option<(Color, f32)> = None;
     for s in &page.strokes {
         if stroke.map(|(c, _)| c) != Some(s.color) {
@@ -121,46 +131,70 @@ pub(crate) fn page_ops(page: &PageBuf, ph: f32, font_ids: &[Option<FontId>; 3]) 
             },
         });
     }
-    if !page.texts.is_empty() {
-        ops.push(Op::StartTextSection);
-        let mut font: Option<(TextStyle, f32)> = None;
-        for t in &page.texts {
-            if font != Some((t.style, t.size)) {
-                if let Some(id) = &font_ids[t.style.index()] {
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(id.clone()),
-                        size: Pt(t.size),
-                    });
-                }
-                font = Some((t.style, t.size));
-            }
-            if fill_color != Some(t.color) {
-                ops.push(Op::SetFillColor {
-                    col: t.color.to_pdf(),
-                });
-                fill_color = Some(t.color);
-            }
-            ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(r2(t.x)), Pt(r2(ph - t.baseline))),
-            });
-            ops.push(Op::ShowText {
-                items: vec![TextItem::Text(t.text.clone())],
-            });
-        }
-        ops.push(Op::EndTextSection);
+}
+
+fn text_ops(
+    page: &PageBuf,
+    ph: f32,
+    font_ids: &[Option<FontId>; 3],
+    ops: &mut Vec<Op>,
+    fill_color: &mut Option<Color>,
+) {
+    if page.texts.is_empty() {
+        return;
     }
-    ops
+    ops.push(Op::StartTextSection);
+    let mut font: Option<(TextStyle, f32)> = None;
+    for t in &page.texts {
+        if font != Some((t.style, t.size)) {
+            if let Some(id) = &font_ids[t.style.index()] {
+                ops.push(Op::SetFont {
+                    font: PdfFontHandle::External(id.clone()),
+                    size: Pt(t.size),
+                });
+            }
+            font = Some((t.style, t.size));
+        }
+        if *fill_color != Some(t.color) {
+            ops.push(Op::SetFillColor {
+                col: t.color.to_pdf(),
+            });
+            *fill_color = Some(t.color);
+        }
+        ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Translate(Pt(r2(t.x)), Pt(r2(ph - t.baseline))),
+        });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::Text(t.text.clone())],
+        });
+    }
+    ops.push(Op::EndTextSection);
 }
 
 pub(crate) const ID_PLACEHOLDER: &[u8; 16] = b"\x00CWID\x00PLACEHOLD\x00";
 
+/// Writes the laid-out pages as PDF bytes: subset fonts, pages, metadata,
+/// outline, then the deterministic `/ID`.
 pub(crate) fn write_pdf(
     doc: &Document,
     faces: &Faces,
     lay: &Layouter,
 ) -> Result<Vec<u8>, LayoutError> {
-    use lopdf::{Dictionary, Object};
+    let mut lo = printpdf_document(doc, faces, lay)?;
+    set_info(&mut lo, doc);
+    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().values().copied().collect();
+    let outline_root = build_outline(&mut lo, &lay.outlines, &page_ids, lay.geo.ph);
+    set_catalog(&mut lo, outline_root)?;
+    save_with_id(lo)
+}
 
+/// Embeds the used faces (subset) and the pages with printpdf, and converts
+/// the result to a lopdf document for post-processing.
+fn printpdf_document(
+    doc: &Document,
+    faces: &Faces,
+    lay: &Layouter,
+) -> Result<lopdf::Document, LayoutError> {
     let geo = lay.geo;
     let mut pdf = PdfDocument::new(&doc.title);
     let mut font_ids: [Option<FontId>; 3] = [None, None, None];
@@ -200,56 +234,13 @@ pub(crate) fn write_pdf(
         return Err(LayoutError::Pdf(w.msg.clone()));
     }
     lo.version = "1.7".to_string();
+    Ok(lo)
+}
 
-    // Document information (replaces printpdf's, which has no keywords/creator
-    // we control and carries printpdf-specific keys).
-    let date = pdf_date(doc.creation_date);
-    let mut info = Dictionary::new();
-    info.set("Title", pdf_text(&doc.title));
-    if !doc.author.is_empty() {
-        info.set("Author", pdf_text(&doc.author));
-    }
-    if !doc.subject.is_empty() {
-        info.set("Subject", pdf_text(&doc.subject));
-    }
-    if !doc.keywords.is_empty() {
-        info.set("Keywords", pdf_text(&doc.keywords.join(", ")));
-    }
-    info.set("Creator", pdf_text("Crosswalk"));
-    info.set(
-        "Producer",
-        pdf_text("Crosswalk report layout (printpdf 0.12)"),
-    );
-    info.set("CreationDate", Object::string_literal(date.clone()));
-    info.set("ModDate", Object::string_literal(date));
-    let info_id = lo.add_object(info);
-    if let Ok(old) = lo.trailer.get(b"Info").and_then(Object::as_reference) {
-        lo.objects.remove(&old);
-    }
-    lo.trailer.set("Info", Object::Reference(info_id));
-
-    // Nested outline.
-    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().values().copied().collect();
-    let outline_root = build_outline(&mut lo, &lay.outlines, &page_ids, geo.ph);
-    let catalog = lo
-        .catalog_mut()
-        .map_err(|e| LayoutError::Pdf(e.to_string()))?;
-    catalog.set(
-        "PageMode",
-        Object::Name(if outline_root.is_some() {
-            b"UseOutlines".to_vec()
-        } else {
-            b"UseNone".to_vec()
-        }),
-    );
-    if let Some(root) = outline_root {
-        catalog.set("Outlines", Object::Reference(root));
-    }
-    let mut prefs = Dictionary::new();
-    prefs.set("DisplayDocTitle", Object::Boolean(true));
-    catalog.set("ViewerPreferences", Object::Dictionary(prefs));
-
-    // Deterministic file identifier: hash of the file written with a placeholder.
+/// Deterministic file identifier: a hash of the file written with a
+/// placeholder `/ID`, then written over the placeholder.
+fn save_with_id(mut lo: lopdf::Document) -> Result<Vec<u8>, LayoutError> {
+    use lopdf::Object;
     let placeholder = Object::String(ID_PLACEHOLDER.to_vec(), lopdf::StringFormat::Hexadecimal);
     lo.trailer
         .set("ID", Object::Array(vec![placeholder.clone(), placeholder]));

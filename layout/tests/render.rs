@@ -107,49 +107,9 @@ fn table(rows: usize) -> Table {
     t
 }
 
-/// Cover, headings, paragraphs, key/value list, table, bar chart.
-fn sample_document(rows: usize) -> Document {
-    let mut d = Document::new("Compliance Status Report — ACME GmbH");
-    d.author = "Crosswalk".into();
-    d.subject = "Sample report for layout review".into();
-    d.keywords = vec!["sample".into(), "layout".into()];
-    d.creation_date = 1_735_732_800; // 2025-01-01T12:00:00Z
-    d.push(Block::Cover(Cover {
-        title: "Compliance Status Report".into(),
-        subtitle_lines: vec![
-            "ACME GmbH — Zürich office".into(),
-            "Reporting period: Q4 2024".into(),
-        ],
-        details: vec![
-            ("Prepared for".into(), "Jürgen Müller, CISO".into()),
-            ("Generated".into(), "1 January 2025, 12:00 UTC".into()),
-            ("Workspace fingerprint".into(), HASH.into()),
-            (
-                "Classification".into(),
-                "Internal – “confidential” ✓".into(),
-            ),
-        ],
-    }));
-    d.push(Block::heading(1, "1 Executive summary"));
-    d.push(Block::Paragraph(Paragraph::runs(vec![
-        Run::bold("Overall position. "),
-        Run::normal(
-            "This report summarises the state of the control library against the selected frameworks. \
-             Each control is evaluated against its linked evidence; evidence older than its review \
-             interval is treated as stale. Characters such as é, ü, ß, –, “quotes” and ✓ must survive \
-             the round trip through the PDF text layer.",
-        ),
-    ])));
-    d.push(Block::KeyValue(vec![
-        (
-            "Frameworks".into(),
-            "ISO/IEC 27001:2022, SOC 2 (2017 TSC), NIST CSF 2.0".into(),
-        ),
-        ("Controls in scope".into(), "214".into()),
-        ("Evidence items".into(), "1,032 (37 stale)".into()),
-    ]));
-    d.push(Block::heading(2, "1.1 Coverage by framework"));
-    d.push(Block::BarChart(BarChart {
+/// The coverage chart of the sample document.
+fn sample_chart() -> BarChart {
+    BarChart {
         title: "Coverage per framework".into(),
         bars: vec![
             Bar {
@@ -210,7 +170,52 @@ fn sample_document(rows: usize) -> Document {
         ],
         scale: BarScale::Proportional,
         show_values: true,
+    }
+}
+
+/// Cover, headings, paragraphs, key/value list, table, bar chart.
+fn sample_document(rows: usize) -> Document {
+    let mut d = Document::new("Compliance Status Report — ACME GmbH");
+    d.author = "Crosswalk".into();
+    d.subject = "Sample report for layout review".into();
+    d.keywords = vec!["sample".into(), "layout".into()];
+    d.creation_date = 1_735_732_800; // 2025-01-01T12:00:00Z
+    d.push(Block::Cover(Cover {
+        title: "Compliance Status Report".into(),
+        subtitle_lines: vec![
+            "ACME GmbH — Zürich office".into(),
+            "Reporting period: Q4 2024".into(),
+        ],
+        details: vec![
+            ("Prepared for".into(), "Jürgen Müller, CISO".into()),
+            ("Generated".into(), "1 January 2025, 12:00 UTC".into()),
+            ("Workspace fingerprint".into(), HASH.into()),
+            (
+                "Classification".into(),
+                "Internal – “confidential” ✓".into(),
+            ),
+        ],
     }));
+    d.push(Block::heading(1, "1 Executive summary"));
+    d.push(Block::Paragraph(Paragraph::runs(vec![
+        Run::bold("Overall position. "),
+        Run::normal(
+            "This report summarises the state of the control library against the selected frameworks. \
+             Each control is evaluated against its linked evidence; evidence older than its review \
+             interval is treated as stale. Characters such as é, ü, ß, –, “quotes” and ✓ must survive \
+             the round trip through the PDF text layer.",
+        ),
+    ])));
+    d.push(Block::KeyValue(vec![
+        (
+            "Frameworks".into(),
+            "ISO/IEC 27001:2022, SOC 2 (2017 TSC), NIST CSF 2.0".into(),
+        ),
+        ("Controls in scope".into(), "214".into()),
+        ("Evidence items".into(), "1,032 (37 stale)".into()),
+    ]));
+    d.push(Block::heading(2, "1.1 Coverage by framework"));
+    d.push(Block::BarChart(sample_chart()));
     d.push(Block::heading(2, "1.2 Notes"));
     d.push(Block::paragraph(
         "Evidence fingerprints are SHA-256 digests of the stored files; long values wrap by character \
@@ -410,6 +415,35 @@ fn non_ascii_text_round_trips() {
     assert!(page_text(&pdf, 1).contains("abc \u{FFFD}\u{FFFD}\u{FFFD} def"));
 }
 
+/// Walks a PDF outline tree into (depth, title, page index) rows.
+fn walk_outline(
+    lo: &lopdf::Document,
+    first: Option<lopdf::ObjectId>,
+    depth: usize,
+    pages: &[lopdf::ObjectId],
+    out: &mut Vec<(usize, String, usize)>,
+) {
+    let mut cur = first;
+    while let Some(id) = cur {
+        let d = lo.get_dictionary(id).unwrap();
+        let title = lopdf::decode_text_string(d.get(b"Title").unwrap()).unwrap();
+        let dest = d.get(b"Dest").unwrap().as_array().unwrap();
+        let page = pages
+            .iter()
+            .position(|p| *p == dest[0].as_reference().unwrap())
+            .unwrap();
+        out.push((depth, title, page));
+        walk_outline(
+            lo,
+            d.get(b"First").and_then(|o| o.as_reference()).ok(),
+            depth + 1,
+            pages,
+            out,
+        );
+        cur = d.get(b"Next").and_then(|o| o.as_reference()).ok();
+    }
+}
+
 #[test]
 fn metadata_and_nested_bookmarks() {
     let pdf = write_tmp(
@@ -439,33 +473,6 @@ fn metadata_and_nested_bookmarks() {
     // Walk the outline tree: (depth, title, page index).
     let lo = lopdf::Document::load_mem(&std::fs::read(&*pdf).unwrap()).unwrap();
     let pages: Vec<lopdf::ObjectId> = lo.get_pages().values().copied().collect();
-    fn walk(
-        lo: &lopdf::Document,
-        first: Option<lopdf::ObjectId>,
-        depth: usize,
-        pages: &[lopdf::ObjectId],
-        out: &mut Vec<(usize, String, usize)>,
-    ) {
-        let mut cur = first;
-        while let Some(id) = cur {
-            let d = lo.get_dictionary(id).unwrap();
-            let title = lopdf::decode_text_string(d.get(b"Title").unwrap()).unwrap();
-            let dest = d.get(b"Dest").unwrap().as_array().unwrap();
-            let page = pages
-                .iter()
-                .position(|p| *p == dest[0].as_reference().unwrap())
-                .unwrap();
-            out.push((depth, title, page));
-            walk(
-                lo,
-                d.get(b"First").and_then(|o| o.as_reference()).ok(),
-                depth + 1,
-                pages,
-                out,
-            );
-            cur = d.get(b"Next").and_then(|o| o.as_reference()).ok();
-        }
-    }
     let root = lo
         .catalog()
         .unwrap()
@@ -476,7 +483,7 @@ fn metadata_and_nested_bookmarks() {
     let root_d = lo.get_dictionary(root).unwrap();
     assert_eq!(root_d.get(b"Count").unwrap().as_i64().unwrap(), 5);
     let mut tree = Vec::new();
-    walk(
+    walk_outline(
         &lo,
         root_d.get(b"First").unwrap().as_reference().ok(),
         0,
