@@ -369,35 +369,8 @@ impl Layouter {
                     .unwrap_or(self.body);
                 2.0 * size * LEADING
             }
-            Some(Block::Table(t)) if !t.columns.is_empty() => {
-                let size = t
-                    .font_size_pt
-                    .filter(|s| s.is_finite() && *s > 0.0)
-                    .unwrap_or(self.body - 1.0);
-                let total: f32 = t
-                    .columns
-                    .iter()
-                    .map(|c| c.width_fraction.max(0.0))
-                    .sum::<f32>()
-                    .max(1e-6);
-                let lines = |text: &str, style: TextStyle, frac: f32| {
-                    let w = frac.max(0.0) / total * self.geo.width() - 9.0;
-                    self.wrap(text, style, size, w, Color::TEXT).len()
-                };
-                let head = t
-                    .columns
-                    .iter()
-                    .map(|c| lines(&c.header, TextStyle::Bold, c.width_fraction))
-                    .max()
-                    .unwrap_or(1);
-                let first = t.rows.first().map_or(1, |r| {
-                    r.iter()
-                        .zip(&t.columns)
-                        .map(|(c, col)| lines(&c.text, c.style, col.width_fraction))
-                        .max()
-                        .unwrap_or(1)
-                });
-                (head + first) as f32 * size * TABLE_LEADING + 4.0 * 3.2
+            Some(Block::Table(t)) if crate::table::validate(t).is_ok() => {
+                self.table_start_height(t)
             }
             Some(Block::BarChart(c)) => {
                 (if c.title.is_empty() {

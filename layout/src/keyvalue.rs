@@ -1,12 +1,13 @@
 //! The key/value block: a two-column list of labels and values.
 //!
 //! Promises: the key column is as wide as the widest key (within 18–38 % of
-//! the text width); both columns wrap; rows break across pages like table
-//! rows, without a header.
+//! the text width); both columns wrap, and a value wider than its column in
+//! a single word (a hash) is set smaller before it breaks; rows break across
+//! pages like table rows, without a header.
 
 use crate::flow::{Layouter, TABLE_LEADING};
-use crate::model::{Align, Color, TextStyle};
-use crate::table::{GridStyle, PCell};
+use crate::grid::{GridStyle, PCell};
+use crate::model::{Align, Cell, Color, TextStyle};
 
 impl Layouter {
     pub(crate) fn kv_key_width(&self, pairs: &[(String, String)], size: f32) -> f32 {
@@ -18,21 +19,37 @@ impl Layouter {
         (widest + 14.0).clamp(0.18 * w, 0.38 * w)
     }
 
+    /// Style of key/value rows at `size`.
+    fn kv_style(size: f32) -> GridStyle {
+        GridStyle {
+            size,
+            lh: size * TABLE_LEADING,
+            pad_x: 4.0,
+            pad_y: 3.5,
+            grid: false,
+            zebra: false,
+        }
+    }
+
+    /// The key and value cells of one pair, wrapped to their columns.
+    fn kv_cells(&self, k: &str, v: &str, kw: f32, style: &GridStyle) -> Vec<PCell> {
+        let w = self.geo.width();
+        vec![
+            self.prepare_cell(
+                &Cell::new(k).bold().color(Color::MUTED),
+                (0.0, kw, Align::Left),
+                style,
+            ),
+            self.prepare_cell(&Cell::new(v), (0.0, w - kw, Align::Left), style),
+        ]
+    }
+
     pub(crate) fn key_value_height(&self, pairs: &[(String, String)], size: f32) -> f32 {
         let kw = self.kv_key_width(pairs, size);
-        let vw = self.geo.width() - kw;
-        let lh = size * TABLE_LEADING;
+        let style = Self::kv_style(size);
         pairs
             .iter()
-            .map(|(k, v)| {
-                let a = self
-                    .wrap(k, TextStyle::Bold, size, kw - 8.0, Color::MUTED)
-                    .len();
-                let b = self
-                    .wrap(v, TextStyle::Normal, size, vw - 8.0, Color::TEXT)
-                    .len();
-                a.max(b) as f32 * lh + 7.0
-            })
+            .map(|(k, v)| Self::cells_height(&style, &self.kv_cells(k, v, kw, &style)))
             .sum()
     }
 
@@ -42,45 +59,15 @@ impl Layouter {
         }
         let kw = self.kv_key_width(pairs, size);
         let w = self.geo.width();
-        let style = GridStyle {
-            size,
-            lh: size * TABLE_LEADING,
-            pad_x: 4.0,
-            pad_y: 3.5,
-            grid: false,
-            zebra: false,
-        };
+        let style = Self::kv_style(size);
         let cols = [
             (self.geo.left, kw, Align::Left),
             (self.geo.left + kw, w - kw, Align::Left),
         ];
         let mut seg = None;
         for (i, (k, v)) in pairs.iter().enumerate() {
-            let cells = vec![
-                PCell {
-                    lines: self.wrap(
-                        k,
-                        TextStyle::Bold,
-                        size,
-                        kw - 2.0 * style.pad_x,
-                        Color::MUTED,
-                    ),
-                    background: None,
-                    badge: None,
-                },
-                PCell {
-                    lines: self.wrap(
-                        v,
-                        TextStyle::Normal,
-                        size,
-                        w - kw - 2.0 * style.pad_x,
-                        Color::TEXT,
-                    ),
-                    background: None,
-                    badge: None,
-                },
-            ];
-            self.grid_row(&cols, &style, None, &cells, i, &mut seg);
+            let cells = self.kv_cells(k, v, kw, &style);
+            self.grid_row(&cols, &style, None, &cells, (i, 0.0), &mut seg);
         }
         self.close_segment(&cols, &style, &mut seg);
     }

@@ -29,6 +29,8 @@
 //! | `linebreak` | measured line breaking |
 //! | `flow` | page flow: cursor, page breaks, keep-with-next, header/footer |
 //! | `cover`, `paragraph`, `keyvalue`, `table`, `chart` | one file per block kind |
+//! | `grid` | rows of cells shared by tables and key/value lists |
+//! | `widths` | column widths from content |
 //! | `pdf` | drawing commands to PDF bytes, deterministic `/ID` |
 //! | `outline` | bookmarks and document metadata |
 //!
@@ -48,6 +50,7 @@ mod chart;
 mod cover;
 mod flow;
 mod fonts;
+mod grid;
 mod keyvalue;
 mod linebreak;
 mod model;
@@ -55,6 +58,7 @@ mod outline;
 mod paragraph;
 mod pdf;
 mod table;
+mod widths;
 
 pub use model::*;
 

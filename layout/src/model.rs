@@ -352,9 +352,12 @@ impl From<&str> for Paragraph {
 pub struct Column {
     /// Header text, repeated on every page the table spans.
     pub header: String,
-    /// Relative width; fractions are normalised so they need not sum to 1.
+    /// Relative width, a hint: fractions are normalised so they need not sum
+    /// to 1, and the engine widens a column whose content needs more (its
+    /// longest word, its header words) and narrows one that needs less.
     pub width_fraction: f32,
-    /// Alignment of the header and the cells.
+    /// Alignment of the header and the cells. Cells of a right-aligned
+    /// column are figures and are kept on one line.
     pub align: Align,
 }
 
@@ -388,6 +391,9 @@ pub struct Cell {
     /// Draws a rounded "pill" of this colour behind the text only — the
     /// usual look of a status badge, independent of the row height.
     pub badge: Option<Color>,
+    /// Print the whole text on one line, in a smaller size if the column
+    /// cannot hold it (hashes, long identifiers); see [`Cell::hash`].
+    pub one_line: bool,
 }
 
 impl Cell {
@@ -406,6 +412,7 @@ impl Cell {
             text_color: Some(tone.ink()),
             background: None,
             badge: Some(tone.tint()),
+            one_line: false,
         }
     }
     /// Uses the bold face.
@@ -413,7 +420,21 @@ impl Cell {
         self.style = TextStyle::Bold;
         self
     }
-    /// Uses the monospaced face.
+    /// A hash or other long code: monospaced and printed whole on one line,
+    /// smaller where the column cannot hold it at the table's size, so that
+    /// copying it from the PDF gives the value unbroken.
+    pub fn hash(text: impl Into<String>) -> Cell {
+        Cell::new(text).mono().one_line()
+    }
+    /// Keeps the text on one line: the font shrinks (to no less than
+    /// [`ONE_LINE_MIN_SCALE`] of the table's size) rather than the text
+    /// breaking; only beyond that does it wrap.
+    pub fn one_line(mut self) -> Cell {
+        self.one_line = true;
+        self
+    }
+    /// Uses the monospaced face. Words in it are never broken while a smaller
+    /// size (down to [`MONO_MIN_SCALE`]) still fits them.
     pub fn mono(mut self) -> Cell {
         self.style = TextStyle::Mono;
         self
@@ -441,7 +462,24 @@ impl From<String> for Cell {
     }
 }
 
+/// How far a [`Cell::one_line`] cell may shrink, as a share of the table's
+/// font size: below ~5 pt a printed hash stops being readable.
+pub const ONE_LINE_MIN_SCALE: f32 = 0.62;
+/// How far a monospaced word too wide for its column may shrink before it is
+/// broken.
+pub const MONO_MIN_SCALE: f32 = 0.7;
+/// How far a proportional word too wide for its column may shrink before it
+/// is broken (only a word wider than any column could be, e.g. a long URL).
+pub const WORD_MIN_SCALE: f32 = 0.8;
+
 /// A table. Every row must have exactly `columns.len()` cells.
+///
+/// Column widths come from the content: each column is at least as wide as
+/// its longest word (header words included) so that identifiers, dates and
+/// numbers never break inside; the rest of the width follows the columns'
+/// `width_fraction` hints. If even the longest words do not fit side by side,
+/// the table's font shrinks (to [`TABLE_MIN_SIZE_PT`]) before any word is
+/// broken.
 #[derive(Clone, Debug, Default)]
 pub struct Table {
     /// Column definitions (at least one).
@@ -519,6 +557,10 @@ pub struct BarChart {
     /// Print each segment's value inside it when it fits.
     pub show_values: bool,
 }
+
+/// The smallest size a table's font shrinks to so that its columns' longest
+/// words fit side by side.
+pub const TABLE_MIN_SIZE_PT: f32 = 6.5;
 
 /// Page geometry and base typography. `Default` is A4 portrait.
 #[derive(Clone, Debug, PartialEq)]

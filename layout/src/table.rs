@@ -1,312 +1,279 @@
 //! The table block: a grid with a header row that repeats on every page.
 //!
 //! Promises: a table is validated (columns, row widths) before anything is
-//! drawn; its header repeats at the top of every page it spans; a row is
-//! never split across pages unless it is taller than a whole page, and then
-//! it is split line by line with nothing lost.
+//! drawn; column widths come from the content (`widths`), so a word —
+//! an identifier, a date, a number, a header word — breaks only if it is
+//! wider than any column could be; the font shrinks first, down to
+//! [`TABLE_MIN_SIZE_PT`]; a [`Cell::one_line`] cell is printed on one line,
+//! smaller where needed; cells of a right-aligned column (figures such as
+//! `1.3 KiB`) are kept on one line; the header repeats at the top of every page and is
+//! never left at a page foot without the first two rows; the last row is
+//! never alone on a page; a row is split across pages only when it is taller
+//! than a whole page.
 
 use crate::flow::{Layouter, TABLE_LEADING};
-use crate::linebreak::Line;
-use crate::model::{Align, Color, LayoutError, Table, TextStyle};
+use crate::grid::{GridStyle, PCell};
+use crate::linebreak::word_and_line_units;
+use crate::model::{
+    Align, Cell, Color, LayoutError, Table, TextStyle, MONO_MIN_SCALE, ONE_LINE_MIN_SCALE,
+    TABLE_MIN_SIZE_PT, WORD_MIN_SCALE,
+};
+use crate::widths::{allocate, Need};
 
-/// Per-table drawing parameters.
-pub(crate) struct GridStyle {
-    pub(crate) size: f32,
-    pub(crate) lh: f32,
-    pub(crate) pad_x: f32,
-    pub(crate) pad_y: f32,
-    /// Full grid (vertical lines, outer box) vs. separators only.
-    pub(crate) grid: bool,
-    pub(crate) zebra: bool,
+/// Horizontal padding inside a table cell, each side.
+const PAD_X: f32 = 4.5;
+/// A proportional word may claim at most this share of the table width as
+/// its column's minimum; longer ones (URLs) are the words that may break.
+const MAX_WORD_SHARE: f32 = 0.45;
+/// Steps in which a table's font shrinks until its longest words fit.
+const SHRINK_STEP_PT: f32 = 0.25;
+
+/// A table's measured layout: font size and columns `(x, width, align)`.
+pub(crate) struct TablePlan {
+    pub(crate) style: GridStyle,
+    pub(crate) cols: Vec<(f32, f32, Align)>,
 }
 
-/// A cell ready to draw.
-pub(crate) struct PCell {
-    pub(crate) lines: Vec<Line>,
-    pub(crate) background: Option<Color>,
-    pub(crate) badge: Option<Color>,
+/// Checks the model before anything is drawn.
+pub(crate) fn validate(t: &Table) -> Result<(), LayoutError> {
+    let n = t.columns.len();
+    if n == 0 {
+        return Err(LayoutError::InvalidColumns("no columns".into()));
+    }
+    if t.columns
+        .iter()
+        .any(|c| !(c.width_fraction.is_finite() && c.width_fraction > 0.0))
+    {
+        return Err(LayoutError::InvalidColumns(
+            "width fractions must be positive".into(),
+        ));
+    }
+    for (i, r) in t.rows.iter().enumerate() {
+        if r.len() != n {
+            return Err(LayoutError::RowWidthMismatch {
+                row: i,
+                expected: n,
+                found: r.len(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The smallest share of `size` a cell's text may be set at, and whether the
+/// limit applies to the whole line (one-line cells) or to single words.
+fn min_scale(c: &Cell) -> f32 {
+    if c.one_line {
+        ONE_LINE_MIN_SCALE
+    } else if c.style == TextStyle::Mono {
+        MONO_MIN_SCALE
+    } else {
+        WORD_MIN_SCALE
+    }
 }
 
 impl Layouter {
     pub(crate) fn table(&mut self, t: &Table) -> Result<(), LayoutError> {
-        let n = t.columns.len();
-        if n == 0 {
-            return Err(LayoutError::InvalidColumns("no columns".into()));
-        }
-        if t.columns
+        validate(t)?;
+        let plan = self.plan_table(t);
+        let (cols, style) = (&plan.cols, &plan.style);
+        let header: Vec<PCell> = t
+            .columns
             .iter()
-            .any(|c| !(c.width_fraction.is_finite() && c.width_fraction > 0.0))
-        {
-            return Err(LayoutError::InvalidColumns(
-                "width fractions must be positive".into(),
-            ));
+            .zip(cols)
+            .map(|(c, &col)| {
+                self.prepare_cell(
+                    &Cell::new(&c.header).bold(),
+                    (col.0, col.1, Align::Left),
+                    style,
+                )
+            })
+            .collect();
+        let rows: Vec<Vec<PCell>> = t
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .zip(cols)
+                    .map(|(c, &col)| self.prepare_cell(c, col, style))
+                    .collect()
+            })
+            .collect();
+        let heights: Vec<f32> = rows.iter().map(|r| Self::cells_height(style, r)).collect();
+        let mut seg = None;
+        if rows.is_empty() {
+            // Still show the header so an empty result is visible.
+            self.grid_row(cols, style, Some(&header), &[], (0, 0.0), &mut seg);
         }
-        for (i, r) in t.rows.iter().enumerate() {
-            if r.len() != n {
-                return Err(LayoutError::RowWidthMismatch {
-                    row: i,
-                    expected: n,
-                    found: r.len(),
-                });
-            }
+        let n = rows.len();
+        let room = self.geo.bottom - self.geo.top;
+        for (i, cells) in rows.iter().enumerate() {
+            // The first row takes the second with it (no header with one
+            // row at a page foot); the last-but-one takes the last (no lone
+            // last row on a page).
+            let keep = if (i == 0 && n >= 2) || (i + 2 == n && n >= 3) {
+                heights[i + 1]
+            } else {
+                0.0
+            };
+            // What cannot fit on any page is not kept.
+            let keep = if heights[i] + keep > room * 0.8 {
+                0.0
+            } else {
+                keep
+            };
+            self.grid_row(cols, style, Some(&header), cells, (i, keep), &mut seg);
         }
-        let size = t
+        self.close_segment(cols, style, &mut seg);
+        self.y += 0.9 * self.body;
+        Ok(())
+    }
+
+    /// Height of the header and the rows that must come with it: what a
+    /// heading before the table keeps with.
+    pub(crate) fn table_start_height(&self, t: &Table) -> f32 {
+        let plan = self.plan_table(t);
+        let (cols, style) = (&plan.cols, &plan.style);
+        let header: Vec<PCell> = t
+            .columns
+            .iter()
+            .zip(cols)
+            .map(|(c, &col)| {
+                self.prepare_cell(
+                    &Cell::new(&c.header).bold(),
+                    (col.0, col.1, Align::Left),
+                    style,
+                )
+            })
+            .collect();
+        let mut h = Self::cells_height(style, &header);
+        for row in t.rows.iter().take(2) {
+            let cells: Vec<PCell> = row
+                .iter()
+                .zip(cols)
+                .map(|(c, &col)| self.prepare_cell(c, col, style))
+                .collect();
+            h += Self::cells_height(style, &cells);
+        }
+        h
+    }
+
+    /// Font size and column widths of `t` (which must be valid).
+    pub(crate) fn plan_table(&self, t: &Table) -> TablePlan {
+        let base = t
             .font_size_pt
             .filter(|s| s.is_finite() && *s > 0.0)
             .unwrap_or(self.body - 1.0);
-        let style = GridStyle {
-            size,
-            lh: size * TABLE_LEADING,
-            pad_x: 4.5,
-            pad_y: 3.2,
-            grid: true,
-            zebra: t.zebra,
-        };
-        let total: f32 = t.columns.iter().map(|c| c.width_fraction).sum();
         let w = self.geo.width();
+        let hints: Vec<f32> = t.columns.iter().map(|c| c.width_fraction).collect();
+        // Measured once at 1 pt; every size is a multiple of it.
+        let unit = self.column_needs(t, 1.0);
+        let fits = |size: f32| unit.iter().map(|d| d.min * size).sum::<f32>() + pads(t) <= w;
+        let mut size = base;
+        while !fits(size) && size - SHRINK_STEP_PT >= TABLE_MIN_SIZE_PT.min(base) {
+            size -= SHRINK_STEP_PT;
+        }
+        let needs: Vec<Need> = unit
+            .iter()
+            .map(|d| Need {
+                min: d.min * size + 2.0 * PAD_X,
+                max: d.max * size + 2.0 * PAD_X,
+            })
+            .collect();
+        let widths = allocate(&needs, &hints, w);
         let mut x = self.geo.left;
-        let cols: Vec<(f32, f32, Align)> = t
+        let cols = t
             .columns
             .iter()
-            .map(|c| {
-                let cw = c.width_fraction / total * w;
+            .zip(widths)
+            .map(|(c, cw)| {
                 let col = (x, cw, c.align);
                 x += cw;
                 col
             })
             .collect();
-        let header: Vec<PCell> = t
+        TablePlan {
+            style: GridStyle {
+                size,
+                lh: size * TABLE_LEADING,
+                pad_x: PAD_X,
+                pad_y: 3.2,
+                grid: true,
+                zebra: t.zebra,
+            },
+            cols,
+        }
+    }
+
+    /// Per column, the widest word and line at a 1 pt font, without padding.
+    fn column_needs(&self, t: &Table, size: f32) -> Vec<Need> {
+        let cap = MAX_WORD_SHARE * self.geo.width();
+        let mut needs: Vec<Need> = t
             .columns
             .iter()
-            .zip(&cols)
-            .map(|(c, &(_, cw, _))| PCell {
-                lines: self.wrap(
-                    &c.header,
-                    TextStyle::Bold,
-                    size,
-                    cw - 2.0 * style.pad_x,
-                    Color::TEXT,
-                ),
-                background: None,
-                badge: None,
+            .map(|c| {
+                let (word, line) = word_and_line_units(self.faces, &c.header, TextStyle::Bold);
+                Need {
+                    min: word as f32 * size / 1000.0,
+                    max: line as f32 * size / 1000.0,
+                }
             })
             .collect();
-        let mut seg = None;
-        if t.rows.is_empty() {
-            // Still show the header so an empty result is visible.
-            self.grid_row(&cols, &style, Some(&header), &[], 0, &mut seg);
-        }
-        for (i, row) in t.rows.iter().enumerate() {
-            let cells: Vec<PCell> = row
-                .iter()
-                .zip(&cols)
-                .map(|(c, &(_, cw, _))| PCell {
-                    lines: self.wrap(
-                        &c.text,
-                        c.style,
-                        size,
-                        cw - 2.0 * style.pad_x,
-                        c.text_color.unwrap_or(Color::TEXT),
-                    ),
-                    background: c.background,
-                    badge: c.badge,
-                })
-                .collect();
-            self.grid_row(&cols, &style, Some(&header), &cells, i, &mut seg);
-        }
-        self.close_segment(&cols, &style, &mut seg);
-        self.y += 0.9 * self.body;
-        Ok(())
-    }
-
-    pub(crate) fn cells_height(style: &GridStyle, cells: &[PCell]) -> f32 {
-        let n = cells
-            .iter()
-            .map(|c| c.lines.len())
-            .max()
-            .unwrap_or(1)
-            .max(1);
-        n as f32 * style.lh + 2.0 * style.pad_y
-    }
-
-    /// Draws the header row at the cursor and opens a table segment.
-    pub(crate) fn start_segment(
-        &mut self,
-        cols: &[(f32, f32, Align)],
-        style: &GridStyle,
-        header: Option<&[PCell]>,
-        seg: &mut Option<f32>,
-    ) {
-        *seg = Some(self.y);
-        if let Some(h) = header {
-            let hh = Self::cells_height(style, h);
-            let (l, r) = (cols[0].0, cols[cols.len() - 1].0 + cols[cols.len() - 1].1);
-            let y = self.y;
-            self.fill(l, y, r - l, hh, Color::HEADER_BG);
-            self.cell_texts(cols, style, h, &vec![0; h.len()], usize::MAX, y);
-            self.y += hh;
-            let y = self.y;
-            self.hline(l, r, y, 0.8, Color::GREY);
-        }
-        self.placed();
-    }
-
-    /// Draws vertical rules and the top border for the current page's part of a table.
-    pub(crate) fn close_segment(
-        &mut self,
-        cols: &[(f32, f32, Align)],
-        style: &GridStyle,
-        seg: &mut Option<f32>,
-    ) {
-        if let Some(top) = seg.take() {
-            if style.grid {
-                let (l, r) = (cols[0].0, cols[cols.len() - 1].0 + cols[cols.len() - 1].1);
-                let bottom = self.y;
-                self.hline(l, r, top, 0.6, Color::RULE);
-                for &(x, _, _) in cols {
-                    self.vline(x, top, bottom, 0.4, Color::RULE);
-                }
-                self.vline(r, top, bottom, 0.4, Color::RULE);
-            }
-        }
-    }
-
-    /// Draws `n` lines per cell starting at `skip[c]` (used for split rows).
-    pub(crate) fn cell_texts(
-        &mut self,
-        cols: &[(f32, f32, Align)],
-        style: &GridStyle,
-        cells: &[PCell],
-        skip: &[usize],
-        max_lines: usize,
-        y: f32,
-    ) {
-        for (c, cell) in cells.iter().enumerate() {
-            let (x, cw, align) = cols[c];
-            if let Some(pill) = cell.badge {
-                let shown: Vec<&Line> = cell.lines.iter().skip(skip[c]).take(max_lines).collect();
-                let widest = shown
-                    .iter()
-                    .map(|l| l.width(style.size))
-                    .fold(0.0f32, f32::max);
-                if widest > 0.0 {
-                    let px = (style.pad_x - 1.0).clamp(0.0, 5.0);
-                    let pw = (widest + 2.0 * px).min(cw - 2.0);
-                    let ph = shown.len() as f32 * style.lh + 1.0;
-                    let bx = match align {
-                        Align::Left => x + style.pad_x - px,
-                        Align::Right => x + cw - style.pad_x + px - pw,
-                        Align::Center => x + (cw - pw) / 2.0,
-                    };
-                    self.rounded(bx, y + style.pad_y - 0.5, pw, ph, 3.0, pill);
-                }
-            }
-            let mut ly = y + style.pad_y;
-            for line in cell.lines.iter().skip(skip[c]).take(max_lines) {
-                let st = line
-                    .frags
-                    .first()
-                    .map(|f| f.style)
-                    .unwrap_or(TextStyle::Normal);
-                let bl = ly + self.baseline_off(st, style.size, style.lh);
-                let lw = line.width(style.size);
-                let lx = match align {
-                    Align::Left => x + style.pad_x,
-                    Align::Right => x + cw - style.pad_x - lw,
-                    Align::Center => x + (cw - lw) / 2.0,
+        for row in &t.rows {
+            for ((need, c), col) in needs.iter_mut().zip(row).zip(&t.columns) {
+                let (word, line) = word_and_line_units(self.faces, &c.text, c.style);
+                let (word, line) = (word as f32 * size / 1000.0, line as f32 * size / 1000.0);
+                let min = if col.align == Align::Right && !c.one_line {
+                    // Figures ("1.3 KiB", "42 %") are kept on one line.
+                    line
+                } else if c.one_line {
+                    line * ONE_LINE_MIN_SCALE
+                } else if c.style == TextStyle::Mono {
+                    word * MONO_MIN_SCALE
+                } else {
+                    // Measured at 1 pt; the cap is in points at the body size.
+                    word.min(cap / self.body)
                 };
-                self.line_at(line, lx, bl, style.size);
-                ly += style.lh;
+                need.min = need.min.max(min);
+                need.max = need.max.max(line);
             }
         }
+        needs
     }
 
-    /// Places one body row, breaking the page (and repeating the header) as needed.
-    pub(crate) fn grid_row(
-        &mut self,
-        cols: &[(f32, f32, Align)],
+    /// Wraps a cell to its column; a cell whose line (one-line cells) or
+    /// longest word does not fit is set smaller, down to its minimum scale.
+    pub(crate) fn prepare_cell(
+        &self,
+        c: &Cell,
+        col: (f32, f32, Align),
         style: &GridStyle,
-        header: Option<&[PCell]>,
-        cells: &[PCell],
-        index: usize,
-        seg: &mut Option<f32>,
-    ) {
-        let header_h = header.map(|h| Self::cells_height(style, h)).unwrap_or(0.0);
-        let (l, r) = (cols[0].0, cols[cols.len() - 1].0 + cols[cols.len() - 1].1);
-        if cells.is_empty() {
-            // Header-only table.
-            self.ensure(header_h);
-            self.start_segment(cols, style, header, seg);
-            return;
-        }
-        let h = Self::cells_height(style, cells);
-        if seg.is_none() {
-            if self.y + header_h + h > self.geo.bottom && !self.fresh {
-                self.new_page();
-            }
-            self.start_segment(cols, style, header, seg);
-        } else if self.y + h > self.geo.bottom {
-            self.close_segment(cols, style, seg);
-            self.new_page();
-            self.start_segment(cols, style, header, seg);
-        }
-
-        let stripe = if style.zebra && index % 2 == 1 {
-            Some(Color::ZEBRA_BG)
+    ) -> PCell {
+        let inner = col.1 - 2.0 * style.pad_x;
+        let (word, line) = word_and_line_units(self.faces, &c.text, c.style);
+        let whole = c.one_line || col.2 == Align::Right;
+        let need = if whole { line } else { word } as f32 * style.size / 1000.0;
+        let size = if need > inner && need > 0.0 {
+            (style.size * inner / need).max(style.size * min_scale(c))
         } else {
-            None
+            style.size
         };
-        if self.y + h <= self.geo.bottom + 0.01 {
-            let y = self.y;
-            if let Some(z) = stripe {
-                self.fill(l, y, r - l, h, z);
-            }
-            for (c, cell) in cells.iter().enumerate() {
-                if let Some(bg) = cell.background {
-                    self.fill(cols[c].0, y, cols[c].1, h, bg);
-                }
-            }
-            self.cell_texts(cols, style, cells, &vec![0; cells.len()], usize::MAX, y);
-            self.y += h;
-            let y = self.y;
-            self.hline(l, r, y, if style.grid { 0.4 } else { 0.3 }, Color::RULE);
-            return;
-        }
-
-        // The row is taller than a whole page: split it line by line.
-        let mut skip = vec![0usize; cells.len()];
-        loop {
-            let avail = self.geo.bottom - self.y - 2.0 * style.pad_y;
-            let n = (avail / style.lh).floor().max(1.0) as usize;
-            let piece = cells
-                .iter()
-                .zip(&skip)
-                .map(|(c, &s)| c.lines.len().saturating_sub(s).min(n))
-                .max()
-                .unwrap_or(0);
-            let ph = piece.max(1) as f32 * style.lh + 2.0 * style.pad_y;
-            let y = self.y;
-            if let Some(z) = stripe {
-                self.fill(l, y, r - l, ph, z);
-            }
-            for (c, cell) in cells.iter().enumerate() {
-                if let Some(bg) = cell.background {
-                    self.fill(cols[c].0, y, cols[c].1, ph, bg);
-                }
-            }
-            self.cell_texts(cols, style, cells, &skip, n, y);
-            for (s, c) in skip.iter_mut().zip(cells) {
-                *s = (*s + n).min(c.lines.len());
-            }
-            self.y += ph;
-            let y = self.y;
-            self.hline(l, r, y, 0.4, Color::RULE);
-            if skip.iter().zip(cells).all(|(&s, c)| s >= c.lines.len()) {
-                break;
-            }
-            self.close_segment(cols, style, seg);
-            self.new_page();
-            self.start_segment(cols, style, header, seg);
+        PCell {
+            lines: self.wrap(
+                &c.text,
+                c.style,
+                size,
+                inner,
+                c.text_color.unwrap_or(Color::TEXT),
+            ),
+            size,
+            background: c.background,
+            badge: c.badge,
         }
     }
+}
+
+/// Horizontal padding of all columns together.
+fn pads(t: &Table) -> f32 {
+    t.columns.len() as f32 * 2.0 * PAD_X
 }
