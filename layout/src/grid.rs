@@ -213,6 +213,20 @@ impl Layouter {
         }
 
         // The row is taller than a whole page: split it line by line.
+        self.split_row(cols, style, header, cells, stripe, seg);
+    }
+
+    /// Draws a row taller than a page in page-sized parts, repeating the header.
+    fn split_row(
+        &mut self,
+        cols: &[(f32, f32, Align)],
+        style: &GridStyle,
+        header: Option<&[PCell]>,
+        cells: &[PCell],
+        stripe: Option<Color>,
+        seg: &mut Option<Segment>,
+    ) {
+        let (l, r) = (cols[0].0, cols[cols.len() - 1].0 + cols[cols.len() - 1].1);
         let mut skip = vec![0usize; cells.len()];
         loop {
             let avail = self.geo.bottom - self.y - 2.0 * style.pad_y;
