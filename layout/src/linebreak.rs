@@ -117,7 +117,7 @@ impl Breaker<'_> {
 /// `@`, `?`, `&`, `=` or before `(` when it is wider than its line (file
 /// names, URLs, e-mail addresses). Shorter words — identifiers such as
 /// `AIOS-GOV-01`, dates, RFC 3339 timestamps (20 characters) — never do.
-pub const LONG_WORD_CHARS: usize = 24;
+pub(crate) const LONG_WORD_CHARS: usize = 24;
 
 fn breaks_after(c: char) -> bool {
     matches!(c, '-' | '/' | '_' | '.' | '@' | '?' | '&' | '=')

@@ -6,14 +6,15 @@
 //! wider than any column could be; the font shrinks first, down to
 //! [`TABLE_MIN_SIZE_PT`]; a [`Cell::one_line`] cell is printed on one line,
 //! smaller where needed; cells of a right-aligned column (figures such as
-//! `1.3 KiB`) are kept on one line; the header repeats at the top of every page and is
+//! `1.3 KiB`) and short monospaced codes (`Art. 32(1)(a)`) are kept on one
+//! line; the header repeats at the top of every page and is
 //! never left at a page foot without the first two rows; the last row is
 //! never alone on a page; a row is split across pages only when it is taller
 //! than a whole page.
 
 use crate::flow::{Layouter, TABLE_LEADING};
 use crate::grid::{GridStyle, PCell};
-use crate::linebreak::word_and_line_units;
+use crate::linebreak::{word_and_line_units, LONG_WORD_CHARS};
 use crate::model::{
     Align, Cell, Color, LayoutError, Table, TextStyle, MONO_MIN_SCALE, ONE_LINE_MIN_SCALE,
     TABLE_MIN_SIZE_PT, WORD_MIN_SCALE,
@@ -223,8 +224,9 @@ impl Layouter {
             for ((need, c), col) in needs.iter_mut().zip(row).zip(&t.columns) {
                 let (word, line) = word_and_line_units(self.faces, &c.text, c.style);
                 let (word, line) = (word as f32 * size / 1000.0, line as f32 * size / 1000.0);
-                let min = if col.align == Align::Right && !c.one_line {
-                    // Figures ("1.3 KiB", "42 %") are kept on one line.
+                let min = if !c.one_line && (col.align == Align::Right || short_code(c)) {
+                    // Figures ("1.3 KiB", "42 %") and short codes
+                    // ("Art. 32(1)(a)") are kept on one line.
                     line
                 } else if c.one_line {
                     line * ONE_LINE_MIN_SCALE
@@ -251,7 +253,7 @@ impl Layouter {
     ) -> PCell {
         let inner = col.1 - 2.0 * style.pad_x;
         let (word, line) = word_and_line_units(self.faces, &c.text, c.style);
-        let whole = c.one_line || col.2 == Align::Right;
+        let whole = c.one_line || col.2 == Align::Right || short_code(c);
         let need = if whole { line } else { word } as f32 * style.size / 1000.0;
         let size = if need > inner && need > 0.0 {
             (style.size * inner / need).max(style.size * min_scale(c))
@@ -271,6 +273,14 @@ impl Layouter {
             badge: c.badge,
         }
     }
+}
+
+/// A monospaced cell short enough to be one code, spaces and all
+/// (`Art. 32(1)(a)`, `164.308(a)(1)`): kept on one line.
+fn short_code(c: &Cell) -> bool {
+    c.style == TextStyle::Mono
+        && !c.text.contains('\n')
+        && c.text.chars().count() <= LONG_WORD_CHARS
 }
 
 /// Horizontal padding of all columns together.

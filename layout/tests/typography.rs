@@ -101,12 +101,15 @@ fn ids_dates_and_header_words_are_never_broken() {
 fn timestamps_and_long_headers_in_narrow_columns_stay_whole() {
     // Hints that would give these columns 5 % of the width each.
     let mut t = Table::new(vec![
+        Column::new("Ref", 0.05),
         Column::new("Applicable", 0.05),
         Column::new("At", 0.05),
-        Column::new("What", 0.9),
+        Column::new("What", 0.85),
     ]);
     for _ in 0..3 {
         t.row(vec![
+            // A short monospaced code stays on one line, spaces and all.
+            Cell::new("Art. 32(1)(a)").mono(),
             Cell::badge("Yes", Tone::Green),
             Cell::new("2026-10-01T20:12:11Z"),
             Cell::new("A long description that may wrap as it likes over several lines"),
@@ -115,6 +118,7 @@ fn timestamps_and_long_headers_in_narrow_columns_stay_whole() {
     let pdf = render_tmp("timestamps", &one_table(t));
     let text = pdftotext(&pdf.0, &["-layout"]);
     assert_eq!(text.matches("2026-10-01T20:12:11Z").count(), 3, "{text}");
+    assert_eq!(text.matches("Art. 32(1)(a)").count(), 3, "{text}");
     assert!(text.contains("Applicable"), "{text}");
 }
 
