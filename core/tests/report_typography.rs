@@ -104,10 +104,9 @@ fn problems(
         }
         let token = run_at(text, at, date_char);
         let b = token.as_bytes();
-        if b.len() >= 5 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' {
-            if !is_date_or_timestamp(token) {
-                bad.push(format!("{name}: date or timestamp broken: {token:?}"));
-            }
+        let looks_like_date = b.len() >= 5 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-';
+        if looks_like_date && !is_date_or_timestamp(token) {
+            bad.push(format!("{name}: date or timestamp broken: {token:?}"));
         }
     }
     for w in HEADER_WORDS {
