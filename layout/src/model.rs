@@ -490,6 +490,9 @@ pub struct Table {
     pub zebra: bool,
     /// Font size in points; `None` is one point below the body size.
     pub font_size_pt: Option<f32>,
+    /// Indices of rows that head the rows after them (group headings):
+    /// such a row never ends a page, it moves to the next with its first row.
+    pub keep_with_next: Vec<usize>,
 }
 
 impl Table {
@@ -500,10 +503,18 @@ impl Table {
             rows: Vec::new(),
             zebra: true,
             font_size_pt: None,
+            keep_with_next: Vec::new(),
         }
     }
     /// Appends a row.
     pub fn row(&mut self, cells: Vec<Cell>) -> &mut Self {
+        self.rows.push(cells);
+        self
+    }
+    /// Appends a row that heads the rows after it (a group heading): it is
+    /// kept on the same page as the next row.
+    pub fn heading_row(&mut self, cells: Vec<Cell>) -> &mut Self {
+        self.keep_with_next.push(self.rows.len());
         self.rows.push(cells);
         self
     }

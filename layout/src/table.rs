@@ -8,8 +8,9 @@
 //! smaller where needed; cells of a right-aligned column (figures such as
 //! `1.3 KiB`) and short monospaced codes (`Art. 32(1)(a)`) are kept on one
 //! line; the header repeats at the top of every page and is
-//! never left at a page foot without the first two rows; the last row is
-//! never alone on a page; a row is split across pages only when it is taller
+//! never left at a page foot without the first two rows, nor is a
+//! [`Table::heading_row`] without the row after it; the last row is never
+//! alone on a page; a row is split across pages only when it is taller
 //! than a whole page.
 
 use crate::flow::{Layouter, TABLE_LEADING};
@@ -107,12 +108,15 @@ impl Layouter {
             self.grid_row(cols, style, Some(&header), &[], (0, 0.0), &mut seg);
         }
         let n = rows.len();
+        let heading_rows: std::collections::HashSet<usize> =
+            t.keep_with_next.iter().copied().collect();
         let room = self.geo.bottom - self.geo.top;
         for (i, cells) in rows.iter().enumerate() {
             // The first row takes the second with it (no header with one
             // row at a page foot); the last-but-one takes the last (no lone
             // last row on a page).
-            let keep = if (i == 0 && n >= 2) || (i + 2 == n && n >= 3) {
+            let heads = heading_rows.contains(&i) && i + 1 < n;
+            let keep = if heads || (i == 0 && n >= 2) || (i + 2 == n && n >= 3) {
                 heights[i + 1]
             } else {
                 0.0

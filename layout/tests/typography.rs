@@ -226,3 +226,29 @@ fn the_last_row_is_never_alone_on_a_page() {
     }
     assert_eq!(lone, 0, "no page holds a single row of this table");
 }
+
+#[test]
+fn a_heading_row_never_ends_a_page() {
+    for k in 0..30 {
+        let mut d = filler(k);
+        let mut t = Table::new(vec![Column::new("Ref", 1.0), Column::new("Text", 3.0)]);
+        for g in 0..3 {
+            t.heading_row(vec![Cell::new(format!("GROUP-{g}")).bold(), Cell::new("")]);
+            for i in 0..3 {
+                t.row(vec![Cell::new(format!("ITEM-{g}{i}")), Cell::new("text")]);
+            }
+        }
+        d.push(Block::Table(t));
+        let pdf = render_tmp(&format!("group-{k}"), &d);
+        for text in pages(&pdf.0) {
+            for g in 0..3 {
+                if text.contains(&format!("GROUP-{g}")) {
+                    assert!(
+                        text.contains(&format!("ITEM-{g}0")),
+                        "spacer {k}: GROUP-{g} without its first row:\n{text}"
+                    );
+                }
+            }
+        }
+    }
+}

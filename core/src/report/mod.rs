@@ -480,7 +480,7 @@ fn framework_section(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) 
     for r in &f.requirements {
         if !r.assessable {
             // Grouping rows give the table the framework's structure.
-            t.row(vec![
+            t.heading_row(vec![
                 Cell::new(r.reference.clone())
                     .bold()
                     .background(Color::HEADER_BG),
