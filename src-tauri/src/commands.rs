@@ -204,6 +204,7 @@ async fn replace_evidence(
             ws.replace_evidence(
                 id,
                 &path,
+                crosswalk_core::evidence::ReplaceMode::Revision,
                 collected_on,
                 valid_until,
                 &mut reporter(on_progress),
