@@ -804,9 +804,9 @@ fn controls_section(doc: &mut Document, d: &ReportData) {
     ))));
     let mut t = Table::new(vec![
         Column::new("ID", 1.1),
-        Column::new("Control", 4.2),
-        Column::new("Owner", 1.5),
-        Column::new("Status", 1.2),
+        Column::new("Control", 3.9),
+        Column::new("Owner", 1.4),
+        Column::new("Status", 1.6),
         Column::new("Review", 0.9),
     ]);
     for id in cited {
