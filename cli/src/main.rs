@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod print;
+mod scope;
 
 #[derive(Parser)]
 #[command(
@@ -29,10 +30,10 @@ struct Cli {
 }
 
 #[derive(Args, Clone, Copy)]
-struct Json {
+pub(crate) struct Json {
     /// Print JSON instead of text.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 #[derive(Subcommand)]
@@ -84,6 +85,12 @@ enum Command {
     /// Assessments: frameworks, audit period, scope, applicability.
     #[command(subcommand)]
     Assessment(AssessmentCommand),
+    /// Workspace-level applicability: which requirements are in scope, and why.
+    #[command(subcommand)]
+    Applicability(scope::ApplicabilityCommand),
+    /// The Statement of Applicability's document-control fields.
+    #[command(subcommand)]
+    Soa(scope::SoaCommand),
     /// Generate an audit-ready PDF report.
     Report {
         /// Report on an assessment (its frameworks, period and applicability).
@@ -164,6 +171,39 @@ enum EvidenceCommand {
         /// Validity from the collected date, e.g. 90d, 1y.
         #[arg(long, value_parser = days)]
         valid_for: Option<u32>,
+        /// The same file is already evidence for this control, and this is a
+        /// new collection of it (a new dated occurrence), not a mistake.
+        #[arg(long)]
+        new_occurrence: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Change an item's title, controls, evidence date, valid-until date or collector.
+    Edit {
+        id: i64,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        /// The full list of controls it supports, comma-separated.
+        #[arg(long)]
+        controls: Option<String>,
+        /// The evidence date (YYYY-MM-DD).
+        #[arg(long, value_parser = date)]
+        collected: Option<NaiveDate>,
+        #[arg(long, value_parser = date, conflicts_with = "no_expiry")]
+        valid_until: Option<NaiveDate>,
+        /// It no longer expires.
+        #[arg(long)]
+        no_expiry: bool,
+        #[arg(long)]
+        collected_by: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Every occurrence of an item's series (e.g. each quarter's access review).
+    Occurrences {
+        id: i64,
         #[command(flatten)]
         json: Json,
     },
@@ -183,10 +223,16 @@ enum EvidenceCommand {
         #[command(flatten)]
         json: Json,
     },
-    /// Store a new revision of a file; older revisions stay.
+    /// Correct an item's file with a new revision (it keeps its evidence
+    /// date unless --collected is given), or with --new-occurrence record the
+    /// evidence collected again as a new dated item; older files stay.
     Replace {
         id: i64,
         file: PathBuf,
+        /// A new collection (next quarter's review), not a correction: needs --collected.
+        #[arg(long)]
+        new_occurrence: bool,
+        /// The evidence date (YYYY-MM-DD). A revision keeps the item's date without it.
         #[arg(long, value_parser = date)]
         collected: Option<NaiveDate>,
         #[arg(long, value_parser = date)]
@@ -214,6 +260,9 @@ enum AssessmentCommand {
         scope: String,
         #[arg(long)]
         organisation: Option<String>,
+        /// type1 (design at a point in time) or type2 (operation throughout the period).
+        #[arg(long = "type", value_parser = assessment_type)]
+        kind: Option<crosswalk_core::AssessmentType>,
         #[command(flatten)]
         json: Json,
     },
@@ -246,7 +295,7 @@ enum AssessmentCommand {
     },
 }
 
-fn date(s: &str) -> Result<NaiveDate, String> {
+pub(crate) fn date(s: &str) -> Result<NaiveDate, String> {
     dates::parse_date(s)
 }
 fn days(s: &str) -> Result<u32, String> {
@@ -254,6 +303,10 @@ fn days(s: &str) -> Result<u32, String> {
 }
 fn period(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
     dates::parse_period(s)
+}
+fn assessment_type(s: &str) -> Result<crosswalk_core::AssessmentType, String> {
+    crosswalk_core::AssessmentType::parse(&s.to_ascii_lowercase().replace([' ', '-', '_'], ""))
+        .ok_or_else(|| format!("`{s}` is not an assessment type; use type1 or type2"))
 }
 
 fn main() -> ExitCode {
@@ -281,7 +334,7 @@ fn default_data_dir() -> PathBuf {
     base.join("crosswalk")
 }
 
-fn out<T: Serialize>(json: Json, value: &T, text: impl FnOnce(&T)) {
+pub(crate) fn out<T: Serialize>(json: Json, value: &T, text: impl FnOnce(&T)) {
     if json.json {
         println!(
             "{}",
@@ -372,6 +425,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             out(json, &view, print::control);
         }
         Command::Evidence(cmd) => return evidence(&mut ws, cmd),
+        Command::Applicability(cmd) => scope::applicability(&mut ws, cmd)?,
+        Command::Soa(cmd) => scope::soa(&mut ws, cmd)?,
         Command::Assessment(cmd) => assessment(&mut ws, cmd)?,
         Command::Report {
             assessment,
@@ -461,6 +516,7 @@ fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error>
             collected,
             valid_until,
             valid_for,
+            new_occurrence,
             json,
         } => {
             let source = match (file, url, note) {
@@ -482,6 +538,7 @@ fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error>
                 collected_on: collected,
                 valid_until,
                 valid_for_days: valid_for,
+                new_occurrence,
             };
             let e = with_byte_bar("storing", |progress| ws.add_evidence(&new, progress))?;
             out(json, &e, print::evidence_detail);
@@ -507,14 +564,53 @@ fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error>
         EvidenceCommand::Replace {
             id,
             file,
+            new_occurrence,
             collected,
             valid_until,
             json,
         } => {
+            let mode = if new_occurrence {
+                crosswalk_core::evidence::ReplaceMode::NewOccurrence
+            } else {
+                crosswalk_core::evidence::ReplaceMode::Revision
+            };
             let e = with_byte_bar("storing", |progress| {
-                ws.replace_evidence(id, &file, collected, valid_until, progress)
+                ws.replace_evidence(id, &file, mode, collected, valid_until, progress)
             })?;
+            if !new_occurrence && collected.is_none() {
+                eprintln!(
+                    "note: evidence #{id} keeps its evidence date {}; give --collected DATE to change it, or --new-occurrence if this is a new collection",
+                    e.collected_on
+                );
+            }
             out(json, &e, print::evidence_detail);
+        }
+        EvidenceCommand::Edit {
+            id,
+            title,
+            description,
+            controls,
+            collected,
+            valid_until,
+            no_expiry,
+            collected_by,
+            json,
+        } => {
+            let edit = crosswalk_core::evidence::EvidenceEdit {
+                title,
+                description,
+                controls: controls.map(|c| c.split(',').map(|x| x.trim().to_string()).collect()),
+                collected_on: collected,
+                valid_until,
+                no_expiry,
+                collected_by,
+            };
+            let e = ws.edit_evidence(id, &edit)?;
+            out(json, &e, print::evidence_detail);
+        }
+        EvidenceCommand::Occurrences { id, json } => {
+            let list = ws.evidence_series(id)?;
+            out(json, &list, |l| print::evidence_list(l, ws.today()));
         }
         EvidenceCommand::Remove { id } => {
             let e = ws.remove_evidence(id)?;
@@ -535,9 +631,11 @@ fn assessment(ws: &mut Workspace, cmd: AssessmentCommand) -> Result<(), Error> {
             period,
             scope,
             organisation,
+            kind,
             json,
         } => {
             let a = ws.save_assessment(&AssessmentInput {
+                kind,
                 id: None,
                 name,
                 organisation,

@@ -1,4 +1,5 @@
 //! Text output of the CLI. Presentation only: every figure comes from core.
+use crosswalk_core::applicability::{ApplicabilityDecision, SoaDocument};
 use crosswalk_core::assessment::Assessment;
 use crosswalk_core::audit::AuditEvent;
 use crosswalk_core::coverage::FrameworkCoverage;
@@ -102,6 +103,7 @@ fn status_text(s: Option<Status>) -> &'static str {
 
 pub fn coverage(frameworks: &[FrameworkCoverage], expiry: &Expiry) {
     for f in frameworks {
+        println!("rule: {}", f.rule);
         let c = &f.counts;
         println!(
             "{} — {:.1}% covered ({} of {} in scope; {} via crosswalk, {} partial, {} stale, {} gaps, {} not applicable)",
@@ -135,6 +137,27 @@ pub fn coverage(frameworks: &[FrameworkCoverage], expiry: &Expiry) {
                 line.push_str(&format!("  (suggested via {})", via.join(", ")));
             }
             println!("{line}");
+            if !r.reason.is_empty() && r.status != Some(Status::CoveredViaCrosswalk) {
+                println!("  {:<22} {}", "", r.reason);
+            }
+            if let Some(d) = &r.decision {
+                println!(
+                    "  {:<22} decided {} by {} on {} ({})",
+                    "",
+                    if d.applicable {
+                        "applicable"
+                    } else {
+                        "not applicable"
+                    },
+                    if d.decided_by.is_empty() {
+                        "—"
+                    } else {
+                        &d.decided_by
+                    },
+                    d.decided_at,
+                    d.source
+                );
+            }
         }
         println!();
     }
@@ -226,11 +249,13 @@ pub fn control(v: &ControlView) {
     println!("  evidence:");
     for e in &v.evidence {
         println!(
-            "    #{:<5} {:<5} {}  collected {}  valid until {}",
+            "    #{:<5} {:<5} {}  collected {} by {}  uploaded {}  valid until {}",
             e.id,
             e.kind.as_str(),
             e.title,
             e.collected_on,
+            e.collected_by,
+            e.uploaded_at().get(..10).unwrap_or(e.uploaded_at()),
             e.valid_until
                 .map(|d| d.to_string())
                 .unwrap_or_else(|| "—".into())
@@ -240,16 +265,18 @@ pub fn control(v: &ControlView) {
 
 pub fn evidence_list(list: &[Evidence], today: chrono::NaiveDate) {
     println!(
-        "{:<6} {:<5} {:<11} {:<11} {:<8} {:<20} TITLE",
-        "ID", "KIND", "COLLECTED", "VALID TO", "STATE", "CONTROLS"
+        "{:<6} {:<5} {:<11} {:<11} {:<14} {:<11} {:<8} {:<20} TITLE",
+        "ID", "KIND", "COLLECTED", "UPLOADED", "COLLECTED BY", "VALID TO", "STATE", "CONTROLS"
     );
     for e in list {
         let state = e.validity_on(today, 30).as_str();
         println!(
-            "{:<6} {:<5} {:<11} {:<11} {:<8} {:<20} {}",
+            "{:<6} {:<5} {:<11} {:<11} {:<14} {:<11} {:<8} {:<20} {}",
             e.id,
             e.kind.as_str(),
             e.collected_on.to_string(),
+            e.uploaded_at().get(..10).unwrap_or(e.uploaded_at()),
+            e.collected_by,
             e.valid_until
                 .map(|d| d.to_string())
                 .unwrap_or_else(|| "—".into()),
@@ -266,6 +293,13 @@ pub fn evidence_detail(e: &Evidence) {
     println!("  kind:         {}", e.kind);
     println!("  controls:     {}", e.controls.join(", "));
     println!("  collected:    {} by {}", e.collected_on, e.collected_by);
+    println!("  uploaded:     {}", e.uploaded_at());
+    if let Some(s) = e.series_id {
+        println!(
+            "  occurrence:   a later collection of #{s} (see `evidence occurrences {}`)",
+            e.id
+        );
+    }
     println!(
         "  valid until:  {}",
         e.valid_until
@@ -348,7 +382,11 @@ pub fn verify(r: &VerifyReport) {
         for f in &r.faults {
             println!("FAULT {}: {}", f.subject, f.message);
         }
-        println!("{} fault(s)", r.faults.len());
+        println!(
+            "{} fault{}",
+            r.faults.len(),
+            if r.faults.len() == 1 { "" } else { "s" }
+        );
     }
 }
 
@@ -365,12 +403,68 @@ pub fn assessment(a: &Assessment) {
     println!("assessment #{} — {}", a.id, a.name);
     println!("  organisation: {}", a.organisation);
     println!("  period:       {}..{}", a.period_start, a.period_end);
+    println!(
+        "  type:         {}",
+        a.kind
+            .map(crosswalk_core::assessment::type_label)
+            .unwrap_or("not stated")
+    );
     println!("  frameworks:   {}", a.frameworks.join(", "));
     if !a.scope.is_empty() {
         println!("  scope:        {}", a.scope);
     }
     let na = a.applicability.iter().filter(|x| !x.applicable).count();
     if na > 0 {
-        println!("  not applicable: {na} requirement(s)");
+        println!(
+            "  not applicable (this assessment's own decisions): {na} requirement{}",
+            if na == 1 { "" } else { "s" }
+        );
     }
+}
+
+pub fn decisions(list: &[ApplicabilityDecision]) {
+    println!(
+        "{:<16} {:<22} {:<11} {:<12} {:<20} JUSTIFICATION",
+        "FRAMEWORK", "REF", "APPLICABLE", "DECIDED BY", "DECIDED AT"
+    );
+    for d in list {
+        println!(
+            "{:<16} {:<22} {:<11} {:<12} {:<20} {}",
+            d.framework_id,
+            d.reference,
+            if d.applicable { "yes" } else { "no" },
+            d.decided_by,
+            d.decided_at,
+            if d.justification.is_empty() {
+                "(missing)"
+            } else {
+                &d.justification
+            }
+        );
+    }
+    println!(
+        "{} decision{}",
+        list.len(),
+        if list.len() == 1 { "" } else { "s" }
+    );
+}
+
+pub fn soa(d: &SoaDocument) {
+    let or = |v: &str| {
+        if v.is_empty() {
+            "(not set)".to_string()
+        } else {
+            v.to_string()
+        }
+    };
+    println!("Statement of Applicability ({})", d.framework_id);
+    println!("  version:      {}", or(&d.version));
+    println!("  owner:        {}", or(&d.owner));
+    println!("  approved by:  {}", or(&d.approved_by));
+    println!(
+        "  approved on:  {}",
+        d.approved_on
+            .map(|x| x.to_string())
+            .unwrap_or_else(|| "(not set)".into())
+    );
 }

@@ -139,7 +139,15 @@ fn same_bytes_added_twice_are_stored_once() {
     let b = write(&ws, "b/policy-copy.pdf", b"the same policy bytes\n");
     let e1 = ws.evidence_add(&["ENC-01", a.to_str().unwrap()]);
     let e2 = ws.evidence_add(&["IAM-02", b.to_str().unwrap()]);
-    let e3 = ws.evidence_add(&["IAM-02", a.to_str().unwrap(), "--title", "again"]);
+    // The same file for the same control is a duplicate unless the user says
+    // it is a new collection (tests/occurrences.rs checks the refusal).
+    let e3 = ws.evidence_add(&[
+        "IAM-02",
+        a.to_str().unwrap(),
+        "--title",
+        "again",
+        "--new-occurrence",
+    ]);
     assert_ne!(e1["id"], e2["id"]);
     let sha = sha256_file(&a);
     for e in [&e1, &e2, &e3] {

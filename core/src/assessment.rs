@@ -1,6 +1,7 @@
 //! Assessments: frameworks, an audit period, a scope statement and
 //! per-requirement applicability. Reports are of an assessment.
 use crate::error::{Error, Result};
+use crate::model::AssessmentType;
 use crate::workspace::{timestamp, Workspace};
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
@@ -32,6 +33,10 @@ pub struct Assessment {
     pub applicability: Vec<Applicability>,
     pub created_at: String,
     pub updated_at: String,
+    /// Type I or Type II; None when nobody said (assessments made before
+    /// types existed). Left out when None so their audit states stay the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<AssessmentType>,
 }
 
 /// Fields a user sets; `id` None creates a new assessment.
@@ -45,6 +50,9 @@ pub struct AssessmentInput {
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     pub frameworks: Vec<String>,
+    /// Type I (design on a day) or Type II (operation over the period).
+    #[serde(default)]
+    pub kind: Option<AssessmentType>,
 }
 
 impl Workspace {
@@ -62,8 +70,8 @@ impl Workspace {
     pub fn assessment(&self, id: i64) -> Result<Assessment> {
         let row = self
             .conn
-            .query_row("SELECT name, organisation, scope, period_start, period_end, created_at, updated_at FROM assessments WHERE id = ?1", [id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?, r.get::<_, String>(6)?))
+            .query_row("SELECT name, organisation, scope, period_start, period_end, created_at, updated_at, kind FROM assessments WHERE id = ?1", [id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?, r.get::<_, String>(6)?, r.get::<_, Option<String>>(7)?))
             })
             .optional()?
             .ok_or_else(|| Error::NotFound(format!("no assessment #{id}")))?;
@@ -101,6 +109,7 @@ impl Workspace {
             applicability,
             created_at: row.5,
             updated_at: row.6,
+            kind: row.7.as_deref().and_then(AssessmentType::parse),
         })
     }
 
@@ -130,8 +139,8 @@ impl Workspace {
         let id = match input.id {
             Some(id) => {
                 let n = tx.execute(
-                    "UPDATE assessments SET name=?2, organisation=?3, scope=?4, period_start=?5, period_end=?6, updated_at=?7 WHERE id=?1",
-                    params![id, name, organisation, input.scope.trim(), input.period_start.to_string(), input.period_end.to_string(), now],
+                    "UPDATE assessments SET name=?2, organisation=?3, scope=?4, period_start=?5, period_end=?6, updated_at=?7, kind=?8 WHERE id=?1",
+                    params![id, name, organisation, input.scope.trim(), input.period_start.to_string(), input.period_end.to_string(), now, input.kind.map(|k| k.as_str())],
                 )?;
                 if n == 0 {
                     return Err(Error::NotFound(format!("no assessment #{id}")));
@@ -144,8 +153,8 @@ impl Workspace {
             }
             None => {
                 tx.execute(
-                    "INSERT INTO assessments (name, organisation, scope, period_start, period_end, created_at, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?6)",
-                    params![name, organisation, input.scope.trim(), input.period_start.to_string(), input.period_end.to_string(), now],
+                    "INSERT INTO assessments (name, organisation, scope, period_start, period_end, created_at, updated_at, kind) VALUES (?1,?2,?3,?4,?5,?6,?6,?7)",
+                    params![name, organisation, input.scope.trim(), input.period_start.to_string(), input.period_end.to_string(), now, input.kind.map(|k| k.as_str())],
                 )?;
                 tx.last_insert_rowid()
             }
@@ -158,8 +167,8 @@ impl Workspace {
             &tx,
             if input.id.is_some() { "assessment.edited" } else { "assessment.created" },
             &format!("assessment:{id}"),
-            format!("{} assessment #{id} \"{name}\" ({}..{}, {})", if input.id.is_some() { "Edited" } else { "Created" }, input.period_start, input.period_end, input.frameworks.join(", ")),
-            json!({"assessment": id, "name": name, "period": [input.period_start, input.period_end], "frameworks": input.frameworks, "scope": input.scope.trim(), "states": {format!("assessment:{id}"): digest}}),
+            format!("{} assessment #{id} \"{name}\" ({}..{}, {}, {})", if input.id.is_some() { "Edited" } else { "Created" }, input.period_start, input.period_end, input.frameworks.join(", "), input.kind.map(type_label).unwrap_or("type not stated")),
+            json!({"assessment": id, "name": name, "period": [input.period_start, input.period_end], "frameworks": input.frameworks, "scope": input.scope.trim(), "type": input.kind, "states": {format!("assessment:{id}"): digest}}),
         )?;
         tx.commit()?;
         self.assessment(id)
@@ -205,6 +214,14 @@ impl Workspace {
         )?;
         tx.commit()?;
         self.assessment(assessment_id)
+    }
+}
+
+/// "Type I" / "Type II".
+pub fn type_label(kind: AssessmentType) -> &'static str {
+    match kind {
+        AssessmentType::Type1 => "Type I",
+        AssessmentType::Type2 => "Type II",
     }
 }
 

@@ -34,11 +34,13 @@ pub struct CoverageRequest {
 impl Workspace {
     /// Coverage per framework, computed now from the data.
     pub fn coverage(&self, request: &CoverageRequest) -> Result<Vec<FrameworkCoverage>> {
-        let mut options = Options::default();
         let mut wanted = request.frameworks.clone();
-        if let Some(id) = request.assessment_id {
-            let a = self.assessment(id)?;
-            options = assessment_options(&a);
+        let assessment = request
+            .assessment_id
+            .map(|id| self.assessment(id))
+            .transpose()?;
+        let options = self.scope_options(assessment.as_ref())?;
+        if let Some(a) = &assessment {
             if wanted.is_empty() {
                 wanted = a.frameworks.clone();
             }
@@ -261,24 +263,5 @@ impl Workspace {
         let text = crate::export::controls_yaml(&controls, &crate::timestamp(crate::now()));
         crate::fsutil::write_atomic(path, text.as_bytes())?;
         Ok(controls.len())
-    }
-}
-
-/// Coverage options of an assessment: its period and what it scoped out.
-pub(crate) fn assessment_options(a: &crate::assessment::Assessment) -> Options {
-    Options {
-        as_of: None,
-        period: Some((a.period_start, a.period_end)),
-        not_applicable: a
-            .applicability
-            .iter()
-            .filter(|x| !x.applicable)
-            .map(|x| {
-                (
-                    (x.framework_id.clone(), x.reference.clone()),
-                    x.justification.clone(),
-                )
-            })
-            .collect(),
     }
 }

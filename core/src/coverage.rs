@@ -1,21 +1,44 @@
 //! Coverage: derived from data, never stored by hand.
 //!
 //! A requirement is
-//! - **covered** when an implemented control maps to it fully and has current evidence;
-//! - **partial** when a control with current evidence maps to it only in part,
-//!   or is itself only partly implemented;
+//! - **covered** when an implemented control maps to it fully and its evidence
+//!   holds under the rule of the view (below);
+//! - **partial** when a control with evidence maps to it only in part, is
+//!   itself only partly implemented, or (Type II) missed some windows;
 //! - **stale** when the controls that would cover it have evidence, but all of it expired;
 //! - **covered via crosswalk** when nothing of its own covers it, but a requirement of
 //!   another framework that is `equal` to it or a `superset_of` it is covered directly
 //!   (a suggestion, never counted as covered);
-//! - **not applicable** when the assessment says so, with a justification;
+//! - **not applicable** when the workspace (or an assessment, which overrides
+//!   it) decided so, with a justification;
 //! - a **gap** otherwise.
 //!
-//! Evidence counts when it was collected inside the period (if any) and is
-//! still valid on the reference day: the end of the period, or today if sooner.
+//! Which evidence holds depends on the view:
+//! - **No period** (Dashboard, Frameworks, `coverage` without an assessment):
+//!   evidence holds when it is valid today (collected on or before today, not
+//!   past its valid-until date).
+//! - **Type I, or a period of unstated type** (design at a point in time): the
+//!   reference day is the end of the period, or today if sooner. Evidence holds
+//!   when it is valid on that day, wherever in time it was collected: a policy
+//!   approved before the period and still in force shows the design in place.
+//! - **Type II** (operation throughout the period): a control's `review_every`
+//!   cadence splits the period into windows from its first day (cadences of
+//!   whole months, such as 90d or 6m, give calendar months: quarters, halves;
+//!   others give runs of that many days; a last window shorter than half the
+//!   cadence joins the one before; no cadence gives one window, the period).
+//!   Each window needs an occurrence: evidence whose evidence date falls in it.
+//!   Evidence collected before the period counts for the first window only,
+//!   and only when it is still valid on the period's first day: it shows the
+//!   control operating as the period began, but cannot stand for later
+//!   windows, when the control had to run again. Windows that start after
+//!   today are not yet due and are not counted as missed. A control that missed
+//!   a window cannot cover a requirement; the reason names each missed window.
+//!
+//! Every status comes with a `reason` sentence written here, so each view
+//! shows the same explanation.
 use crate::model::*;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Debug, Clone, Default)]
@@ -26,6 +49,79 @@ pub struct Options {
     pub period: Option<(NaiveDate, NaiveDate)>,
     /// (framework, ref) → justification, for requirements scoped out.
     pub not_applicable: HashMap<(String, String), String>,
+    /// Type I or Type II; None for views without a period, or a period whose
+    /// type nobody stated (point-in-time rules apply, and the rule says so).
+    pub kind: Option<AssessmentType>,
+    /// Every applicability decision that applies, shown beside the status.
+    pub decisions: HashMap<(String, String), Decision>,
+}
+
+/// One applicability decision as a view shows it: what, why, who, when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub applicable: bool,
+    pub justification: String,
+    pub decided_by: String,
+    pub decided_at: String,
+    /// `workspace`, or `assessment #N` for an assessment's own override.
+    pub source: String,
+}
+
+/// One window of a Type II period for one control.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Window {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// Occurrences whose evidence date falls in it (or carried in, for the first).
+    pub evidence: Vec<i64>,
+    /// False while the window has not started yet.
+    pub due: bool,
+}
+
+impl Window {
+    pub fn missed(&self) -> bool {
+        self.due && self.evidence.is_empty()
+    }
+}
+
+/// Splits `period` into the windows of a cadence of `days` (see the module docs).
+pub fn windows(period: (NaiveDate, NaiveDate), days: Option<u32>) -> Vec<(NaiveDate, NaiveDate)> {
+    let (start, end) = period;
+    let Some(days) = days.filter(|d| *d > 0) else {
+        return vec![(start, end)];
+    };
+    let months = (days as f64 / 30.44).round() as u32;
+    let by_months = months >= 1 && (days as f64 - months as f64 * 30.44).abs() <= 3.0;
+    let step = |from: NaiveDate, k: u32| -> Option<NaiveDate> {
+        if by_months {
+            start.checked_add_months(chrono::Months::new(months * k))
+        } else {
+            let _ = from;
+            start.checked_add_signed(chrono::Duration::days(days as i64 * k as i64))
+        }
+    };
+    let mut out = Vec::new();
+    let mut k = 0;
+    while let Some(ws) = step(start, k) {
+        if ws > end {
+            break;
+        }
+        let we = step(start, k + 1)
+            .and_then(|n| n.pred_opt())
+            .map_or(end, |n| n.min(end));
+        out.push((ws, we));
+        k += 1;
+    }
+    // A short tail would demand an occurrence within a few days of the last one.
+    if out.len() > 1 {
+        let (ls, le) = out[out.len() - 1];
+        if ((le - ls).num_days() + 1) * 2 < days as i64 {
+            out.pop();
+            let n = out.len() - 1;
+            out[n].1 = le;
+        }
+    }
+    out
 }
 
 impl Options {
@@ -34,10 +130,6 @@ impl Options {
             Some((_, end)) => end.min(today),
             None => today,
         }
-    }
-    fn in_period(&self, day: NaiveDate) -> bool {
-        self.period
-            .is_none_or(|(start, end)| day >= start && day <= end)
     }
 }
 
@@ -94,6 +186,8 @@ pub struct ControlCoverage {
     pub current_evidence: Vec<i64>,
     /// Evidence inside the period that has expired.
     pub expired_evidence: Vec<i64>,
+    /// Type II only: the windows of the period and the occurrences in each.
+    pub windows: Vec<Window>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,6 +215,8 @@ pub struct RequirementCoverage {
     pub controls: Vec<ControlCoverage>,
     pub via_crosswalk: Vec<ViaCrosswalk>,
     pub justification: Option<String>,
+    /// The applicability decision behind it, if anyone made one.
+    pub decision: Option<Decision>,
     /// For grouping entries: statuses of the assessable requirements below.
     pub rollup: Option<Counts>,
 }
@@ -135,6 +231,8 @@ pub struct FrameworkCoverage {
     /// Covered directly or via crosswalk (0–100).
     pub percent_with_crosswalk: f64,
     pub requirements: Vec<RequirementCoverage>,
+    /// Which evidence rule applied, in a sentence (see the module docs).
+    pub rule: String,
 }
 
 /// Everything coverage is computed from.
@@ -155,12 +253,24 @@ fn percent(part: usize, whole: usize) -> f64 {
 }
 
 pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<FrameworkCoverage> {
-    let day = options.reference_day(options.as_of.unwrap_or(today));
+    let today = options.as_of.unwrap_or(today);
+    let day = options.reference_day(today);
+    let type2 = match (options.kind, options.period) {
+        (Some(AssessmentType::Type2), Some(p)) => Some(p),
+        _ => None,
+    };
     // Evidence per control, split into what counts and what expired.
     let mut current: HashMap<&str, Vec<i64>> = HashMap::new();
     let mut expired: HashMap<&str, Vec<i64>> = HashMap::new();
+    let mut by_control: HashMap<&str, Vec<&Evidence>> = HashMap::new();
     for e in inputs.evidence {
-        if !options.in_period(e.collected_on) || e.collected_on > day {
+        if e.collected_on > day {
+            continue;
+        }
+        for c in &e.controls {
+            by_control.entry(c.as_str()).or_default().push(e);
+        }
+        if type2.is_some() {
             continue;
         }
         let bucket = if e.is_valid_on(day) {
@@ -172,6 +282,49 @@ pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<
             bucket.entry(c.as_str()).or_default().push(e.id);
         }
     }
+    // Type II: the windows of each control, and the occurrences in them.
+    let mut control_windows: HashMap<&str, Vec<Window>> = HashMap::new();
+    if let Some(period) = type2 {
+        for c in inputs.controls {
+            let list = by_control.get(c.id.as_str()).cloned().unwrap_or_default();
+            let mut ws: Vec<Window> = windows(period, c.review_every_days)
+                .into_iter()
+                .map(|(start, end)| Window {
+                    start,
+                    end,
+                    evidence: list
+                        .iter()
+                        .filter(|e| e.collected_on >= start && e.collected_on <= end)
+                        .map(|e| e.id)
+                        .collect(),
+                    due: start <= today,
+                })
+                .collect();
+            if let Some(first) = ws.first_mut() {
+                first.evidence.extend(
+                    list.iter()
+                        .filter(|e| e.collected_on < period.0 && e.is_valid_on(period.0))
+                        .map(|e| e.id),
+                );
+                first.evidence.sort();
+            }
+            let counted: Vec<i64> = ws.iter().flat_map(|w| w.evidence.iter().copied()).collect();
+            current.insert(c.id.as_str(), counted);
+            control_windows.insert(c.id.as_str(), ws);
+        }
+    }
+    let rule = match (options.kind, options.period) {
+        (_, None) => "No period: evidence counts when it is valid today.".to_string(),
+        (Some(AssessmentType::Type2), Some((a, b))) => format!(
+            "Type II, {a} to {b}: every review window of a control's cadence needs an occurrence dated inside it; evidence from before the period counts for the first window only, if still valid on {a}."
+        ),
+        (Some(AssessmentType::Type1), Some((_, _))) => format!(
+            "Type I, as of {day}: evidence counts when it is valid on that day, wherever it was collected."
+        ),
+        (None, Some((_, _))) => format!(
+            "Period of unstated type (neither Type I nor Type II): point-in-time rule as of {day}; evidence counts when it is valid on that day."
+        ),
+    };
     // Controls behind each requirement.
     let mut behind: HashMap<(&str, &str), Vec<ControlCoverage>> = HashMap::new();
     for c in inputs.controls {
@@ -188,6 +341,10 @@ pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<
                     rationale: m.rationale.clone(),
                     current_evidence: current.get(c.id.as_str()).cloned().unwrap_or_default(),
                     expired_evidence: expired.get(c.id.as_str()).cloned().unwrap_or_default(),
+                    windows: control_windows
+                        .get(c.id.as_str())
+                        .cloned()
+                        .unwrap_or_default(),
                 });
         }
     }
@@ -200,7 +357,11 @@ pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<
             .get(&(r.framework_id.clone(), r.reference.clone()));
         let verdict = match na {
             Some(why) => (Status::NotApplicable, format!("Not applicable: {why}")),
-            None => direct_status(behind.get(&key).map(Vec::as_slice).unwrap_or(&[])),
+            None => direct_status(
+                behind.get(&key).map(Vec::as_slice).unwrap_or(&[]),
+                type2.is_some(),
+                options.period.is_some(),
+            ),
         };
         direct.insert(key, verdict);
     }
@@ -259,6 +420,10 @@ pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<
                         via_crosswalk: Vec::new(),
                         justification: options
                             .not_applicable
+                            .get(&(r.framework_id.clone(), r.reference.clone()))
+                            .cloned(),
+                        decision: options
+                            .decisions
                             .get(&(r.framework_id.clone(), r.reference.clone()))
                             .cloned(),
                         rollup: None,
@@ -327,36 +492,59 @@ pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<
                     counts.in_scope(),
                 ),
                 requirements: rows,
+                rule: rule.clone(),
             }
         })
         .collect()
 }
 
-fn direct_status(controls: &[ControlCoverage]) -> (Status, String) {
+fn missed_text(c: &ControlCoverage) -> Option<String> {
+    let missed: Vec<String> = c
+        .windows
+        .iter()
+        .filter(|w| w.missed())
+        .map(|w| format!("between {} and {}", w.start, w.end))
+        .collect();
+    (!missed.is_empty()).then(|| format!("{} has no occurrence {}", c.id, missed.join(", nor ")))
+}
+
+fn direct_status(controls: &[ControlCoverage], type2: bool, has_period: bool) -> (Status, String) {
     let active = |c: &&ControlCoverage| {
         matches!(
             c.status,
             ControlStatus::Implemented | ControlStatus::Partial
         )
     };
+    let holds = |c: &ControlCoverage| {
+        !c.current_evidence.is_empty() && !(type2 && c.windows.iter().any(Window::missed))
+    };
     if let Some(c) = controls.iter().find(|c| {
-        c.status == ControlStatus::Implemented
-            && c.mapping == MappingCoverage::Full
-            && !c.current_evidence.is_empty()
+        c.status == ControlStatus::Implemented && c.mapping == MappingCoverage::Full && holds(c)
     }) {
-        return (
-            Status::Covered,
+        let why = if type2 {
+            let n = c.windows.iter().filter(|w| w.due).count();
+            format!(
+                "{} is implemented, maps fully and has an occurrence in each of its {} review window{}",
+                c.id,
+                n,
+                if n == 1 { "" } else { "s" }
+            )
+        } else {
             format!(
                 "{} is implemented, maps fully and has current evidence",
                 c.id
-            ),
-        );
+            )
+        };
+        return (Status::Covered, why);
     }
     if let Some(c) = controls
         .iter()
         .filter(active)
         .find(|c| !c.current_evidence.is_empty())
     {
+        if let Some(missed) = missed_text(c).filter(|_| type2) {
+            return (Status::Partial, missed);
+        }
         let why = if c.status == ControlStatus::Partial {
             "is only partly implemented"
         } else {
@@ -375,10 +563,15 @@ fn direct_status(controls: &[ControlCoverage]) -> (Status, String) {
         );
     }
     if let Some(c) = controls.iter().find(active) {
-        return (
-            Status::Gap,
-            format!("{} has no evidence in the period", c.id),
-        );
+        let why = if type2 {
+            missed_text(c)
+                .unwrap_or_else(|| format!("{} has no occurrence in the period yet", c.id))
+        } else if has_period {
+            format!("{} has no evidence valid on the reference day", c.id)
+        } else {
+            format!("{} has no current evidence", c.id)
+        };
+        return (Status::Gap, why);
     }
     if let Some(c) = controls.first() {
         return (

@@ -40,6 +40,37 @@ pub struct NewEvidence {
     /// Alternative to `valid_until`: days from `collected_on`. When neither is
     /// given, the shortest review cadence of the linked controls applies.
     pub valid_for_days: Option<u32>,
+    /// The user says this is a new collection of evidence already stored for
+    /// the same control (the next quarter's review of the same export): it is
+    /// kept as a new occurrence of that item's series instead of refused.
+    #[serde(default)]
+    pub new_occurrence: bool,
+}
+
+/// Changes to an evidence item's metadata; None leaves a field as it is.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct EvidenceEdit {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub controls: Option<Vec<String>>,
+    pub collected_on: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    /// Removes the valid-until date (the evidence no longer expires).
+    #[serde(default)]
+    pub no_expiry: bool,
+    pub collected_by: Option<String>,
+}
+
+/// What to do with a file given for an existing item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplaceMode {
+    /// The stored file was wrong: correct this occurrence. Its evidence date
+    /// stays unless a new one is given.
+    Revision,
+    /// The evidence was collected again (next quarter): a new dated record
+    /// in the same series; the earlier occurrence stays as it is.
+    NewOccurrence,
 }
 
 /// A stored blob: content address and size.
@@ -143,7 +174,7 @@ pub(crate) fn load(
     args: &[&dyn rusqlite::ToSql],
 ) -> Result<Vec<Evidence>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT e.id, e.kind, e.title, e.description, e.url, e.note, e.collected_by, e.collected_on, e.valid_until, e.added_at, e.removed_at
+        "SELECT e.id, e.kind, e.title, e.description, e.url, e.note, e.collected_by, e.collected_on, e.valid_until, e.added_at, e.removed_at, e.series_id
          FROM evidence e WHERE {where_sql} ORDER BY e.id"
     ))?;
     let mut list: Vec<Evidence> = stmt
@@ -165,6 +196,7 @@ pub(crate) fn load(
                 revisions: Vec::new(),
                 added_at: r.get(9)?,
                 removed_at: r.get(10)?,
+                series_id: r.get(11)?,
             })
         })?
         .collect::<Result<_, _>>()?;
@@ -336,6 +368,17 @@ impl Workspace {
         new: &NewEvidence,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Evidence> {
+        self.insert_new_evidence(new, None, progress)
+    }
+
+    /// `series`: put the new item in this series (a new occurrence the user
+    /// asked for); otherwise a duplicate the user allowed gives the series.
+    fn insert_new_evidence(
+        &mut self,
+        new: &NewEvidence,
+        series: Option<i64>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Evidence> {
         let known: HashMap<String, Option<u32>> = self
             .controls()?
             .into_iter()
@@ -398,6 +441,24 @@ impl Workspace {
             )),
             _ => None,
         };
+        let duplicate = self.find_duplicate(
+            &new.controls,
+            blob.as_ref().map(|(b, _)| b.sha256.as_str()),
+            url.as_deref(),
+        )?;
+        if let Some(d) = &duplicate {
+            if !new.new_occurrence {
+                return Err(Error::Usage(format!(
+                    "this {} is already evidence #{} \"{}\" for {} (evidence date {}); to record it as another collection, add it as a new occurrence (--new-occurrence), or correct #{} with `evidence replace` or `evidence edit`",
+                    if url.is_some() { "link" } else { "file" },
+                    d.id,
+                    d.title,
+                    d.controls.join(", "),
+                    d.collected_on,
+                    d.id
+                )));
+            }
+        }
         let tx = self.begin()?;
         let id = insert_evidence(
             &tx,
@@ -413,6 +474,12 @@ impl Workspace {
         if let Some((blob, name)) = &blob {
             insert_revision(&tx, id, 1, blob, name, &timestamp(crate::now()))?;
         }
+        if let Some(series) = series.or(duplicate.as_ref().map(Evidence::series)) {
+            tx.execute(
+                "UPDATE evidence SET series_id = ?2 WHERE id = ?1",
+                params![id, series],
+            )?;
+        }
         let e = load(&tx, "e.id = ?1", &[&id])?
             .pop()
             .expect("just inserted");
@@ -420,22 +487,42 @@ impl Workspace {
             &tx,
             "evidence.added",
             &format!("evidence:{id}"),
-            format!("Added {} evidence #{id} \"{}\" for {}", kind, e.title, new.controls.join(", ")),
-            json!({"evidence": id, "sha256": blob.as_ref().map(|(b, _)| &b.sha256), "states": {format!("evidence:{id}"): state_digest(&e)}}),
+            format!(
+                "Added {} evidence #{id} \"{}\" for {}, evidence date {}{}",
+                kind,
+                e.title,
+                new.controls.join(", "),
+                e.collected_on,
+                e.series_id.map(|s| format!(", new occurrence of #{s}")).unwrap_or_default()
+            ),
+            json!({"evidence": id, "sha256": blob.as_ref().map(|(b, _)| &b.sha256), "series": e.series_id, "collected_on": e.collected_on, "states": {format!("evidence:{id}"): state_digest(&e)}}),
         )?;
         tx.commit()?;
         Ok(e)
     }
 
-    /// Stores a new revision of a file evidence; older revisions stay.
+    /// Stores a new revision of a file evidence (`ReplaceMode::Revision`):
+    /// the item keeps its evidence date unless `collected_on` gives a new one,
+    /// and older revisions stay. `ReplaceMode::NewOccurrence` instead records
+    /// a new collection in the same series (see [`Workspace::add_occurrence`]).
     pub fn replace_evidence(
         &mut self,
         id: i64,
         file: &Path,
+        mode: ReplaceMode,
         collected_on: Option<NaiveDate>,
         valid_until: Option<NaiveDate>,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Evidence> {
+        if mode == ReplaceMode::NewOccurrence {
+            return self.add_occurrence(
+                id,
+                &Source::File(file.to_path_buf()),
+                collected_on,
+                valid_until,
+                progress,
+            );
+        }
         let old = self.evidence(id)?;
         if old.removed_at.is_some() {
             return Err(Error::Usage(format!(
@@ -448,7 +535,9 @@ impl Workspace {
                 old.kind
             )));
         }
-        let collected_on = collected_on.unwrap_or_else(|| self.today());
+        // A revision corrects the file of this occurrence: the evidence was
+        // still gathered when it was, so the date stays unless the user says.
+        let collected_on = collected_on.unwrap_or(old.collected_on);
         if collected_on > self.today() {
             return Err(Error::Usage(format!(
                 "the collected date {collected_on} is in the future"
@@ -465,6 +554,16 @@ impl Workspace {
             ));
         }
         let blob = store_blob(&self.evidence_dir(), file, progress)?;
+        if old
+            .current_revision()
+            .is_some_and(|r| r.sha256 == blob.sha256)
+        {
+            return Err(Error::Usage(format!(
+                "{} is the file evidence #{id} already holds (revision {}); nothing to correct",
+                file.display(),
+                old.current_revision().map(|r| r.number).unwrap_or(0)
+            )));
+        }
         let name = file
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
@@ -485,8 +584,204 @@ impl Workspace {
             &tx,
             "evidence.replaced",
             &format!("evidence:{id}"),
-            format!("Replaced evidence #{id} \"{}\" with revision {number}", e.title),
-            json!({"evidence": id, "revision": number, "sha256": blob.sha256, "states": {format!("evidence:{id}"): state_digest(&e)}}),
+            format!(
+                "Corrected evidence #{id} \"{}\" with revision {number} (evidence date {})",
+                e.title, e.collected_on
+            ),
+            json!({"evidence": id, "revision": number, "sha256": blob.sha256,
+                   "before": {"collected_on": old.collected_on, "valid_until": old.valid_until},
+                   "after": {"collected_on": e.collected_on, "valid_until": e.valid_until},
+                   "states": {format!("evidence:{id}"): state_digest(&e)}}),
+        )?;
+        tx.commit()?;
+        Ok(e)
+    }
+
+    /// Records a new collection of the evidence item `of` (the next quarter's
+    /// access review): a new item with its own evidence date, in the same
+    /// series, with the same title, description, controls and collector. The
+    /// earlier occurrences stay as they are.
+    pub fn add_occurrence(
+        &mut self,
+        of: i64,
+        source: &Source,
+        collected_on: Option<NaiveDate>,
+        valid_until: Option<NaiveDate>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Evidence> {
+        let base = self.evidence(of)?;
+        if base.removed_at.is_some() {
+            return Err(Error::Usage(format!(
+                "evidence #{of} was removed; add the evidence anew instead"
+            )));
+        }
+        let Some(collected_on) = collected_on else {
+            return Err(Error::Usage(format!(
+                "a new occurrence of evidence #{of} needs its evidence date (the day it was collected), e.g. --collected {}",
+                self.today()
+            )));
+        };
+        // The same validity length as the item it follows, unless given.
+        let valid_for_days = match valid_until {
+            Some(_) => None,
+            None => base
+                .valid_until
+                .map(|u| (u - base.collected_on).num_days().max(0) as u32),
+        };
+        let new = NewEvidence {
+            controls: base.controls.clone(),
+            source: source.clone(),
+            title: Some(base.title.clone()),
+            description: base.description.clone(),
+            collected_by: Some(base.collected_by.clone()),
+            collected_on: Some(collected_on),
+            valid_until,
+            valid_for_days,
+            new_occurrence: true,
+        };
+        self.insert_new_evidence(&new, Some(base.series()), progress)
+    }
+
+    /// Every occurrence of the series `id` belongs to, oldest evidence date first.
+    pub fn evidence_series(&self, id: i64) -> Result<Vec<Evidence>> {
+        let series = self.evidence(id)?.series();
+        let mut list = load(&self.conn, "(e.id = ?1 OR e.series_id = ?1)", &[&series])?;
+        list.sort_by_key(|e| (e.collected_on, e.id));
+        Ok(list)
+    }
+
+    /// Current evidence for one of `controls` holding the same file (or link).
+    fn find_duplicate(
+        &self,
+        controls: &[String],
+        sha256: Option<&str>,
+        url: Option<&str>,
+    ) -> Result<Option<Evidence>> {
+        if sha256.is_none() && url.is_none() {
+            return Ok(None);
+        }
+        let candidates = load(
+            &self.conn,
+            "e.removed_at IS NULL AND (e.url = ?2 OR e.id IN (SELECT evidence_id FROM evidence_revisions WHERE sha256 = ?1))",
+            &[&sha256, &url],
+        )?;
+        Ok(candidates
+            .into_iter()
+            .filter(|e| e.controls.iter().any(|c| controls.contains(c)))
+            .max_by_key(|e| (e.collected_on, e.id)))
+    }
+
+    /// Changes an item's metadata (title, description, controls, evidence
+    /// date, valid until, collector) in one transaction with one audit event
+    /// that records each changed field before and after.
+    pub fn edit_evidence(&mut self, id: i64, edit: &EvidenceEdit) -> Result<Evidence> {
+        let old = self.evidence(id)?;
+        if old.removed_at.is_some() {
+            return Err(Error::Usage(format!(
+                "evidence #{id} was removed; it can no longer be edited"
+            )));
+        }
+        if edit.no_expiry && edit.valid_until.is_some() {
+            return Err(Error::Usage(
+                "give either a valid-until date or no expiry, not both".into(),
+            ));
+        }
+        let title = match &edit.title {
+            Some(t) if t.trim().is_empty() => {
+                return Err(Error::Usage("evidence needs a title".into()))
+            }
+            Some(t) => t.trim().to_string(),
+            None => old.title.clone(),
+        };
+        let collected_by = match &edit.collected_by {
+            Some(c) if c.trim().is_empty() => {
+                return Err(Error::Usage(
+                    "collected by cannot be empty; name who gathered the evidence".into(),
+                ))
+            }
+            Some(c) => c.trim().to_string(),
+            None => old.collected_by.clone(),
+        };
+        let controls = match &edit.controls {
+            Some(list) => {
+                let mut ids: Vec<String> = Vec::new();
+                for c in list.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+                    self.control(c)?; // the error names the closest id
+                    if !ids.iter().any(|x| x == c) {
+                        ids.push(c.to_string());
+                    }
+                }
+                if ids.is_empty() {
+                    return Err(Error::Usage(
+                        "evidence must support at least one control".into(),
+                    ));
+                }
+                ids.sort();
+                ids
+            }
+            None => old.controls.clone(),
+        };
+        let collected_on = edit.collected_on.unwrap_or(old.collected_on);
+        if collected_on > self.today() {
+            return Err(Error::Usage(format!("the collected date {collected_on} is in the future; use the date the evidence was gathered")));
+        }
+        let valid_until = if edit.no_expiry {
+            None
+        } else {
+            edit.valid_until.or(old.valid_until)
+        };
+        if let Some(u) = valid_until {
+            if u < collected_on {
+                return Err(Error::Usage(format!(
+                    "valid until {u} is before the collected date {collected_on}"
+                )));
+            }
+        }
+        let description = edit
+            .description
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or(&old.description)
+            .to_string();
+        let mut before = serde_json::Map::new();
+        let mut after = serde_json::Map::new();
+        let mut change = |field: &str, b: serde_json::Value, a: serde_json::Value| {
+            if b != a {
+                before.insert(field.into(), b);
+                after.insert(field.into(), a);
+            }
+        };
+        change("title", json!(old.title), json!(title));
+        change("description", json!(old.description), json!(description));
+        change("controls", json!(old.controls), json!(controls));
+        change("collected_on", json!(old.collected_on), json!(collected_on));
+        change("valid_until", json!(old.valid_until), json!(valid_until));
+        change("collected_by", json!(old.collected_by), json!(collected_by));
+        if after.is_empty() {
+            return Ok(old);
+        }
+        let tx = self.begin()?;
+        tx.execute(
+            "UPDATE evidence SET title = ?2, description = ?3, collected_on = ?4, valid_until = ?5, collected_by = ?6 WHERE id = ?1",
+            params![id, title, description, collected_on.to_string(), valid_until.map(|d| d.to_string()), collected_by],
+        )?;
+        if edit.controls.is_some() {
+            tx.execute("DELETE FROM evidence_controls WHERE evidence_id = ?1", [id])?;
+            for c in &controls {
+                tx.execute(
+                    "INSERT INTO evidence_controls (evidence_id, control_id) VALUES (?1, ?2)",
+                    params![id, c],
+                )?;
+            }
+        }
+        let e = load(&tx, "e.id = ?1", &[&id])?.pop().expect("exists");
+        let fields: Vec<String> = after.keys().cloned().collect();
+        self.record(
+            &tx,
+            "evidence.edited",
+            &format!("evidence:{id}"),
+            format!("Edited evidence #{id} \"{}\": {}", e.title, fields.join(", ")),
+            json!({"evidence": id, "before": before, "after": after, "states": {format!("evidence:{id}"): state_digest(&e)}}),
         )?;
         tx.commit()?;
         Ok(e)

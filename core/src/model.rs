@@ -82,6 +82,11 @@ string_enum!(
     Validity { Current = "current", Expiring = "expiring", Expired = "expired" }
 );
 string_enum!(
+    /// What an audit period asks: Type I looks at the design of the controls on
+    /// one day; Type II at their operation throughout the period.
+    AssessmentType { Type1 = "type1", Type2 = "type2" }
+);
+string_enum!(
     /// Coverage status of one requirement, derived from data, never stored.
     Status {
         Covered = "covered",
@@ -178,9 +183,25 @@ pub struct Evidence {
     pub added_at: String,
     /// Set when the evidence was withdrawn; its files stay in the vault.
     pub removed_at: Option<String>,
+    /// The first occurrence of the series this one belongs to (the Q1 review
+    /// for the Q2, Q3 and Q4 ones); None when it is the first or stands alone.
+    /// Left out of the serialized form when None, so that the audit states of
+    /// evidence recorded before series existed stay the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series_id: Option<i64>,
 }
 
 impl Evidence {
+    /// The id that names its series: its own when it is the first occurrence.
+    pub fn series(&self) -> i64 {
+        self.series_id.unwrap_or(self.id)
+    }
+    /// When the current file (or the link or note) was put into Crosswalk.
+    pub fn uploaded_at(&self) -> &str {
+        self.current_revision()
+            .map(|r| r.added_at.as_str())
+            .unwrap_or(self.added_at.as_str())
+    }
     pub fn current_revision(&self) -> Option<&Revision> {
         self.revisions.last()
     }

@@ -85,6 +85,8 @@ impl Workspace {
                 crate::assessment::assessment_digest(&a),
             );
         }
+        // Workspace applicability decisions and SoA documents (issue 10).
+        actual.extend(crate::applicability::verify_states(self)?);
         let all_evidence = evidence::load(&self.conn, "1 = 1", &[])?;
         for e in &all_evidence {
             actual.insert(format!("evidence:{}", e.id), evidence::state_digest(e));

@@ -418,7 +418,8 @@ fn store_catalog(tx: &Transaction<'_>, catalog: &Catalog, sha: &str, shipped: bo
     tx.execute(
         "DELETE FROM requirements WHERE framework_id = ?1 AND NOT EXISTS
            (SELECT 1 FROM mappings m WHERE m.framework_id = requirements.framework_id AND m.ref = requirements.ref)
-         AND NOT EXISTS (SELECT 1 FROM applicability a WHERE a.framework_id = requirements.framework_id AND a.ref = requirements.ref)",
+         AND NOT EXISTS (SELECT 1 FROM applicability a WHERE a.framework_id = requirements.framework_id AND a.ref = requirements.ref)
+         AND NOT EXISTS (SELECT 1 FROM applicability_decisions d WHERE d.framework_id = requirements.framework_id AND d.ref = requirements.ref)",
         [&f.id],
     )?;
     let mut stmt = tx.prepare(

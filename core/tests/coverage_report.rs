@@ -148,6 +148,7 @@ fn assessments_scope_out_requirements_and_limit_evidence_to_the_period() {
             period_start: "2025-01-01".parse().unwrap(),
             period_end: "2025-12-31".parse().unwrap(),
             frameworks: vec!["iso27001-2022".into()],
+            kind: None,
         })
         .unwrap();
     // The KMS export was collected in 2026: outside the period, so it does not count.

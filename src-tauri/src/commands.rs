@@ -204,6 +204,7 @@ async fn replace_evidence(
             ws.replace_evidence(
                 id,
                 &path,
+                crosswalk_core::evidence::ReplaceMode::Revision,
                 collected_on,
                 valid_until,
                 &mut reporter(on_progress),
@@ -424,6 +425,14 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         generate_report,
         open_report,
         audit_log,
+        crate::evidence_cmds::edit_evidence,
+        crate::evidence_cmds::replace_evidence_as,
+        crate::evidence_cmds::evidence_series,
+        crate::evidence_cmds::applicability_decisions,
+        crate::evidence_cmds::applicability_history,
+        crate::evidence_cmds::decide_applicability,
+        crate::evidence_cmds::soa_document,
+        crate::evidence_cmds::set_soa_document,
     ]
 }
 

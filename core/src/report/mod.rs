@@ -56,6 +56,10 @@ pub struct ReportData {
     pub evidence: Vec<Evidence>,
     pub verify: VerifyReport,
     pub recent_events: Vec<crate::audit::AuditEvent>,
+    /// Type I / Type II, from the assessment; None without one or unstated.
+    pub kind: Option<AssessmentType>,
+    /// The SoA's document-control fields, per framework that has an SoA.
+    pub soa: HashMap<String, crate::applicability::SoaDocument>,
 }
 
 impl Workspace {
@@ -128,10 +132,7 @@ impl Workspace {
             .assessment_id
             .map(|id| self.assessment(id))
             .transpose()?;
-        let mut options = assessment
-            .as_ref()
-            .map(crate::controls::assessment_options)
-            .unwrap_or_default();
+        let mut options = self.scope_options(assessment.as_ref())?;
         let mut frameworks = request.frameworks.clone();
         if let Some(a) = &assessment {
             if frameworks.is_empty() {
@@ -142,7 +143,15 @@ impl Workspace {
             options.period = request.period;
         }
         let period = options.period;
+        let kind = options.kind;
         let coverage = self.coverage_with(&frameworks, &options)?;
+        let mut soa = HashMap::new();
+        for f in coverage
+            .iter()
+            .filter(|f| f.framework.id == "iso27001-2022")
+        {
+            soa.insert(f.framework.id.clone(), self.soa_document(&f.framework.id)?);
+        }
         let requirements = self
             .requirements("")?
             .into_iter()
@@ -195,6 +204,8 @@ impl Workspace {
             evidence,
             verify,
             recent_events: self.log(25, None)?,
+            kind,
+            soa,
         })
     }
 }
@@ -236,6 +247,42 @@ fn period_text(p: Option<(NaiveDate, NaiveDate)>) -> String {
     match p {
         Some((a, b)) => format!("{a} to {b}"),
         None => "No period set: all evidence valid on the report date counts".into(),
+    }
+}
+
+/// "1 framework", "3 frameworks".
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Text that ends a sentence: no second full stop after "Inc.".
+fn end_sentence(text: &str) -> String {
+    let t = text.trim_end();
+    if t.ends_with(['.', '!', '?']) {
+        t.to_string()
+    } else {
+        format!("{t}.")
+    }
+}
+
+/// A framework's name with its version, unless the name already carries it
+/// ("ISO 27001:2022", never "ISO 27001:2022 2022").
+fn with_version(name: &str, version: &str) -> String {
+    if version.is_empty() || name.contains(version) {
+        name.to_string()
+    } else {
+        format!("{name} {version}")
+    }
+}
+
+fn kind_text(kind: Option<AssessmentType>, has_period: bool) -> &'static str {
+    match (kind, has_period) {
+        (Some(AssessmentType::Type2), _) => {
+            "Type II: operating effectiveness throughout the period"
+        }
+        (Some(AssessmentType::Type1), _) => "Type I: design of the controls at a point in time",
+        (None, true) => "Not stated (point-in-time rule applied)",
+        (None, false) => "No period: evidence valid on the report date",
     }
 }
 
@@ -282,11 +329,15 @@ pub fn build_document(d: &ReportData) -> Document {
             "Frameworks".to_string(),
             d.coverage
                 .iter()
-                .map(|c| format!("{} ({})", c.framework.name, c.framework.version))
+                .map(|c| with_version(&c.framework.name, &c.framework.version))
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
         ("Audit period".to_string(), period_text(d.period)),
+        (
+            "Assessment type".to_string(),
+            kind_text(d.kind, d.period.is_some()).to_string(),
+        ),
         (
             "Generated".to_string(),
             format!("{generated} by {}", d.generated_by),
@@ -314,10 +365,14 @@ pub fn build_document(d: &ReportData) -> Document {
     }));
 
     executive_summary(&mut doc, d);
+    controls_section(&mut doc, d);
     for f in &d.coverage {
         framework_section(&mut doc, d, f);
     }
     findings(&mut doc, d);
+    if d.kind == Some(AssessmentType::Type2) {
+        review_windows(&mut doc, d);
+    }
     evidence_index(&mut doc, d);
     audit_trail(&mut doc, d);
     doc
@@ -333,10 +388,10 @@ fn executive_summary(doc: &mut Document, d: &ReportData) {
         .map(|c| c.counts.gap + c.counts.stale)
         .sum();
     doc.push(Block::Paragraph(Paragraph::runs(vec![
-        Run::normal(format!("This report covers {} framework(s) for {}. ", d.coverage.len(), d.organisation)),
+        Run::normal(format!("This report covers {} for {} ", plural(d.coverage.len(), "framework", "frameworks"), end_sentence(&d.organisation))),
         Run::bold(format!("{total_covered} of {total_scope}")),
         Run::normal(format!(
-            " requirements in scope are covered by an implemented control with current evidence; {total_gaps} are gaps or rest on expired evidence. \
+            " requirements in scope are covered by an implemented control whose evidence holds under the rule below; {total_gaps} are gaps or rest on expired evidence. \
              Requirements shown as covered via crosswalk have no control of their own: a covered requirement of another framework that is equal to or \
              broader than them suggests coverage, which an auditor should confirm. They are not counted as covered."
         )),
@@ -411,11 +466,30 @@ fn executive_summary(doc: &mut Document, d: &ReportData) {
             },
         ));
     }
-    kv.push(("Covered".into(), "An implemented control maps to the requirement in full and has evidence collected in the period that is still valid.".into()));
+    kv.push((
+        "Assessment type".into(),
+        kind_text(d.kind, d.period.is_some()).into(),
+    ));
+    if let Some(f) = d.coverage.first() {
+        kv.push(("Evidence rule".into(), f.rule.clone()));
+    }
+    kv.push((
+        "Covered".into(),
+        if d.kind == Some(AssessmentType::Type2) {
+            "An implemented control maps to the requirement in full and has an occurrence of evidence in every review window of the period."
+        } else {
+            "An implemented control maps to the requirement in full and has evidence that is valid on the reference day."
+        }
+        .into(),
+    ));
     kv.push((
         "Partial".into(),
-        "A control with current evidence maps to it only in part, or is only partly implemented."
-            .into(),
+        if d.kind == Some(AssessmentType::Type2) {
+            "A control with evidence maps to it only in part, is only partly implemented, or missed review windows (named under Gaps)."
+        } else {
+            "A control with current evidence maps to it only in part, or is only partly implemented."
+        }
+        .into(),
     ));
     kv.push((
         "Stale".into(),
@@ -426,30 +500,20 @@ fn executive_summary(doc: &mut Document, d: &ReportData) {
         "Gap".into(),
         "No implemented control with evidence maps to it.".into(),
     ));
+    kv.push((
+        "Not applicable".into(),
+        "Scoped out by a decision recorded in Crosswalk, with its justification, who made it and when.".into(),
+    ));
     doc.push(Block::KeyValue(kv));
-}
-
-fn evidence_refs(r: &RequirementCoverage) -> String {
-    let ids: BTreeSet<i64> = r
-        .controls
-        .iter()
-        .flat_map(|c| c.current_evidence.iter().chain(&c.expired_evidence))
-        .copied()
-        .collect();
-    ids.iter()
-        .map(|i| format!("E{i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn framework_section(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) {
     doc.push(Block::PageBreak);
     doc.push(Block::heading(1, f.framework.name.clone()));
     doc.push(Block::Paragraph(Paragraph::new(format!(
-        "{} {}, published by {}. {:.1}% of {} requirements in scope are covered ({} covered, {} via crosswalk, {} partial, {} stale, {} gaps, {} not applicable).",
-        f.framework.short_name,
-        f.framework.version,
-        f.framework.publisher,
+        "{}, published by {} {:.1}% of {} requirements in scope are covered ({} covered, {} via crosswalk, {} partial, {} stale, {} gaps, {} not applicable).",
+        with_version(&f.framework.short_name, &f.framework.version),
+        end_sentence(&f.framework.publisher),
         f.percent_covered,
         f.counts.in_scope(),
         f.counts.covered,
@@ -472,10 +536,9 @@ fn framework_section(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) 
     ));
     let mut t = Table::new(vec![
         Column::new("Ref", 1.2),
-        Column::new("Requirement", 3.0),
+        Column::new("Requirement", 2.7),
         Column::new("Status", 1.4),
-        Column::new("Controls", 2.3),
-        Column::new("Evidence", 1.1),
+        Column::new("Controls and their evidence", 3.3),
     ]);
     for r in &f.requirements {
         if !r.assessable {
@@ -489,7 +552,6 @@ fn framework_section(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) 
                     .background(Color::HEADER_BG),
                 Cell::new("").background(Color::HEADER_BG),
                 Cell::new("").background(Color::HEADER_BG),
-                Cell::new("").background(Color::HEADER_BG),
             ]);
             continue;
         }
@@ -499,10 +561,13 @@ fn framework_section(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) 
                 .map(|v| format!("via {} {}", v.framework_id, v.reference))
                 .collect::<Vec<_>>()
                 .join(", ")
+        } else if let (Some(j), Some(dn)) = (&r.justification, &r.decision) {
+            format!("N/A: {}\n{}", end_sentence(j), decided_text(dn))
         } else if let Some(j) = &r.justification {
             format!("N/A: {j}")
         } else {
-            // Only what falls short is spelled out, to keep rows short.
+            // Each control with the evidence that proves it; only what falls
+            // short is spelled out, to keep rows short.
             r.controls
                 .iter()
                 .map(|c| {
@@ -513,112 +578,332 @@ fn framework_section(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) 
                     if c.mapping == MappingCoverage::Partial {
                         notes.push("partial map".into());
                     }
-                    if notes.is_empty() {
+                    let missed = c.windows.iter().filter(|w| w.missed()).count();
+                    if missed > 0 {
+                        notes.push(plural(missed, "window missed", "windows missed"));
+                    }
+                    let ids: Vec<String> = c
+                        .current_evidence
+                        .iter()
+                        .chain(&c.expired_evidence)
+                        .collect::<BTreeSet<_>>()
+                        .into_iter()
+                        .map(|i| format!("E{i}"))
+                        .collect();
+                    let head = if notes.is_empty() {
                         c.id.clone()
                     } else {
                         format!("{} ({})", c.id, notes.join(", "))
+                    };
+                    if ids.is_empty() {
+                        format!("{head}: no evidence")
+                    } else {
+                        format!("{head}: {}", ids.join(", "))
                     }
                 })
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join("\n")
         };
         t.row(vec![
             Cell::new(r.reference.clone()).mono(),
             Cell::new(r.title.clone()),
             badge(r.status),
             Cell::new(controls),
-            Cell::new(evidence_refs(r)),
         ]);
     }
     doc.push(Block::Table(t));
+    decisions_table(doc, f);
     if f.framework.id == "iso27001-2022" {
         statement_of_applicability(doc, d, f);
     }
 }
 
-/// ISO/IEC 27001 clause 6.1.3 d): every Annex A control, applicable or not, why, how.
+/// "decided by X on 2026-01-05 (workspace)".
+fn decided_text(d: &crate::coverage::Decision) -> String {
+    let when = d.decided_at.get(..10).unwrap_or(&d.decided_at);
+    if d.decided_by.is_empty() {
+        format!("Decided in {} (updated {when})", d.source)
+    } else {
+        format!("Decided by {} on {when} ({})", d.decided_by, d.source)
+    }
+}
+
+/// Every applicability decision that applies to a framework's requirements.
+fn decisions_table(doc: &mut Document, f: &FrameworkCoverage) {
+    let rows: Vec<&RequirementCoverage> = f
+        .requirements
+        .iter()
+        .filter(|r| r.decision.is_some())
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    doc.push(Block::heading(
+        2,
+        format!("{}: applicability decisions", f.framework.short_name),
+    ));
+    let mut t = Table::new(vec![
+        Column::new("Ref", 1.0),
+        Column::new("Applicable", 1.0),
+        Column::new("Justification", 3.2),
+        Column::new("Decided", 2.6),
+    ]);
+    for r in rows {
+        let dn = r.decision.as_ref().expect("filtered");
+        t.row(vec![
+            Cell::new(r.reference.clone()).mono(),
+            if dn.applicable {
+                Cell::badge("Yes", Tone::Green)
+            } else {
+                Cell::badge("No", Tone::Grey)
+            },
+            if dn.justification.is_empty() {
+                Cell::badge("Missing", Tone::Red)
+            } else {
+                Cell::new(dn.justification.clone())
+            },
+            Cell::new(decided_text(dn)),
+        ]);
+    }
+    doc.push(Block::Table(t));
+}
+
+/// Annex A controls whose SoA entry lacks a justification (open items).
+fn soa_missing(f: &FrameworkCoverage) -> Vec<&RequirementCoverage> {
+    f.requirements
+        .iter()
+        .filter(|r| r.reference.starts_with("A.") && r.assessable)
+        .filter(|r| {
+            r.decision
+                .as_ref()
+                .is_none_or(|d| d.justification.trim().is_empty())
+        })
+        .collect()
+}
+
+/// ISO/IEC 27001 clause 6.1.3 d): every Annex A control, whether it is
+/// applicable, the user's justification and the controls that implement it.
+/// Only what a user or an imported file said is written; what nobody decided
+/// shows as not decided or missing.
 fn statement_of_applicability(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) {
     doc.push(Block::PageBreak);
     doc.push(Block::heading(
         2,
         "Statement of Applicability (ISO/IEC 27001:2022 Annex A)",
     ));
-    doc.push(Block::Paragraph(Paragraph::new(
-        "Every Annex A control with its applicability, the justification for including or excluding it, and how it is implemented by the organisation's controls.",
-    )));
-    let applicability: HashMap<&str, &crate::assessment::Applicability> = d
+    let unset = |v: &str| {
+        if v.is_empty() {
+            "Not set".to_string()
+        } else {
+            v.to_string()
+        }
+    };
+    let soa = d.soa.get(&f.framework.id).cloned().unwrap_or_default();
+    doc.push(Block::KeyValue(vec![
+        ("Document version".into(), unset(&soa.version)),
+        ("Owner".into(), unset(&soa.owner)),
+        ("Approved by".into(), unset(&soa.approved_by)),
+        (
+            "Approval date".into(),
+            soa.approved_on
+                .map(|x| x.to_string())
+                .unwrap_or_else(|| "Not set".into()),
+        ),
+    ]));
+    let missing = soa_missing(f);
+    doc.push(Block::Paragraph(Paragraph::new(format!(
+        "Each Annex A control with the applicability decision recorded in Crosswalk, its justification as written by the person who decided, and the organisation's controls mapped to it with their status. {} without a justification {} open.",
+        plural(missing.len(), "control", "controls"),
+        if missing.len() == 1 { "is" } else { "are" }
+    ))));
+    let mut t = Table::new(vec![
+        Column::new("Control", 0.9),
+        Column::new("Title", 2.0),
+        Column::new("Applicable", 1.0),
+        Column::new("Justification", 2.5),
+        Column::new("Implementing controls", 2.6),
+        Column::new("Status", 1.2),
+    ]);
+    let implementation: HashMap<&str, &str> = d
         .assessment
         .iter()
         .flat_map(|a| a.applicability.iter())
-        .filter(|x| x.framework_id == f.framework.id)
-        .map(|x| (x.reference.as_str(), x))
+        .filter(|x| x.framework_id == f.framework.id && !x.implementation.is_empty())
+        .map(|x| (x.reference.as_str(), x.implementation.as_str()))
         .collect();
-    let mut t = Table::new(vec![
-        Column::new("Control", 0.9),
-        Column::new("Title", 2.2),
-        Column::new("Applicable", 1.0),
-        Column::new("Justification", 2.6),
-        Column::new("Implementation", 2.6),
-    ]);
     for r in f
         .requirements
         .iter()
         .filter(|r| r.reference.starts_with("A.") && r.assessable)
     {
-        let x = applicability.get(r.reference.as_str());
-        let applicable = x.is_none_or(|x| x.applicable);
-        let justification = match x {
-            Some(x) if !x.justification.is_empty() => x.justification.clone(),
-            _ if r.controls.is_empty() => {
-                "Included by default; no implementing control recorded yet (gap).".into()
-            }
-            _ => "Included: the risk it treats applies to the organisation.".into(),
+        let applicable = match &r.decision {
+            Some(x) if x.applicable => Cell::badge("Yes", Tone::Green),
+            Some(_) => Cell::badge("No", Tone::Grey),
+            None => Cell::badge("Not decided", Tone::Amber),
         };
-        let implementation = match x {
-            Some(x) if !x.implementation.is_empty() => x.implementation.clone(),
-            _ if !applicable => "—".into(),
-            _ => {
-                let parts: Vec<String> = r
+        let justification = match &r.decision {
+            Some(x) if !x.justification.trim().is_empty() => Cell::new(x.justification.clone()),
+            _ => Cell::badge("Missing", Tone::Red),
+        };
+        let mut parts: Vec<String> = r
+            .controls
+            .iter()
+            .map(|c| {
+                let title = d
                     .controls
-                    .iter()
-                    .map(|c| {
-                        let title = d
-                            .controls
-                            .get(&c.id)
-                            .map(|k| k.title.as_str())
-                            .unwrap_or("");
-                        format!(
-                            "{} {} ({})",
-                            c.id,
-                            title,
-                            c.status.as_str().replace('_', " ")
-                        )
-                    })
-                    .collect();
-                if parts.is_empty() {
-                    "Not implemented".into()
-                } else {
-                    parts.join("; ")
-                }
-            }
-        };
+                    .get(&c.id)
+                    .map(|k| k.title.as_str())
+                    .unwrap_or("");
+                format!(
+                    "{} {} ({})",
+                    c.id,
+                    title,
+                    c.status.as_str().replace('_', " ")
+                )
+            })
+            .collect();
+        if let Some(text) = implementation.get(r.reference.as_str()) {
+            parts.push(text.to_string());
+        }
         t.row(vec![
             Cell::new(r.reference.clone()).mono(),
             Cell::new(r.title.clone()),
-            if applicable {
-                Cell::badge("Yes", Tone::Green)
+            applicable,
+            justification,
+            if parts.is_empty() {
+                Cell::new("None mapped").color(Color::MUTED)
             } else {
-                Cell::badge("No", Tone::Grey)
+                Cell::new(parts.join("\n"))
             },
-            Cell::new(justification),
-            Cell::new(format!(
-                "{} — {}",
-                implementation,
-                r.status.map(Status::label).unwrap_or("")
-            )),
+            badge(r.status),
         ]);
     }
     doc.push(Block::Table(t));
+}
+
+/// The organisation's controls the report relies on.
+fn controls_section(doc: &mut Document, d: &ReportData) {
+    let cited: BTreeSet<&str> = d
+        .coverage
+        .iter()
+        .flat_map(|f| f.requirements.iter())
+        .flat_map(|r| r.controls.iter().map(|c| c.id.as_str()))
+        .collect();
+    doc.push(Block::PageBreak);
+    doc.push(Block::heading(1, "Controls"));
+    if cited.is_empty() {
+        doc.push(Block::paragraph(
+            "No control of the organisation maps to the requirements in this report.",
+        ));
+        return;
+    }
+    doc.push(Block::Paragraph(Paragraph::new(format!(
+        "{} of the organisation {} mapped to the requirements in this report. As recorded in Crosswalk: what each does, who owns it, how far it is implemented and how often it must be reviewed.",
+        plural(cited.len(), "control", "controls"),
+        if cited.len() == 1 { "is" } else { "are" }
+    ))));
+    let mut t = Table::new(vec![
+        Column::new("ID", 1.1),
+        Column::new("Control", 3.9),
+        Column::new("Owner", 1.4),
+        Column::new("Status", 1.6),
+        Column::new("Review", 0.9),
+    ]);
+    for id in cited {
+        let Some(c) = d.controls.get(id) else {
+            continue;
+        };
+        let text = if c.description.trim().is_empty() {
+            c.title.clone()
+        } else {
+            format!("{}\n{}", c.title, c.description.trim())
+        };
+        let status = match c.status {
+            ControlStatus::Implemented => Cell::badge("Implemented", Tone::Green),
+            ControlStatus::Partial => Cell::badge("Partial", Tone::Amber),
+            ControlStatus::Planned => Cell::badge("Planned", Tone::Red),
+            ControlStatus::NotApplicable => Cell::badge("Not applicable", Tone::Grey),
+        };
+        t.row(vec![
+            Cell::new(c.id.clone()).mono(),
+            Cell::new(text),
+            Cell::new(if c.owner.is_empty() {
+                "Unassigned".to_string()
+            } else {
+                c.owner.clone()
+            }),
+            status,
+            Cell::new(
+                c.review_every_days
+                    .map(|n| plural(n as usize, "day", "days"))
+                    .unwrap_or_else(|| "—".into()),
+            ),
+        ]);
+    }
+    doc.push(Block::Table(t));
+}
+
+/// Type II: each control's review windows with the occurrences in them.
+fn review_windows(doc: &mut Document, d: &ReportData) {
+    let mut seen = BTreeSet::new();
+    let mut t = Table::new(vec![
+        Column::new("Control", 1.1),
+        Column::new("Window", 2.2),
+        Column::new("Occurrences (evidence date)", 3.6),
+        Column::new("Result", 1.1),
+    ]);
+    let dates: HashMap<i64, NaiveDate> =
+        d.evidence.iter().map(|e| (e.id, e.collected_on)).collect();
+    for f in &d.coverage {
+        for r in &f.requirements {
+            if r.status == Some(Status::NotApplicable) {
+                continue;
+            }
+            for c in &r.controls {
+                if c.windows.is_empty() || !seen.insert(c.id.clone()) {
+                    continue;
+                }
+                for w in &c.windows {
+                    let occ: Vec<String> = w
+                        .evidence
+                        .iter()
+                        .map(|i| match dates.get(i) {
+                            Some(day) => format!("E{i} ({day})"),
+                            None => format!("E{i}"),
+                        })
+                        .collect();
+                    t.row(vec![
+                        Cell::new(c.id.clone()).mono(),
+                        Cell::new(format!("{} to {}", w.start, w.end)),
+                        Cell::new(if occ.is_empty() {
+                            "none".to_string()
+                        } else {
+                            occ.join(", ")
+                        }),
+                        if w.missed() {
+                            Cell::badge("Missed", Tone::Red)
+                        } else if !w.due {
+                            Cell::badge("Not yet due", Tone::Grey)
+                        } else {
+                            Cell::badge("Operated", Tone::Green)
+                        },
+                    ]);
+                }
+            }
+        }
+    }
+    doc.push(Block::PageBreak);
+    doc.push(Block::heading(1, "Review windows (Type II)"));
+    doc.push(Block::Paragraph(Paragraph::new(
+        "Each control's review cadence splits the audit period into windows; each window needs an occurrence of evidence dated inside it. Evidence from before the period counts for the first window only, and only if it is still valid on the period's first day.",
+    )));
+    if seen.is_empty() {
+        doc.push(Block::paragraph(
+            "No control maps to a requirement in scope.",
+        ));
+    } else {
+        doc.push(Block::Table(t));
+    }
 }
 
 fn findings(doc: &mut Document, d: &ReportData) {
@@ -669,60 +954,148 @@ fn findings(doc: &mut Document, d: &ReportData) {
             "None: every requirement in scope is covered or not applicable.",
         ));
     }
+    // Type II: every window a control missed, with the requirements it leaves short.
+    let mut missed: BTreeMap<(String, NaiveDate, NaiveDate), BTreeSet<String>> = BTreeMap::new();
+    for f in &d.coverage {
+        for r in &f.requirements {
+            if r.status == Some(Status::NotApplicable) {
+                continue;
+            }
+            for c in &r.controls {
+                for w in c.windows.iter().filter(|w| w.missed()) {
+                    missed
+                        .entry((c.id.clone(), w.start, w.end))
+                        .or_default()
+                        .insert(format!("{} {}", f.framework.short_name, r.reference));
+                }
+            }
+        }
+    }
+    if !missed.is_empty() {
+        doc.push(Block::heading(2, "Missed review windows"));
+        let mut t = Table::new(vec![
+            Column::new("Control", 1.1),
+            Column::new("Missing occurrence", 3.0),
+            Column::new("Requirements affected", 3.0),
+        ]);
+        for ((control, start, end), reqs) in &missed {
+            t.row(vec![
+                Cell::new(control.clone()).mono(),
+                Cell::new(format!("no occurrence between {start} and {end}")),
+                Cell::new(reqs.iter().cloned().collect::<Vec<_>>().join(", ")),
+            ]);
+        }
+        doc.push(Block::Table(t));
+    }
+    // The SoA's open items: Annex A controls nobody justified.
+    for f in d
+        .coverage
+        .iter()
+        .filter(|f| f.framework.id == "iso27001-2022")
+    {
+        let open = soa_missing(f);
+        if open.is_empty() {
+            continue;
+        }
+        doc.push(Block::heading(2, "Statement of Applicability: open items"));
+        doc.push(Block::Paragraph(Paragraph::new(format!(
+            "{} of Annex A {} no recorded justification for including or excluding {}: {}.",
+            plural(open.len(), "control", "controls"),
+            if open.len() == 1 { "has" } else { "have" },
+            if open.len() == 1 { "it" } else { "them" },
+            open.iter()
+                .map(|r| r.reference.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))));
+    }
 }
 
 fn evidence_index(doc: &mut Document, d: &ReportData) {
     doc.push(Block::PageBreak);
     doc.push(Block::heading(1, "Evidence index"));
     doc.push(Block::Paragraph(Paragraph::new(format!(
-        "{} item(s) of evidence support the requirements above. Files are stored by content: the SHA-256 below is the hash of the file as collected, re-checked when this report was generated. Evidence dates are when the evidence was gathered, not when it was uploaded.",
-        d.evidence.len()
+        "{} support the requirements above, one row per occurrence (each time the evidence was collected). The evidence date is when it was gathered; the upload date is when its current file was stored in Crosswalk. Files are stored by content: the SHA-256 in the table after this one is the hash of the file as collected, re-checked when this report was generated.",
+        plural(d.evidence.len(), "item of evidence", "items of evidence")
     ))));
     let today = d.generated_at.date_naive();
     let reference_day = d.period.map(|(_, end)| end.min(today)).unwrap_or(today);
     let mut t = Table::new(vec![
         Column::new("ID", 0.55),
-        Column::new("Evidence", 2.2),
-        Column::new("Controls", 1.3),
-        Column::new("Evidence date", 1.05),
-        Column::new("Valid until", 1.05),
-        Column::new("Size", 0.8).align(Align::Right),
-        Column::new("SHA-256 / source", 3.1),
+        Column::new("Evidence", 2.3),
+        Column::new("Controls", 1.2),
+        Column::new("Evidence date", 1.1),
+        Column::new("Uploaded", 1.1),
+        Column::new("Collected by", 1.2),
+        Column::new("Valid until", 1.1),
     ]);
-    for e in &d.evidence {
-        let (size, source) = match (e.kind, e.current_revision()) {
-            (EvidenceKind::File, Some(r)) => {
-                (human_size(r.size), Cell::new(r.sha256.clone()).mono())
-            }
-            (EvidenceKind::Link, _) => ("—".into(), Cell::new(e.url.clone().unwrap_or_default())),
-            _ => (
-                "—".into(),
-                Cell::new(format!("Note: {}", e.note.clone().unwrap_or_default())),
-            ),
-        };
+    let mut evidence: Vec<&Evidence> = d.evidence.iter().collect();
+    evidence.sort_by_key(|e| (e.collected_on, e.id));
+    for e in &evidence {
+        // Under Type II an occurrence proves its own window; its later expiry is no fault.
         let valid = match e.valid_until {
-            Some(u) if u < reference_day => Cell::badge(format!("{u} expired"), Tone::Red),
+            Some(u) if u < reference_day && d.kind != Some(AssessmentType::Type2) => {
+                Cell::new(format!("{u}\nexpired")).color(Color::RED).bold()
+            }
             Some(u) => Cell::new(u.to_string()),
             None => Cell::new("no expiry"),
         };
-        let title = match e.current_revision() {
+        let mut title = match e.current_revision() {
             Some(r) if e.revisions.len() > 1 => {
                 format!("{} ({}, revision {})", e.title, r.file_name, r.number)
             }
             Some(r) => format!("{} ({})", e.title, r.file_name),
             None => e.title.clone(),
         };
+        if let Some(series) = e.series_id {
+            title.push_str(&format!("\nanother occurrence of E{series}"));
+        }
+        match e.kind {
+            EvidenceKind::Link => {
+                title.push_str(&format!("\n{}", e.url.clone().unwrap_or_default()))
+            }
+            EvidenceKind::Note => {
+                title.push_str(&format!("\nNote: {}", e.note.clone().unwrap_or_default()))
+            }
+            EvidenceKind::File => {}
+        }
         t.row(vec![
             Cell::new(format!("E{}", e.id)).bold(),
             Cell::new(title),
             Cell::new(e.controls.join(", ")),
             Cell::new(e.collected_on.to_string()),
+            Cell::new(
+                e.uploaded_at()
+                    .get(..10)
+                    .unwrap_or(e.uploaded_at())
+                    .to_string(),
+            ),
+            Cell::new(e.collected_by.clone()),
             valid,
-            Cell::new(size),
-            source,
         ]);
     }
     doc.push(Block::Table(t));
+    let files: Vec<&&Evidence> = evidence
+        .iter()
+        .filter(|e| e.current_revision().is_some())
+        .collect();
+    if !files.is_empty() {
+        doc.push(Block::heading(2, "File fingerprints (SHA-256)"));
+        let mut t = Table::new(vec![
+            Column::new("ID", 0.55),
+            Column::new("Size", 0.9).align(Align::Right),
+            Column::new("SHA-256", 5.0),
+        ]);
+        for e in files {
+            let r = e.current_revision().expect("filtered");
+            t.row(vec![
+                Cell::new(format!("E{}", e.id)).bold(),
+                Cell::new(human_size(r.size)),
+                Cell::new(r.sha256.clone()).mono(),
+            ]);
+        }
+        doc.push(Block::Table(t));
+    }
 }
 
 fn audit_trail(doc: &mut Document, d: &ReportData) {
@@ -733,25 +1106,29 @@ fn audit_trail(doc: &mut Document, d: &ReportData) {
         (
             "Chain verified".into(),
             if v.ok {
-                format!("Yes — {} events, every hash recomputed", v.events_checked)
+                format!(
+                    "Yes — {}, every hash recomputed",
+                    plural(v.events_checked, "event", "events")
+                )
             } else {
-                format!("NO — {} fault(s) found", v.faults.len())
+                format!("NO — {} found", plural(v.faults.len(), "fault", "faults"))
             },
         ),
         ("Last event hash".into(), v.last_event_hash.clone()),
         (
             "Evidence files re-hashed".into(),
             format!(
-                "{} file(s), {}",
-                v.files_checked,
+                "{}, {}",
+                plural(v.files_checked, "file", "files"),
                 human_size(v.bytes_hashed)
             ),
         ),
         (
             "Records checked".into(),
             format!(
-                "{} controls and {} evidence items against the states the trail recorded",
-                v.controls_checked, v.evidence_checked
+                "{} and {} against the states the trail recorded",
+                plural(v.controls_checked, "control", "controls"),
+                plural(v.evidence_checked, "evidence item", "evidence items")
             ),
         ),
     ]));

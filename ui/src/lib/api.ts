@@ -3,6 +3,12 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
   Applicability,
+  ApplicabilityDecision,
+  ApplicabilityRequest,
+  EvidenceEdit,
+  ReplaceMode,
+  SoaDocument,
+  SoaInput,
   AppInfo,
   Assessment,
   AssessmentInput,
@@ -122,6 +128,33 @@ export const api = {
   openReport: (path: string) => call<void>('open_report', { path }),
 
   auditLog: (limit = 500, subject?: string) => call<AuditEvent[]>('audit_log', { limit, subject: subject ?? null }),
+
+  editEvidence: (id: number, edit: EvidenceEdit) => call<Evidence>('edit_evidence', { id, edit }),
+  replaceEvidenceAs: (
+    id: number,
+    path: string,
+    mode: ReplaceMode,
+    dates: { collectedOn?: string | null; validUntil?: string | null } = {},
+    onProgress?: OnProgress,
+  ) =>
+    call<Evidence>('replace_evidence_as', {
+      id,
+      path,
+      mode,
+      collectedOn: dates.collectedOn || null,
+      validUntil: dates.validUntil || null,
+      onProgress: progressChannel(onProgress),
+    }),
+  evidenceSeries: (id: number) => call<Evidence[]>('evidence_series', { id }),
+  applicabilityDecisions: (framework?: string | null) =>
+    call<ApplicabilityDecision[]>('applicability_decisions', { framework: framework ?? null }),
+  applicabilityHistory: (framework?: string | null, reference?: string | null) =>
+    call<ApplicabilityDecision[]>('applicability_history', { framework: framework ?? null, reference: reference ?? null }),
+  decideApplicability: (request: ApplicabilityRequest) =>
+    call<ApplicabilityDecision[]>('decide_applicability', { request }),
+  soaDocument: (framework = 'iso27001-2022') => call<SoaDocument>('soa_document', { framework }),
+  setSoaDocument: (input: SoaInput, framework = 'iso27001-2022') =>
+    call<SoaDocument>('set_soa_document', { framework, input }),
 };
 
 export type Api = typeof api;

@@ -46,6 +46,8 @@ export interface ControlCoverage {
   rationale: string | null;
   current_evidence: number[];
   expired_evidence: number[];
+  /** Type II only: the review windows of the period and the occurrences in each. */
+  windows?: ReviewWindow[];
 }
 
 export interface ViaCrosswalk {
@@ -67,6 +69,8 @@ export interface RequirementCoverage {
   controls: ControlCoverage[];
   via_crosswalk: ViaCrosswalk[];
   justification: string | null;
+  /** The applicability decision behind it, if anyone made one. */
+  decision?: Decision | null;
   rollup: Counts | null;
 }
 
@@ -77,6 +81,8 @@ export interface FrameworkCoverage {
   percent_covered: number;
   percent_with_crosswalk: number;
   requirements: RequirementCoverage[];
+  /** Which evidence rule applied, in a sentence written by core. */
+  rule?: string;
 }
 
 export interface Mapping {
@@ -129,6 +135,9 @@ export interface Evidence {
   controls: string[];
   revisions: Revision[];
   added_at: string;
+  removed_at?: string | null;
+  /** The first occurrence of its series, when it is a later collection. */
+  series_id?: number | null;
 }
 
 export interface AuditEvent {
@@ -196,6 +205,8 @@ export interface NewEvidence {
   collected_on: string | null;
   valid_until: string | null;
   valid_for_days: number | null;
+  /** The same file for the same control is a new collection, not a mistake. */
+  new_occurrence?: boolean;
 }
 
 export interface ControlChange {
@@ -253,6 +264,8 @@ export interface Assessment {
   applicability: Applicability[];
   created_at: string;
   updated_at: string;
+  /** Absent when nobody stated the type. */
+  kind?: AssessmentType | null;
 }
 
 export interface AssessmentInput {
@@ -263,6 +276,7 @@ export interface AssessmentInput {
   period_start: string;
   period_end: string;
   frameworks: string[];
+  kind?: AssessmentType | null;
 }
 
 export interface ReportRequest {
@@ -278,4 +292,70 @@ export interface ReportSummary {
   bytes: number;
   sha256: string;
   frameworks: string[];
+}
+
+// ---- Evidence over an audit period (issue 10) ----
+
+export type AssessmentType = 'type1' | 'type2';
+
+export interface ReviewWindow {
+  start: string;
+  end: string;
+  evidence: number[];
+  due: boolean;
+}
+
+export interface Decision {
+  applicable: boolean;
+  justification: string;
+  decided_by: string;
+  decided_at: string;
+  /** `workspace`, or `assessment #N`. */
+  source: string;
+}
+
+export interface ApplicabilityDecision {
+  id: number;
+  framework_id: string;
+  ref: string;
+  applicable: boolean;
+  justification: string;
+  decided_by: string;
+  decided_at: string;
+}
+
+export interface ApplicabilityRequest {
+  framework_id: string;
+  /** Refs, groups (`P1`) or prefixes (`P*`). */
+  refs: string[];
+  applicable: boolean;
+  justification: string;
+}
+
+export interface EvidenceEdit {
+  title?: string | null;
+  description?: string | null;
+  controls?: string[] | null;
+  collected_on?: string | null;
+  valid_until?: string | null;
+  no_expiry?: boolean;
+  collected_by?: string | null;
+}
+
+export type ReplaceMode = 'revision' | 'new_occurrence';
+
+export interface SoaDocument {
+  framework_id: string;
+  version: string;
+  owner: string;
+  approved_by: string;
+  approved_on: string | null;
+  updated_at: string | null;
+}
+
+export interface SoaInput {
+  version?: string | null;
+  owner?: string | null;
+  approved_by?: string | null;
+  approved_on?: string | null;
 }

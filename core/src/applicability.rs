@@ -1,0 +1,408 @@
+//! Applicability at workspace level: which requirements are in scope, why,
+//! who decided and when. Every decision is kept (the history); the latest
+//! per requirement holds. Assessments inherit these decisions and may
+//! override one requirement for themselves (`assessment applicability`).
+//! Also the Statement of Applicability's document-control fields.
+//!
+//! Nothing here invents a decision: a requirement nobody decided on has no
+//! decision, and the views say so.
+use crate::assessment::Assessment;
+use crate::coverage::{Decision, Options};
+use crate::error::{Error, Result};
+use crate::workspace::{timestamp, Workspace};
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap};
+
+/// One decision as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicabilityDecision {
+    pub id: i64,
+    pub framework_id: String,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub applicable: bool,
+    pub justification: String,
+    pub decided_by: String,
+    pub decided_at: String,
+}
+
+/// A decision for one or many requirements at once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ApplicabilityRequest {
+    pub framework_id: String,
+    /// Requirement refs. A ref that groups others (SOC 2 `P1`) stands for every
+    /// assessable requirement under it; `P*` for every one whose ref starts
+    /// with `P`.
+    pub refs: Vec<String>,
+    pub applicable: bool,
+    #[serde(default)]
+    pub justification: String,
+}
+
+/// The Statement of Applicability as a controlled document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SoaDocument {
+    pub framework_id: String,
+    pub version: String,
+    pub owner: String,
+    pub approved_by: String,
+    pub approved_on: Option<NaiveDate>,
+    pub updated_at: Option<String>,
+}
+
+/// Fields to change; None leaves one as it is.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SoaInput {
+    pub version: Option<String>,
+    pub owner: Option<String>,
+    pub approved_by: Option<String>,
+    pub approved_on: Option<NaiveDate>,
+}
+
+fn history_digest(rows: &[ApplicabilityDecision]) -> String {
+    crate::hash::sha256_hex(
+        serde_json::to_string(rows)
+            .expect("decisions serialize")
+            .as_bytes(),
+    )
+}
+
+pub(crate) fn soa_digest(d: &SoaDocument) -> String {
+    crate::hash::sha256_hex(serde_json::to_string(d).expect("serializes").as_bytes())
+}
+
+fn load(
+    conn: &rusqlite::Connection,
+    framework: Option<&str>,
+    reference: Option<&str>,
+) -> Result<Vec<ApplicabilityDecision>> {
+    let mut stmt = conn.prepare(
+        "SELECT d.id, d.framework_id, d.ref, d.applicable, d.justification, d.decided_by, d.decided_at
+         FROM applicability_decisions d
+         WHERE (?1 IS NULL OR d.framework_id = ?1) AND (?2 IS NULL OR d.ref = ?2)
+         ORDER BY d.framework_id, d.ref, d.id",
+    )?;
+    let rows = stmt.query_map(params![framework, reference], |r| {
+        Ok(ApplicabilityDecision {
+            id: r.get(0)?,
+            framework_id: r.get(1)?,
+            reference: r.get(2)?,
+            applicable: r.get(3)?,
+            justification: r.get(4)?,
+            decided_by: r.get(5)?,
+            decided_at: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+impl Workspace {
+    /// Every decision ever made (oldest first per requirement), optionally
+    /// of one framework or one requirement.
+    pub fn applicability_history(
+        &self,
+        framework: Option<&str>,
+        reference: Option<&str>,
+    ) -> Result<Vec<ApplicabilityDecision>> {
+        if let Some(f) = framework {
+            self.framework(f)?;
+        }
+        let reference = match (framework, reference) {
+            (Some(f), Some(r)) => Some(
+                self.resolve_ref(f, r)
+                    .ok_or_else(|| Error::NotFound(format!("`{r}` is not a requirement of {f}")))?,
+            ),
+            _ => None,
+        };
+        load(&self.conn, framework, reference.as_deref())
+    }
+
+    /// The decision that holds for each requirement (the latest one).
+    pub fn applicability(&self, framework: Option<&str>) -> Result<Vec<ApplicabilityDecision>> {
+        let mut latest: BTreeMap<(String, String), ApplicabilityDecision> = BTreeMap::new();
+        for d in self.applicability_history(framework, None)? {
+            latest.insert((d.framework_id.clone(), d.reference.clone()), d);
+        }
+        Ok(latest.into_values().collect())
+    }
+
+    /// Records one decision for every requirement the request names, in one
+    /// transaction with one audit event.
+    pub fn decide_applicability(
+        &mut self,
+        request: &ApplicabilityRequest,
+    ) -> Result<Vec<ApplicabilityDecision>> {
+        let fw = request.framework_id.as_str();
+        self.framework(fw)?;
+        let justification = request.justification.trim();
+        if !request.applicable && justification.is_empty() {
+            return Err(Error::Usage(format!(
+                "{fw}: marking requirements not applicable needs a written justification (--justification)"
+            )));
+        }
+        if request.refs.is_empty() {
+            return Err(Error::Usage("name at least one requirement".into()));
+        }
+        let refs = self.expand_refs(fw, &request.refs)?;
+        let now = timestamp(crate::now());
+        let actor = self.actor().to_string();
+        let tx = self.begin()?;
+        let mut states = BTreeMap::new();
+        for r in &refs {
+            tx.execute(
+                "INSERT INTO applicability_decisions (framework_id, ref, applicable, justification, decided_by, decided_at) VALUES (?1,?2,?3,?4,?5,?6)",
+                params![fw, r, request.applicable, justification, actor, now],
+            )?;
+            let history = load(&tx, Some(fw), Some(r))?;
+            states.insert(format!("applicability:{fw}:{r}"), history_digest(&history));
+        }
+        let shown: String = if refs.len() > 6 {
+            format!("{} and {} more", refs[..6].join(", "), refs.len() - 6)
+        } else {
+            refs.join(", ")
+        };
+        self.record(
+            &tx,
+            "applicability.decided",
+            &format!("applicability:{fw}"),
+            format!(
+                "{fw} {shown} marked {}{}",
+                if request.applicable { "applicable" } else { "not applicable" },
+                if justification.is_empty() { String::new() } else { format!(": {justification}") }
+            ),
+            json!({"framework": fw, "refs": refs, "applicable": request.applicable, "justification": justification, "states": states}),
+        )?;
+        tx.commit()?;
+        let current = self.applicability(Some(fw))?;
+        Ok(current
+            .into_iter()
+            .filter(|d| refs.contains(&d.reference))
+            .collect())
+    }
+
+    /// Assessable requirements named by refs, groups (their assessable
+    /// descendants) or `PREFIX*`, in catalog order, without repeats.
+    fn expand_refs(&self, fw: &str, refs: &[String]) -> Result<Vec<String>> {
+        let reqs = self.requirements(fw)?;
+        let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+        for r in &reqs {
+            if let Some(p) = &r.parent {
+                children
+                    .entry(p.as_str())
+                    .or_default()
+                    .push(r.reference.as_str());
+            }
+        }
+        let assessable: HashMap<&str, bool> = reqs
+            .iter()
+            .map(|r| (r.reference.as_str(), r.assessable))
+            .collect();
+        let mut wanted = std::collections::HashSet::new();
+        for given in refs {
+            let given = given.trim();
+            if let Some(prefix) = given.strip_suffix('*') {
+                let hits: Vec<&str> = reqs
+                    .iter()
+                    .filter(|r| r.assessable && r.reference.starts_with(prefix))
+                    .map(|r| r.reference.as_str())
+                    .collect();
+                if hits.is_empty() {
+                    return Err(Error::NotFound(format!(
+                        "no requirement of {fw} starts with `{prefix}`"
+                    )));
+                }
+                wanted.extend(hits.into_iter().map(str::to_string));
+                continue;
+            }
+            let Some(r) = self.resolve_ref(fw, given) else {
+                return Err(Error::NotFound(format!(
+                    "`{given}` is not a requirement of {fw}"
+                )));
+            };
+            let mut stack = vec![r];
+            while let Some(x) = stack.pop() {
+                if assessable.get(x.as_str()).copied().unwrap_or(false) {
+                    wanted.insert(x.clone());
+                }
+                if let Some(kids) = children.get(x.as_str()) {
+                    stack.extend(kids.iter().map(|k| k.to_string()));
+                }
+            }
+        }
+        if wanted.is_empty() {
+            return Err(Error::Usage(format!(
+                "{} names no assessable requirement of {fw}",
+                refs.join(", ")
+            )));
+        }
+        Ok(reqs
+            .iter()
+            .filter(|r| wanted.contains(&r.reference))
+            .map(|r| r.reference.clone())
+            .collect())
+    }
+
+    /// Coverage options of a view: the workspace's decisions, then (for an
+    /// assessment) its period, type and its own overrides on top.
+    pub fn scope_options(&self, assessment: Option<&Assessment>) -> Result<Options> {
+        let mut options = Options::default();
+        for d in self.applicability(None)? {
+            options.decisions.insert(
+                (d.framework_id.clone(), d.reference.clone()),
+                Decision {
+                    applicable: d.applicable,
+                    justification: d.justification,
+                    decided_by: d.decided_by,
+                    decided_at: d.decided_at,
+                    source: "workspace".into(),
+                },
+            );
+        }
+        if let Some(a) = assessment {
+            options.period = Some((a.period_start, a.period_end));
+            options.kind = a.kind;
+            for x in &a.applicability {
+                options.decisions.insert(
+                    (x.framework_id.clone(), x.reference.clone()),
+                    Decision {
+                        applicable: x.applicable,
+                        justification: x.justification.clone(),
+                        decided_by: String::new(),
+                        decided_at: a.updated_at.clone(),
+                        source: format!("assessment #{}", a.id),
+                    },
+                );
+            }
+        }
+        options.not_applicable = options
+            .decisions
+            .iter()
+            .filter(|(_, d)| !d.applicable)
+            .map(|(k, d)| (k.clone(), d.justification.clone()))
+            .collect();
+        Ok(options)
+    }
+
+    /// The SoA's document-control fields (empty when nobody set them).
+    pub fn soa_document(&self, framework: &str) -> Result<SoaDocument> {
+        self.framework(framework)?;
+        let row = self
+            .conn
+            .query_row(
+                "SELECT version, owner, approved_by, approved_on, updated_at FROM soa_documents WHERE framework_id = ?1",
+                [framework],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, String>(4)?,
+                    ))
+                },
+            )
+            .optional()?;
+        Ok(match row {
+            None => SoaDocument {
+                framework_id: framework.into(),
+                ..Default::default()
+            },
+            Some((version, owner, approved_by, approved_on, updated_at)) => SoaDocument {
+                framework_id: framework.into(),
+                version,
+                owner,
+                approved_by,
+                approved_on: approved_on
+                    .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                updated_at: Some(updated_at),
+            },
+        })
+    }
+
+    /// Every SoA document that has been set (for verify).
+    pub(crate) fn soa_documents(&self) -> Result<Vec<SoaDocument>> {
+        let ids: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT framework_id FROM soa_documents ORDER BY framework_id")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        ids.iter().map(|f| self.soa_document(f)).collect()
+    }
+
+    pub fn set_soa_document(&mut self, framework: &str, input: &SoaInput) -> Result<SoaDocument> {
+        let old = self.soa_document(framework)?;
+        if input.approved_on.is_some_and(|d| d > self.today()) {
+            return Err(Error::Usage("the approval date is in the future".into()));
+        }
+        let pick = |new: &Option<String>, old: &str| {
+            new.as_deref().map(str::trim).unwrap_or(old).to_string()
+        };
+        let version = pick(&input.version, &old.version);
+        let owner = pick(&input.owner, &old.owner);
+        let approved_by = pick(&input.approved_by, &old.approved_by);
+        let approved_on = input.approved_on.or(old.approved_on);
+        let now = timestamp(crate::now());
+        let tx = self.begin()?;
+        tx.execute(
+            "INSERT INTO soa_documents (framework_id, version, owner, approved_by, approved_on, updated_at) VALUES (?1,?2,?3,?4,?5,?6)
+             ON CONFLICT(framework_id) DO UPDATE SET version=excluded.version, owner=excluded.owner, approved_by=excluded.approved_by, approved_on=excluded.approved_on, updated_at=excluded.updated_at",
+            params![framework, version, owner, approved_by, approved_on.map(|d| d.to_string()), now],
+        )?;
+        let new = SoaDocument {
+            framework_id: framework.into(),
+            version,
+            owner,
+            approved_by,
+            approved_on,
+            updated_at: Some(now),
+        };
+        self.record(
+            &tx,
+            "soa.edited",
+            &format!("soa:{framework}"),
+            format!(
+                "Statement of Applicability ({framework}) set: version {}, owner {}, approved by {} on {}",
+                or_unset(&new.version),
+                or_unset(&new.owner),
+                or_unset(&new.approved_by),
+                new.approved_on.map(|d| d.to_string()).unwrap_or_else(|| "(not set)".into())
+            ),
+            json!({"before": old, "after": new, "states": {format!("soa:{framework}"): soa_digest(&new)}}),
+        )?;
+        tx.commit()?;
+        Ok(new)
+    }
+}
+
+fn or_unset(s: &str) -> &str {
+    if s.is_empty() {
+        "(not set)"
+    } else {
+        s
+    }
+}
+
+/// What `verify` compares with the audit trail: each requirement's decision
+/// history and each SoA document.
+pub(crate) fn verify_states(ws: &Workspace) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    let mut groups: BTreeMap<(String, String), Vec<ApplicabilityDecision>> = BTreeMap::new();
+    for d in load(&ws.conn, None, None)? {
+        groups
+            .entry((d.framework_id.clone(), d.reference.clone()))
+            .or_default()
+            .push(d);
+    }
+    for ((f, r), rows) in groups {
+        out.push((format!("applicability:{f}:{r}"), history_digest(&rows)));
+    }
+    for d in ws.soa_documents()? {
+        out.push((format!("soa:{}", d.framework_id), soa_digest(&d)));
+    }
+    Ok(out)
+}
