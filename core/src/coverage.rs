@@ -516,7 +516,8 @@ fn direct_status(controls: &[ControlCoverage], type2: bool, has_period: bool) ->
         )
     };
     let holds = |c: &ControlCoverage| {
-        !c.current_evidence.is_empty() && !(type2 && c.windows.iter().any(Window::missed))
+        let missed = type2 && c.windows.iter().any(Window::missed);
+        !c.current_evidence.is_empty() && !missed
     };
     if let Some(c) = controls.iter().find(|c| {
         c.status == ControlStatus::Implemented && c.mapping == MappingCoverage::Full && holds(c)
