@@ -171,12 +171,29 @@ const MIGRATIONS: &[&str] = &[
         updated_at TEXT NOT NULL
     );
     "#,
+    // vault: evidence whose stored files were destroyed on purpose (`evidence purge`).
+    r#"
+    CREATE TABLE evidence_purges (
+        evidence_id INTEGER PRIMARY KEY REFERENCES evidence(id),
+        purged_at TEXT NOT NULL,
+        reason TEXT NOT NULL
+    );
+    "#,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub fn open(path: &std::path::Path) -> Result<Connection> {
+    open_keyed(path, None)
+}
+
+/// Opens with a SQLCipher key (raw 256-bit, `x'…'` form) when given; unkeyed
+/// is plain SQLite, as before. The key must be set before anything else.
+pub fn open_keyed(path: &std::path::Path, key: Option<&[u8; 32]>) -> Result<Connection> {
     let mut conn = Connection::open(path)?;
+    if let Some(key) = key {
+        crate::vault::keys::apply_db_key(&conn, key, path)?;
+    }
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     set_wal(&conn)?;
     conn.pragma_update(None, "synchronous", "FULL")?;

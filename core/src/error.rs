@@ -54,6 +54,10 @@ pub enum Error {
     },
     #[error("report: {0}")]
     Report(String),
+    /// An encrypted workspace could not be unlocked (wrong or missing secret,
+    /// damaged key file); nothing was changed.
+    #[error("{0}")]
+    Locked(String),
 }
 
 fn format_problems(problems: &[Problem]) -> String {
@@ -96,6 +100,7 @@ impl Error {
             Error::Db(_) => "database",
             Error::SchemaTooNew { .. } => "schema",
             Error::Report(_) => "report",
+            Error::Locked(_) => "locked",
         }
     }
 }

@@ -10,7 +10,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 const CHUNK: usize = 1024 * 1024;
@@ -80,63 +80,17 @@ pub struct Blob {
     pub size: u64,
 }
 
-/// Path of a blob inside the vault: `evidence/ab/abcdef…`.
+/// Path of a blob inside a plaintext vault: `evidence/ab/abcdef…`.
 pub fn blob_path(vault: &Path, sha256: &str) -> PathBuf {
-    vault.join(&sha256[..2]).join(sha256)
+    crate::vault::plain::path(vault, sha256)
 }
 
-/// Hashes and copies `src` into the vault in one streaming pass (memory stays
-/// flat), via a temporary file that is fsynced and renamed: a blob under its
-/// final name is always complete. The same bytes are stored once.
+/// Hashes and copies `src` into a plaintext vault in one streaming pass
+/// (memory stays flat), via a temporary file that is fsynced and renamed: a
+/// blob under its final name is always complete. The same bytes are stored
+/// once. (A workspace stores through `Workspace::vault()`, which may encrypt.)
 pub fn store_blob(vault: &Path, src: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<Blob> {
-    let ctx = |what: &str| format!("cannot {what} {}", src.display());
-    let mut input = File::open(src).map_err(|e| Error::io(ctx("read"), e))?;
-    let meta = input.metadata().map_err(|e| Error::io(ctx("read"), e))?;
-    if !meta.is_file() {
-        return Err(Error::Usage(format!(
-            "{} is not a regular file",
-            src.display()
-        )));
-    }
-    let total = meta.len();
-    let tmp_dir = vault.join("tmp");
-    std::fs::create_dir_all(&tmp_dir)
-        .map_err(|e| Error::io("cannot create the vault's tmp folder", e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix("ingest-")
-        .tempfile_in(&tmp_dir)
-        .map_err(|e| Error::io("cannot create a file in the vault", e))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; CHUNK];
-    let mut done = 0u64;
-    progress(0, total);
-    loop {
-        let n = input
-            .read(&mut buf)
-            .map_err(|e| Error::io(ctx("read"), e))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        tmp.write_all(&buf[..n])
-            .map_err(|e| Error::io("cannot write to the vault", e))?;
-        done += n as u64;
-        progress(done, total);
-    }
-    let sha256 = hex::encode(hasher.finalize());
-    let dest = blob_path(vault, &sha256);
-    if dest.exists() && hash_file(&dest, &mut |_, _| {}).ok().as_ref() == Some(&sha256) {
-        return Ok(Blob { sha256, size: done }); // already stored; the temp file is dropped
-    }
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| Error::io("cannot sync the vault", e))?;
-    let shard = dest.parent().unwrap();
-    std::fs::create_dir_all(shard).map_err(|e| Error::io("cannot create a vault folder", e))?;
-    tmp.persist(&dest)
-        .map_err(|e| Error::io("cannot store the file in the vault", e.error))?;
-    crate::fsutil::sync_dir(shard);
-    Ok(Blob { sha256, size: done })
+    crate::vault::BlobStore::put_file(&crate::vault::plain::PlainStore::new(vault), src, progress)
 }
 
 /// SHA-256 of a file, streamed.
@@ -279,7 +233,7 @@ impl Workspace {
                     .unwrap_or_default()
             ))
         })?;
-        Ok((blob_path(&self.evidence_dir(), &rev.sha256), rev))
+        Ok((self.vault().location(&rev.sha256), rev))
     }
 
     /// Evidence that has expired, and that expires within `within_days`.
@@ -436,7 +390,7 @@ impl Workspace {
             .map_err(Error::Usage)?;
         let blob = match &new.source {
             Source::File(p) => Some((
-                store_blob(&self.evidence_dir(), p, progress)?,
+                self.vault().put_file(p, progress)?,
                 default_title.clone(),
             )),
             _ => None,
@@ -553,7 +507,7 @@ impl Workspace {
                 "valid-until is before the collected date".into(),
             ));
         }
-        let blob = store_blob(&self.evidence_dir(), file, progress)?;
+        let blob = self.vault().put_file(file, progress)?;
         if old
             .current_revision()
             .is_some_and(|r| r.sha256 == blob.sha256)

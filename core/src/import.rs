@@ -483,11 +483,7 @@ impl Workspace {
         // addressed, so a failed import leaves at most an unreferenced blob.
         for plan in &mut plans {
             if let SpecSource::File(p) = &plan.spec.source {
-                plan.blob = Some(evidence::store_blob(
-                    &self.evidence_dir(),
-                    p,
-                    &mut |_, _| {},
-                )?);
+                plan.blob = Some(self.vault().put_file(p, &mut |_, _| {})?);
             }
         }
 

@@ -18,6 +18,7 @@ pub mod import;
 pub mod model;
 pub mod report;
 pub mod text;
+pub mod vault;
 pub mod verify;
 mod workspace;
 pub mod yaml;

@@ -3,7 +3,8 @@
 //! the audit trail last recorded for it.
 use crate::audit;
 use crate::error::Result;
-use crate::evidence::{self, blob_path};
+use crate::evidence;
+use crate::vault::{Check, Integrity};
 use crate::import::control_digest;
 use crate::workspace::Workspace;
 use serde::Serialize;
@@ -114,9 +115,11 @@ impl Workspace {
             }
         }
 
-        // Every revision's file, each distinct blob hashed once.
+        // Every revision's file, each distinct blob hashed once. A purged
+        // evidence's files were destroyed on purpose.
+        let purged = crate::vault::purged_evidence(&self.conn)?;
         let mut blobs: BTreeMap<&str, Vec<(i64, u32)>> = BTreeMap::new();
-        for e in &all_evidence {
+        for e in all_evidence.iter().filter(|e| !purged.contains(&e.id)) {
             for r in &e.revisions {
                 blobs
                     .entry(r.sha256.as_str())
@@ -126,56 +129,57 @@ impl Workspace {
         }
         let total_bytes: u64 = all_evidence
             .iter()
+            .filter(|e| !purged.contains(&e.id))
             .flat_map(|e| &e.revisions)
             .map(|r| r.size)
             .sum();
         let mut bytes_hashed = 0u64;
-        let vault = self.evidence_dir();
+        let vault = self.vault();
         for (sha, users) in &blobs {
             let used_by = users
                 .iter()
                 .map(|(id, n)| format!("evidence #{id} revision {n}"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let path = blob_path(&vault, sha);
+            let path = vault.location(sha);
             let base = bytes_hashed;
-            let hashed = evidence::hash_file(&path, &mut |done, _| {
+            let mut read = 0u64;
+            let checked = vault.check(sha, &mut |done| {
+                read = done;
                 progress(VerifyProgress {
                     phase: "evidence files",
                     done: base + done,
                     total: total_bytes,
                 })
             });
-            match hashed {
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => faults.push(Fault {
-                    subject: format!("blob:{sha}"),
-                    message: format!(
-                        "the stored file of {used_by} is missing ({})",
-                        path.display()
-                    ),
-                }),
-                Err(e) => faults.push(Fault {
-                    subject: format!("blob:{sha}"),
-                    message: format!("the stored file of {used_by} cannot be read: {e}"),
-                }),
-                Ok(actual) if actual != *sha => faults.push(Fault {
-                    subject: format!("blob:{sha}"),
-                    message: format!(
-                        "the stored file of {used_by} has changed: its SHA-256 is now {actual}"
-                    ),
-                }),
-                Ok(_) => {}
+            let fault = |message: String| Fault {
+                subject: format!("blob:{sha}"),
+                message,
+            };
+            match checked {
+                Check::Missing => faults.push(fault(format!(
+                    "the stored file of {used_by} is missing ({})",
+                    path.display()
+                ))),
+                Check::Unreadable(e) => faults.push(fault(format!(
+                    "the stored file of {used_by} cannot be read: {e}"
+                ))),
+                Check::Bad(Integrity::Changed { actual }) => faults.push(fault(format!(
+                    "the stored file of {used_by} has changed: its SHA-256 is now {actual}"
+                ))),
+                Check::Bad(Integrity::Tampered(why)) => faults.push(fault(format!(
+                    "the stored file of {used_by} has been tampered with: {why} ({})",
+                    path.display()
+                ))),
+                Check::Ok => {}
             }
-            bytes_hashed += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            bytes_hashed += read;
         }
-        let mut leftovers: Vec<String> = std::fs::read_dir(vault.join("tmp"))
-            .map(|entries| {
-                entries
-                    .filter_map(|e| e.ok())
-                    .map(|e| e.path().display().to_string())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut leftovers: Vec<String> = vault
+            .temp_files()
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
         leftovers.sort();
         progress(VerifyProgress {
             phase: "done",

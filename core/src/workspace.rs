@@ -15,6 +15,10 @@ pub struct Workspace {
     pub(crate) conn: Connection,
     dir: PathBuf,
     actor: String,
+    /// Where evidence files live (core/src/vault/): plain or encrypted.
+    pub(crate) vault: Box<dyn crate::vault::BlobStore>,
+    /// The unwrapped keys of an encrypted workspace.
+    pub(crate) keys: Option<crate::vault::keys::Unlocked>,
 }
 
 /// "Now" for everything Crosswalk records. `SOURCE_DATE_EPOCH` (the
@@ -37,6 +41,12 @@ impl Workspace {
     /// shipped framework catalogs and crosswalks up to date.
     pub fn open(dir: impl AsRef<Path>) -> Result<Self> {
         let dir = dir.as_ref().to_path_buf();
+        if crate::vault::keys::is_encrypted(&dir) {
+            return Err(Error::Locked(format!(
+                "{} is an encrypted workspace; give its passphrase (CROSSWALK_PASSPHRASE, --passphrase-fd N, or at the prompt)",
+                dir.display()
+            )));
+        }
         std::fs::create_dir_all(dir.join("evidence")).map_err(|e| {
             Error::io(
                 format!("cannot create the data directory {}", dir.display()),
@@ -44,13 +54,35 @@ impl Workspace {
             )
         })?;
         let conn = crate::db::open(&dir.join("crosswalk.db"))?;
+        let vault = Box::new(crate::vault::plain::PlainStore::new(dir.join("evidence")));
+        Self::from_parts(dir, conn, vault, None)
+    }
+
+    /// A workspace over an opened database and vault (plain or encrypted).
+    pub(crate) fn from_parts(
+        dir: PathBuf,
+        conn: Connection,
+        vault: Box<dyn crate::vault::BlobStore>,
+        keys: Option<crate::vault::keys::Unlocked>,
+    ) -> Result<Self> {
         let actor = std::env::var("CROSSWALK_ACTOR")
             .or_else(|_| std::env::var("USER"))
             .or_else(|_| std::env::var("USERNAME"))
             .unwrap_or_else(|_| "unknown".into());
-        let mut ws = Workspace { conn, dir, actor };
+        let mut ws = Workspace {
+            conn,
+            dir,
+            actor,
+            vault,
+            keys,
+        };
         ws.sync_shipped_data()?;
         Ok(ws)
+    }
+
+    /// The evidence-file store (the storage seam: core/src/vault/).
+    pub fn vault(&self) -> &dyn crate::vault::BlobStore {
+        self.vault.as_ref()
     }
 
     pub fn dir(&self) -> &Path {

@@ -1,0 +1,131 @@
+//! The plaintext vault: `evidence/<first two hex digits>/<sha256>`, the file's
+//! bytes as they were. Every workspace made before encryption existed uses
+//! it, and keeps working byte for byte.
+use super::{shard_files, tmp_files, BlobReader, BlobStore, Verifying, CHUNK};
+use crate::error::{Error, Result};
+use crate::evidence::Blob;
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+pub struct PlainStore {
+    dir: PathBuf,
+}
+
+impl PlainStore {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        PlainStore { dir: dir.into() }
+    }
+}
+
+/// Path of a plaintext blob: `evidence/ab/abcdef…`.
+pub fn path(dir: &Path, sha256: &str) -> PathBuf {
+    dir.join(&sha256[..2.min(sha256.len())]).join(sha256)
+}
+
+impl BlobStore for PlainStore {
+    /// Hashes and copies in one streaming pass via a temporary file in
+    /// `evidence/tmp` that is fsynced and renamed. A blob already stored
+    /// (and intact) is not written again.
+    fn put(
+        &self,
+        input: &mut dyn Read,
+        what: &str,
+        total: u64,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Blob> {
+        let tmp_dir = self.dir.join("tmp");
+        std::fs::create_dir_all(&tmp_dir)
+            .map_err(|e| Error::io("cannot create the vault's tmp folder", e))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix("ingest-")
+            .tempfile_in(&tmp_dir)
+            .map_err(|e| Error::io("cannot create a file in the vault", e))?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; CHUNK];
+        let mut done = 0u64;
+        progress(0, total);
+        loop {
+            let n = input
+                .read(&mut buf)
+                .map_err(|e| Error::io(format!("cannot read {what}"), e))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            tmp.write_all(&buf[..n])
+                .map_err(|e| Error::io("cannot write to the vault", e))?;
+            done += n as u64;
+            progress(done, total);
+        }
+        let sha256 = hex::encode(hasher.finalize());
+        let dest = path(&self.dir, &sha256);
+        if dest.exists() && self.check(&sha256, &mut |_| {}) == super::Check::Ok {
+            return Ok(Blob { sha256, size: done }); // already stored; the temp file is dropped
+        }
+        tmp.as_file()
+            .sync_all()
+            .map_err(|e| Error::io("cannot sync the vault", e))?;
+        let shard = dest.parent().unwrap();
+        std::fs::create_dir_all(shard)
+            .map_err(|e| Error::io("cannot create a vault folder", e))?;
+        tmp.persist(&dest)
+            .map_err(|e| Error::io("cannot store the file in the vault", e.error))?;
+        crate::fsutil::sync_dir(shard);
+        Ok(Blob { sha256, size: done })
+    }
+
+    fn open(&self, sha256: &str) -> std::io::Result<BlobReader> {
+        let f = File::open(path(&self.dir, sha256))?;
+        Ok(Box::new(Verifying::new(f, sha256)))
+    }
+
+    fn exists(&self, sha256: &str) -> bool {
+        path(&self.dir, sha256).is_file()
+    }
+
+    fn location(&self, sha256: &str) -> PathBuf {
+        path(&self.dir, sha256)
+    }
+
+    fn purge(&self, sha256: &str) -> Result<bool> {
+        let p = path(&self.dir, sha256);
+        match std::fs::remove_file(&p) {
+            Ok(()) => {
+                if let Some(shard) = p.parent() {
+                    crate::fsutil::sync_dir(shard);
+                }
+                Ok(true)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(Error::io(format!("cannot delete {}", p.display()), e)),
+        }
+    }
+
+    fn list(&self) -> Result<Vec<PathBuf>> {
+        Ok(shard_files(&self.dir)?
+            .into_iter()
+            .filter(|p| is_plain_name(p))
+            .collect())
+    }
+
+    fn temp_files(&self) -> Vec<PathBuf> {
+        tmp_files(&self.dir)
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn encrypted(&self) -> bool {
+        false
+    }
+}
+
+/// Whether a vault file is named like a plaintext blob (64 lowercase hex digits).
+pub(crate) fn is_plain_name(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit()))
+}
