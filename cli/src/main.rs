@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 mod print;
 mod scope;
+mod vault;
 
 #[derive(Parser)]
 #[command(
@@ -25,6 +26,10 @@ struct Cli {
     /// The workspace folder (database and evidence vault).
     #[arg(long, global = true, env = "CROSSWALK_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// Read the passphrase of an encrypted workspace from this file descriptor
+    /// (first line). Or set CROSSWALK_PASSPHRASE; a terminal is asked otherwise.
+    #[arg(long, global = true)]
+    passphrase_fd: Option<i32>,
     #[command(subcommand)]
     command: Command,
 }
@@ -38,6 +43,17 @@ pub(crate) struct Json {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Create the workspace (`--encrypt`: an encrypted one; the passphrase from
+    /// CROSSWALK_PASSPHRASE, --passphrase-fd or the prompt).
+    Init {
+        #[arg(long)]
+        encrypt: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Encryption of the workspace: encrypt, passphrase, rotate, status, keyring.
+    #[command(subcommand)]
+    Vault(vault::VaultCommand),
     /// Import control YAML files or folders (and catalogs or crosswalks).
     Import {
         #[arg(required = true)]
@@ -242,6 +258,15 @@ enum EvidenceCommand {
     },
     /// Withdraw evidence (logged; stored files stay).
     Remove { id: i64 },
+    /// Destroy the stored files of evidence for good (cryptographic erasure in
+    /// an encrypted workspace); the audit trail records the reason.
+    Purge {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        json: Json,
+    },
 }
 
 #[derive(Subcommand)]
@@ -379,8 +404,19 @@ fn progress_bar(label: &str) -> Option<indicatif::ProgressBar> {
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     let dir = cli.data_dir.unwrap_or_else(default_data_dir);
-    let mut ws = Workspace::open(&dir)?;
+    let unlock = vault::Unlock {
+        passphrase_fd: cli.passphrase_fd,
+    };
     match cli.command {
+        Command::Init { encrypt, json } => {
+            return vault::init(&dir, encrypt, unlock, json.json).map(|_| ExitCode::SUCCESS)
+        }
+        Command::Vault(cmd) => return vault::run(&dir, unlock, cmd).map(|_| ExitCode::SUCCESS),
+        _ => {}
+    }
+    let mut ws = vault::open(&dir, unlock)?;
+    match cli.command {
+        Command::Init { .. } | Command::Vault(_) => unreachable!("handled above"),
         Command::Import {
             paths,
             dry_run,
@@ -612,6 +648,7 @@ fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error>
             let list = ws.evidence_series(id)?;
             out(json, &list, |l| print::evidence_list(l, ws.today()));
         }
+        EvidenceCommand::Purge { id, reason, json } => vault::purge(ws, id, &reason, json.json)?,
         EvidenceCommand::Remove { id } => {
             let e = ws.remove_evidence(id)?;
             eprintln!(

@@ -389,10 +389,7 @@ impl Workspace {
             )
             .map_err(Error::Usage)?;
         let blob = match &new.source {
-            Source::File(p) => Some((
-                self.vault().put_file(p, progress)?,
-                default_title.clone(),
-            )),
+            Source::File(p) => Some((self.vault().put_file(p, progress)?, default_title.clone())),
             _ => None,
         };
         let duplicate = self.find_duplicate(

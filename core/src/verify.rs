@@ -4,8 +4,8 @@
 use crate::audit;
 use crate::error::Result;
 use crate::evidence;
-use crate::vault::{Check, Integrity};
 use crate::import::control_digest;
+use crate::vault::{Check, Integrity};
 use crate::workspace::Workspace;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};

@@ -153,10 +153,14 @@ impl EncryptedStore {
             }
             return Ok(moved);
         }
-        let mut reader = self
-            .open(sha256)
-            .map_err(|e| read_error(&old, e, sha256))?;
-        let blob = self.put_with(&mut reader, &old.display().to_string(), 0, &mut |_, _| {}, true)?;
+        let mut reader = self.open(sha256).map_err(|e| read_error(&old, e, sha256))?;
+        let blob = self.put_with(
+            &mut reader,
+            &old.display().to_string(),
+            0,
+            &mut |_, _| {},
+            true,
+        )?;
         debug_assert_eq!(blob.sha256, sha256);
         match w {
             Where::Plain => remove_plain(&old)?,
@@ -232,15 +236,16 @@ impl EncryptedStore {
         }
         let sha256 = hex::encode(hasher.finalize());
         let dest = self.keys.path(&self.dir, &sha256);
-        if dest.exists() && (verified_source || self.check(&sha256, &mut |_| {}) == super::Check::Ok) {
+        if dest.exists()
+            && (verified_source || self.check(&sha256, &mut |_| {}) == super::Check::Ok)
+        {
             return Ok(Blob { sha256, size: done });
         }
         tmp.as_file()
             .sync_all()
             .map_err(|e| Error::io("cannot sync the vault", e))?;
         let shard = dest.parent().unwrap();
-        std::fs::create_dir_all(shard)
-            .map_err(|e| Error::io("cannot create a vault folder", e))?;
+        std::fs::create_dir_all(shard).map_err(|e| Error::io("cannot create a vault folder", e))?;
         tmp.persist(&dest)
             .map_err(|e| Error::io("cannot store the file in the vault", e.error))?;
         crate::fsutil::sync_dir(shard);
@@ -304,7 +309,10 @@ impl BlobStore for EncryptedStore {
         let Some((path, w)) = self.find(sha256) else {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::NotFound,
-                format!("no stored file {}", self.keys.path(&self.dir, sha256).display()),
+                format!(
+                    "no stored file {}",
+                    self.keys.path(&self.dir, sha256).display()
+                ),
             ));
         };
         let file = File::open(&path)?;
@@ -386,7 +394,9 @@ impl ChunkReader {
                     aad: &header[..12],
                 },
             )
-            .map_err(|_| bad("its key does not unwrap (header altered, or another workspace's blob)"))?;
+            .map_err(|_| {
+                bad("its key does not unwrap (header altered, or another workspace's blob)")
+            })?;
         let key = Zeroizing::new(key);
         let cipher = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key));
         let dec = DecryptorBE32::from_aead(cipher, header[72..79].into());

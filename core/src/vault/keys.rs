@@ -113,7 +113,9 @@ pub struct KdfParams {
 
 impl KdfParams {
     fn derive(&self, passphrase: &str) -> Result<Zeroizing<[u8; 32]>> {
-        let damaged = |what: &str| Error::Locked(format!("the key file is damaged ({what}); restore it from a backup or unlock with the recovery key"));
+        let damaged = |what: &str| {
+            Error::Locked(format!("the key file is damaged ({what}); restore it from a backup or unlock with the recovery key"))
+        };
         if self.algorithm != "argon2id" || self.version != 0x13 {
             return Err(damaged("unknown key derivation"));
         }
@@ -228,7 +230,12 @@ impl Wrapped {
     /// `None` when the key-encryption key is wrong (or the wrapping altered;
     /// the file checksum has ruled out accidental damage by then).
     fn open(&self, kek: &[u8; 32], purpose: &str) -> Result<Option<DataKey>> {
-        let damaged = || Error::Locked("the key file is damaged (a wrapped key is malformed); restore it from a backup".into());
+        let damaged = || {
+            Error::Locked(
+                "the key file is damaged (a wrapped key is malformed); restore it from a backup"
+                    .into(),
+            )
+        };
         let nonce = hex::decode(&self.nonce).map_err(|_| damaged())?;
         let ct = hex::decode(&self.ciphertext).map_err(|_| damaged())?;
         if nonce.len() != 12 || ct.len() != 48 {
@@ -387,11 +394,13 @@ impl KeyFile {
                 p.display()
             ))
         };
-        let meta = std::fs::metadata(&p).map_err(|e| Error::io(format!("cannot read {}", p.display()), e))?;
+        let meta = std::fs::metadata(&p)
+            .map_err(|e| Error::io(format!("cannot read {}", p.display()), e))?;
         if meta.len() > KEY_FILE_MAX_BYTES {
             return Err(damaged("too large".into()));
         }
-        let text = std::fs::read(&p).map_err(|e| Error::io(format!("cannot read {}", p.display()), e))?;
+        let text =
+            std::fs::read(&p).map_err(|e| Error::io(format!("cannot read {}", p.display()), e))?;
         let kf: KeyFile = serde_json::from_slice(&text).map_err(|e| damaged(e.to_string()))?;
         if kf.format != FORMAT || kf.version != VERSION {
             return Err(damaged(format!("not a {FORMAT} version {VERSION}")));
@@ -413,7 +422,10 @@ impl KeyFile {
     /// Unwraps the data key(s) with `secret`. Wrong secret: [`Error::Locked`], nothing changed.
     pub fn unlock(&self, secret: &Secret, dir: &Path) -> Result<Unlocked> {
         let purpose_of = |by_pass: bool| if by_pass { "passphrase" } else { "recovery" };
-        let try_slot = |s: &KeySlot, secret: &Secret, kek_cache: &mut Option<(KdfParams, Zeroizing<[u8; 32]>)>| -> Result<Option<DataKey>> {
+        let try_slot = |s: &KeySlot,
+                        secret: &Secret,
+                        kek_cache: &mut Option<(KdfParams, Zeroizing<[u8; 32]>)>|
+         -> Result<Option<DataKey>> {
             match secret {
                 Secret::Passphrase(p) => {
                     let kek = match kek_cache {
@@ -439,24 +451,36 @@ impl KeyFile {
         let mut cache = None;
         let current = try_slot(&self.current, secret, &mut cache)?;
         let unlocked = match (&self.rotation, current) {
-            (None, Some(current)) => Unlocked { current, next: None },
+            (None, Some(current)) => Unlocked {
+                current,
+                next: None,
+            },
             (Some(r), Some(current)) => {
-                let next = r
-                    .next_by_current
-                    .open(&current, "next")?
-                    .ok_or_else(|| Error::Locked("the key file is damaged (the rotation's next key does not unwrap)".into()))?;
-                Unlocked { current, next: Some(next) }
+                let next = r.next_by_current.open(&current, "next")?.ok_or_else(|| {
+                    Error::Locked(
+                        "the key file is damaged (the rotation's next key does not unwrap)".into(),
+                    )
+                })?;
+                Unlocked {
+                    current,
+                    next: Some(next),
+                }
             }
-            (Some(r), None) => match try_slot(&r.next, secret, &mut cache)? {
-                Some(next) => {
-                    let current = r
+            (Some(r), None) => {
+                match try_slot(&r.next, secret, &mut cache)? {
+                    Some(next) => {
+                        let current = r
                         .current_by_next
                         .open(&next, "current")?
                         .ok_or_else(|| Error::Locked("the key file is damaged (the rotation's current key does not unwrap)".into()))?;
-                    Unlocked { current, next: Some(next) }
+                        Unlocked {
+                            current,
+                            next: Some(next),
+                        }
+                    }
+                    None => return Err(wrong(secret)),
                 }
-                None => return Err(wrong(secret)),
-            },
+            }
             (None, None) => return Err(wrong(secret)),
         };
         Ok(unlocked)
@@ -481,7 +505,12 @@ impl KeyFile {
     /// under the same passphrase. Returns the new recovery key (show it once).
     pub fn begin_rotation(&mut self, unlocked: &Unlocked, passphrase: &str) -> Result<RecoveryKey> {
         let kek = self.current.kdf.derive(passphrase)?;
-        if self.current.by_passphrase.open(&kek, "passphrase")?.is_none() {
+        if self
+            .current
+            .by_passphrase
+            .open(&kek, "passphrase")?
+            .is_none()
+        {
             return Err(wrong(&Secret::Passphrase(Zeroizing::new(String::new()))));
         }
         let next = random_key();
@@ -520,7 +549,10 @@ impl KeyFile {
 fn write_private(p: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let ctx = |what: &str| format!("cannot {what} {}", p.display());
-    let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = p
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".crosswalk-key-")
         .suffix(".tmp")
@@ -533,9 +565,13 @@ fn write_private(p: &Path, bytes: &[u8]) -> Result<()> {
             .set_permissions(std::fs::Permissions::from_mode(0o600))
             .map_err(|e| Error::io(ctx("protect"), e))?;
     }
-    tmp.write_all(bytes).map_err(|e| Error::io(ctx("write"), e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(ctx("sync"), e))?;
-    tmp.persist(p).map_err(|e| Error::io(ctx("write"), e.error))?;
+    tmp.write_all(bytes)
+        .map_err(|e| Error::io(ctx("write"), e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::io(ctx("sync"), e))?;
+    tmp.persist(p)
+        .map_err(|e| Error::io(ctx("write"), e.error))?;
     crate::fsutil::sync_dir(dir);
     Ok(())
 }
@@ -554,21 +590,40 @@ pub fn seal_secret(dk: &[u8; 32], plain: &[u8], name: &str) -> Wrapped {
     let mut nonce = [0u8; 12];
     OsRng.fill_bytes(&mut nonce);
     let ct = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&k[..]))
-        .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad: aad(name).as_bytes() })
+        .encrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: plain,
+                aad: aad(name).as_bytes(),
+            },
+        )
         .expect("seals");
-    Wrapped { nonce: hex::encode(nonce), ciphertext: hex::encode(ct) }
+    Wrapped {
+        nonce: hex::encode(nonce),
+        ciphertext: hex::encode(ct),
+    }
 }
 
 pub fn open_secret(dk: &[u8; 32], w: &Wrapped, name: &str) -> Result<Zeroizing<Vec<u8>>> {
     let k = derive(&dk[..], format!("crosswalk/secret/{name}").as_bytes());
-    let damaged = || Error::Locked(format!("the key file is damaged (secret `{name}` does not unwrap)"));
+    let damaged = || {
+        Error::Locked(format!(
+            "the key file is damaged (secret `{name}` does not unwrap)"
+        ))
+    };
     let nonce = hex::decode(&w.nonce).map_err(|_| damaged())?;
     let ct = hex::decode(&w.ciphertext).map_err(|_| damaged())?;
     if nonce.len() != 12 {
         return Err(damaged());
     }
     Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&k[..]))
-        .decrypt(Nonce::from_slice(&nonce), Payload { msg: &ct, aad: aad(name).as_bytes() })
+        .decrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: &ct,
+                aad: aad(name).as_bytes(),
+            },
+        )
         .map(Zeroizing::new)
         .map_err(|_| damaged())
 }
@@ -630,7 +685,9 @@ pub(crate) fn keyring_get(dir: &Path) -> Result<DataKey> {
 #[cfg(feature = "os-keyring")]
 pub(crate) fn keyring_set(dir: &Path, dk: &[u8; 32]) -> Result<()> {
     let text = Zeroizing::new(hex::encode(&dk[..]));
-    keyring_entry(dir)?.set_password(&text).map_err(keyring_error)
+    keyring_entry(dir)?
+        .set_password(&text)
+        .map_err(keyring_error)
 }
 
 #[cfg(feature = "os-keyring")]
@@ -643,7 +700,9 @@ pub(crate) fn keyring_delete(dir: &Path) -> Result<()> {
 
 #[cfg(not(feature = "os-keyring"))]
 pub(crate) fn keyring_get(_dir: &Path) -> Result<DataKey> {
-    Err(Error::Locked("this build of Crosswalk has no OS keyring support".into()))
+    Err(Error::Locked(
+        "this build of Crosswalk has no OS keyring support".into(),
+    ))
 }
 #[cfg(not(feature = "os-keyring"))]
 pub(crate) fn keyring_set(_dir: &Path, _dk: &[u8; 32]) -> Result<()> {

@@ -62,7 +62,8 @@ impl Integrity {
     }
     /// The integrity fault inside an error from a verified reader, if any.
     pub fn of(e: &std::io::Error) -> Option<&Integrity> {
-        e.get_ref().and_then(|inner| inner.downcast_ref::<Integrity>())
+        e.get_ref()
+            .and_then(|inner| inner.downcast_ref::<Integrity>())
     }
 }
 
@@ -129,12 +130,7 @@ pub trait BlobStore: Send + Sync {
                 src.display()
             )));
         }
-        self.put(
-            &mut input,
-            &src.display().to_string(),
-            meta.len(),
-            progress,
-        )
+        self.put(&mut input, &src.display().to_string(), meta.len(), progress)
     }
 
     /// Reads the whole blob back and says whether it is what was stored.
@@ -174,7 +170,10 @@ pub fn copy_out(store: &dyn BlobStore, sha256: &str, dest: &Path) -> Result<u64>
     let ctx = |what: &str| format!("cannot {what} {}", dest.display());
     let mut reader = store.open(sha256).map_err(|e| {
         Error::io(
-            format!("cannot read the stored file {}", store.location(sha256).display()),
+            format!(
+                "cannot read the stored file {}",
+                store.location(sha256).display()
+            ),
             e,
         )
     })?;

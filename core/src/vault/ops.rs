@@ -7,7 +7,9 @@
 //! with the key file recording what is under way: a kill -9 anywhere leaves a
 //! workspace that opens, and running the same command again completes it.
 use super::encrypted::{BlobKeys, EncryptedStore};
-use super::keys::{self, db_key, DataKey, KeyFile, KeyState, RecoveryKey, Secret, Unlocked, VaultStatus};
+use super::keys::{
+    self, db_key, DataKey, KeyFile, KeyState, RecoveryKey, Secret, Unlocked, VaultStatus,
+};
 use super::BlobStore;
 use crate::error::{Error, Result};
 use crate::workspace::{timestamp, Workspace};
@@ -115,7 +117,11 @@ fn db_is_plain(path: &Path) -> bool {
         return false;
     }
     Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .and_then(|c| c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)))
+        .and_then(|c| {
+            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+        })
         .is_ok()
 }
 
@@ -192,7 +198,9 @@ fn audit_has(conn: &Connection, action: &str, key: &str, id: &str) -> Result<boo
 fn referenced_blobs(conn: &Connection) -> Result<BTreeSet<(String, u64)>> {
     let mut stmt = conn.prepare("SELECT DISTINCT sha256, size FROM evidence_revisions")?;
     let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+        })?
         .collect::<Result<_, _>>()?;
     Ok(rows)
 }
@@ -213,7 +221,10 @@ impl Workspace {
     }
 
     /// Creates a new encrypted workspace in `dir` (which must not hold one).
-    pub fn create_encrypted(dir: impl AsRef<Path>, passphrase: &str) -> Result<(Self, VaultOutcome)> {
+    pub fn create_encrypted(
+        dir: impl AsRef<Path>,
+        passphrase: &str,
+    ) -> Result<(Self, VaultOutcome)> {
         let dir = dir.as_ref().to_path_buf();
         if keys::is_encrypted(&dir) || dir.join(DB).exists() {
             return Err(Error::Usage(format!(
@@ -222,11 +233,17 @@ impl Workspace {
             )));
         }
         std::fs::create_dir_all(dir.join("evidence")).map_err(|e| {
-            Error::io(format!("cannot create the data directory {}", dir.display()), e)
+            Error::io(
+                format!("cannot create the data directory {}", dir.display()),
+                e,
+            )
         })?;
         let (mut kf, dk, recovery) = KeyFile::create(passphrase, KeyState::Ready)?;
         kf.save(&dir)?;
-        let u = Unlocked { current: dk, next: None };
+        let u = Unlocked {
+            current: dk,
+            next: None,
+        };
         let conn = crate::db::open_keyed(&dir.join(DB), Some(&db_key(&u.current)))?;
         let vault = store_for(&dir, &kf, &u);
         let key_id = kf.current.key_id.clone();
@@ -273,7 +290,9 @@ impl Workspace {
                 )));
             }
             let secret = resume.ok_or_else(|| {
-                Error::Locked("an interrupted conversion needs the passphrase chosen when it started".into())
+                Error::Locked(
+                    "an interrupted conversion needs the passphrase chosen when it started".into(),
+                )
             })?;
             let u = kf.unlock(secret, &dir)?;
             (kf, u, None, true)
@@ -291,11 +310,23 @@ impl Workspace {
             let (mut kf, dk, recovery) = KeyFile::create(pass, KeyState::Converting)?;
             kf.conversion = Some(random_id());
             kf.save(&dir)?;
-            (kf, Unlocked { current: dk, next: None }, Some(recovery), false)
+            (
+                kf,
+                Unlocked {
+                    current: dk,
+                    next: None,
+                },
+                Some(recovery),
+                false,
+            )
         };
         let db_path = dir.join(DB);
         if db_is_plain(&db_path) {
-            progress(VaultProgress { phase: "database", done: 0, total: 1 });
+            progress(VaultProgress {
+                phase: "database",
+                done: 0,
+                total: 1,
+            });
             rewrite_db(&dir, None, &db_key(&u.current))?;
         }
         let conn = open_db(&dir, &kf, &u)?;
@@ -360,15 +391,25 @@ impl Workspace {
         let total = shas.len() as u64;
         let mut moved = 0;
         for (i, sha) in shas.iter().enumerate() {
-            progress(VaultProgress { phase, done: i as u64, total });
+            progress(VaultProgress {
+                phase,
+                done: i as u64,
+                total,
+            });
             if store.migrate(sha).map_err(|e| match e {
-                Error::Usage(m) => Error::Usage(format!("{m} (blob {sha}); run `crosswalk verify`")),
+                Error::Usage(m) => {
+                    Error::Usage(format!("{m} (blob {sha}); run `crosswalk verify`"))
+                }
                 e => e,
             })? {
                 moved += 1;
             }
         }
-        progress(VaultProgress { phase, done: total, total });
+        progress(VaultProgress {
+            phase,
+            done: total,
+            total,
+        });
         let mut removed = 0;
         for t in store.temp_files() {
             if std::fs::remove_file(&t).is_ok() {
@@ -408,13 +449,18 @@ impl Workspace {
         let mut kf = KeyFile::load(&dir)?;
         let (recovery, resumed) = match kf.state {
             KeyState::Converting => {
-                return Err(Error::Usage("finish the conversion first: `crosswalk vault encrypt`".into()))
+                return Err(Error::Usage(
+                    "finish the conversion first: `crosswalk vault encrypt`".into(),
+                ))
             }
             KeyState::Ready => {
                 let u = self.unlocked()?;
                 let rk = kf.begin_rotation(u, passphrase)?;
                 kf.save(&dir)?;
-                let u = kf.unlock(&Secret::Passphrase(Zeroizing::new(passphrase.to_string())), &dir)?;
+                let u = kf.unlock(
+                    &Secret::Passphrase(Zeroizing::new(passphrase.to_string())),
+                    &dir,
+                )?;
                 self.vault = store_for(&dir, &kf, &u);
                 self.keys = Some(u);
                 let tx = self.begin()?;
@@ -434,7 +480,11 @@ impl Workspace {
         let rotation = kf.rotation.clone().expect("rotating");
         let (moved, removed) = self.move_blobs("evidence files", false, progress)?;
         // The database: rewritten under the next key unless a crash came after that.
-        progress(VaultProgress { phase: "database", done: 0, total: 1 });
+        progress(VaultProgress {
+            phase: "database",
+            done: 0,
+            total: 1,
+        });
         let u = self.keys.take().expect("unlocked");
         let next = u.next.as_ref().expect("rotating");
         let path = dir.join(DB);
@@ -463,7 +513,10 @@ impl Workspace {
         }
         kf.finish_rotation(&u)?;
         kf.save(&dir)?;
-        let u = Unlocked { current: u.next.clone().expect("rotating"), next: None };
+        let u = Unlocked {
+            current: u.next.clone().expect("rotating"),
+            next: None,
+        };
         if kf.keyring {
             keys::keyring_set(&dir, &u.current)?;
         }
@@ -496,7 +549,12 @@ impl Workspace {
             &tx,
             "vault.keyring",
             "vault",
-            if on { "Stored the data key in the OS keyring" } else { "Removed the data key from the OS keyring" }.into(),
+            if on {
+                "Stored the data key in the OS keyring"
+            } else {
+                "Removed the data key from the OS keyring"
+            }
+            .into(),
             json!({"keyring": on}),
         )?;
         tx.commit()?;
@@ -504,9 +562,11 @@ impl Workspace {
     }
 
     fn unlocked(&self) -> Result<&Unlocked> {
-        self.keys
-            .as_ref()
-            .ok_or_else(|| Error::Usage("this workspace is not encrypted; run `crosswalk vault encrypt` first".into()))
+        self.keys.as_ref().ok_or_else(|| {
+            Error::Usage(
+                "this workspace is not encrypted; run `crosswalk vault encrypt` first".into(),
+            )
+        })
     }
 
     /// The data key other secrets are wrapped by (the current one: a rotation
@@ -564,7 +624,9 @@ impl Workspace {
     pub fn purge_evidence(&mut self, id: i64, reason: &str) -> Result<PurgeOutcome> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(Error::Usage("a purge needs a reason (--reason TEXT); the audit trail records it".into()));
+            return Err(Error::Usage(
+                "a purge needs a reason (--reason TEXT); the audit trail records it".into(),
+            ));
         }
         let e = self.evidence(id)?;
         if e.kind != crate::model::EvidenceKind::File {
@@ -588,7 +650,11 @@ impl Workspace {
             sharing.extend(others.into_iter().filter(|o| !purged.contains(o)));
         }
         if !sharing.is_empty() {
-            let list = sharing.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ");
+            let list = sharing
+                .iter()
+                .map(|i| format!("#{i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
             return Err(Error::Usage(format!(
                 "evidence #{id} shares a stored file with evidence {list}; purge those too (or first) — nothing was changed"
             )));
@@ -604,7 +670,9 @@ impl Workspace {
                 "UPDATE evidence SET removed_at = COALESCE(removed_at, ?2) WHERE id = ?1",
                 rusqlite::params![id, now],
             )?;
-            let after = crate::evidence::load(&tx, "e.id = ?1", &[&id])?.pop().expect("exists");
+            let after = crate::evidence::load(&tx, "e.id = ?1", &[&id])?
+                .pop()
+                .expect("exists");
             self.record(
                 &tx,
                 "evidence.purged",
@@ -632,7 +700,12 @@ impl Workspace {
 
     /// Writes the plaintext of a stored evidence file to `dest` (verified on
     /// the way: a damaged file is refused, not copied).
-    pub fn export_evidence_file(&self, id: i64, revision: Option<u32>, dest: &Path) -> Result<PathBuf> {
+    pub fn export_evidence_file(
+        &self,
+        id: i64,
+        revision: Option<u32>,
+        dest: &Path,
+    ) -> Result<PathBuf> {
         let (_, rev) = self.evidence_file(id, revision)?;
         super::copy_out(self.vault(), &rev.sha256, dest).map_err(|e| match e {
             Error::Usage(m) => Error::Usage(format!("evidence #{id} revision {}: {m}", rev.number)),
@@ -649,7 +722,9 @@ impl Workspace {
     /// The secret named `name` (e.g. the signing key) kept wrapped in the key
     /// file of an encrypted workspace; `None` when not stored.
     pub fn vault_secret(&self, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>> {
-        let dk = self.data_key().ok_or_else(|| Error::Usage("not an encrypted workspace".into()))?;
+        let dk = self
+            .data_key()
+            .ok_or_else(|| Error::Usage("not an encrypted workspace".into()))?;
         let kf = KeyFile::load(self.dir())?;
         kf.secrets
             .get(name)
@@ -659,12 +734,17 @@ impl Workspace {
 
     /// Stores a small secret wrapped by the data key in the key file.
     pub fn set_vault_secret(&self, name: &str, plain: &[u8]) -> Result<()> {
-        let dk = self.data_key().ok_or_else(|| Error::Usage("not an encrypted workspace".into()))?;
+        let dk = self
+            .data_key()
+            .ok_or_else(|| Error::Usage("not an encrypted workspace".into()))?;
         let mut kf = KeyFile::load(self.dir())?;
         if kf.rotation.is_some() {
-            return Err(Error::Usage("finish the key rotation first: `crosswalk vault rotate`".into()));
+            return Err(Error::Usage(
+                "finish the key rotation first: `crosswalk vault rotate`".into(),
+            ));
         }
-        kf.secrets.insert(name.into(), keys::seal_secret(dk, plain, name));
+        kf.secrets
+            .insert(name.into(), keys::seal_secret(dk, plain, name));
         kf.save(self.dir())
     }
 }

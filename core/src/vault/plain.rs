@@ -68,8 +68,7 @@ impl BlobStore for PlainStore {
             .sync_all()
             .map_err(|e| Error::io("cannot sync the vault", e))?;
         let shard = dest.parent().unwrap();
-        std::fs::create_dir_all(shard)
-            .map_err(|e| Error::io("cannot create a vault folder", e))?;
+        std::fs::create_dir_all(shard).map_err(|e| Error::io("cannot create a vault folder", e))?;
         tmp.persist(&dest)
             .map_err(|e| Error::io("cannot store the file in the vault", e.error))?;
         crate::fsutil::sync_dir(shard);
