@@ -12,6 +12,7 @@
 //! target/release/crosswalk-bench coverage [--controls 10000] [--evidence 100000] [--runs 5]
 //! target/release/crosswalk-bench report   [--sizes 100,1000,10000] [--runs 3] [--cli PATH]
 //! target/release/crosswalk-bench ingest-lab [--mib 1024] [--runs 3]   (where ingest time goes)
+//! target/release/crosswalk-bench vault-ingest [--mib 1024] [--runs 3] [--cli PATH]  (encrypted vs plain vs openssl+cp)
 //! target/release/crosswalk-bench env      (the machine, for the document's header)
 //! ```
 //!
@@ -24,6 +25,7 @@ mod ingest;
 mod ingest_lab;
 mod report;
 mod util;
+mod vault;
 
 use std::process::ExitCode;
 
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         "report" => report::run(&opts),
         "coverage-once" => coverage::once(&opts),
         "ingest-lab" => ingest_lab::run(&opts),
+        "vault-ingest" => vault::run(&opts),
         "env" => {
             println!("{}", util::machine_markdown());
             Ok(())
