@@ -523,3 +523,65 @@ fn sigkill_during_vault_encrypt_leaves_a_workspace_that_the_next_run_completes()
         "only {interrupted_mid_way} kills landed inside a conversion; the test proves too little"
     );
 }
+
+#[test]
+fn sigkill_during_vault_rotate_leaves_a_workspace_that_the_next_run_completes() {
+    let mut interrupted_mid_way = 0;
+    for iteration in 0..4u64 {
+        let (ws, _) = encrypted();
+        for i in 0..6 {
+            let f = big_file(
+                &ws,
+                &format!("r{i}.bin"),
+                3 * CHUNK,
+                i as u8 + 10 * iteration as u8,
+            );
+            ws.evidence_add(&["ENC-01", f.to_str().unwrap(), "--valid-for", "1y"]);
+        }
+        let listing = ws.json(&["evidence", "list"]);
+        let key = ws.data.join("crosswalk.key");
+        let key_before = std::fs::read(&key).unwrap();
+        let mut child = ws
+            .command(&["vault", "rotate"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Kill moments count from the key file's change (the rotation's first durable step).
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while std::fs::read(&key).unwrap() == key_before
+            && child.try_wait().unwrap().is_none()
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        std::thread::sleep(Duration::from_millis(iteration * iteration * 25));
+        let was_running = child.try_wait().unwrap().is_none();
+        child.kill().ok();
+        child.wait().unwrap();
+        if was_running && ws.json(&["vault", "status"])["state"] == "rotating" {
+            interrupted_mid_way += 1;
+        }
+        assert_eq!(
+            ws.json(&["evidence", "list"]),
+            listing,
+            "iteration {iteration}"
+        );
+        ws.assert_verifies(&format!("iteration {iteration} right after the kill"));
+        let st = ws.json(&["vault", "status"]);
+        if st["state"] == "rotating" {
+            let out = ws.json(&["vault", "rotate"]);
+            assert_eq!(out["resumed"], true);
+        }
+        let st = ws.json(&["vault", "status"]);
+        assert_eq!(st["state"], "ready");
+        assert_eq!(st["blobs_pending"], 0);
+        ws.assert_verifies(&format!("iteration {iteration} after completing"));
+        assert_eq!(ws.json(&["evidence", "list"]), listing);
+    }
+    assert!(
+        interrupted_mid_way >= 2,
+        "only {interrupted_mid_way} kills landed inside a rotation; the test proves too little"
+    );
+}
