@@ -99,6 +99,7 @@ fn fill_and_scan(ws: &mut Workspace, data: &Path, lib: &Path, shas: &[String]) -
             collected_on: None,
             valid_until: None,
             valid_for_days: Some(30),
+            new_occurrence: false,
         },
         &mut |_, _| {},
     )
