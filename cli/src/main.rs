@@ -12,6 +12,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod package;
 mod print;
 mod scope;
 
@@ -107,10 +108,35 @@ enum Command {
         #[command(flatten)]
         json: Json,
     },
-    /// Write the control library as YAML.
+    /// Write the control library as YAML, or a register as CSV/XLSX
+    /// (`export --format csv|xlsx --what requirements|controls|evidence|soa|gaps|audit-trail -o FILE`).
+    #[command(args_conflicts_with_subcommands = true)]
     Export {
         #[command(subcommand)]
-        what: ExportCommand,
+        command: Option<ExportCommand>,
+        /// Register file format: csv or xlsx.
+        #[arg(long, requires_all = ["what", "output"])]
+        format: Option<String>,
+        /// Which register: requirements, controls, evidence, soa, gaps, audit-trail.
+        #[arg(long, requires = "format")]
+        what: Option<String>,
+        #[command(flatten)]
+        selection: package::SelectionArgs,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Write the auditor package (zip), or `package verify` one.
+    Package(package::PackageArgs),
+    /// The workspace signing key's fingerprint (created on first use).
+    #[command(alias = "fingerprint")]
+    Key {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Sign a checkpoint of the audit trail now.
+    Checkpoint {
+        #[command(flatten)]
+        json: Json,
     },
     /// Re-hash every evidence file and check the audit chain; non-zero exit on any fault.
     Verify {
@@ -301,7 +327,7 @@ pub(crate) fn date(s: &str) -> Result<NaiveDate, String> {
 fn days(s: &str) -> Result<u32, String> {
     dates::parse_days(s)
 }
-fn period(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
+pub(crate) fn period(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
     dates::parse_period(s)
 }
 fn assessment_type(s: &str) -> Result<crosswalk_core::AssessmentType, String> {
@@ -361,7 +387,7 @@ fn with_byte_bar<T>(label: &str, work: impl FnOnce(&mut dyn FnMut(u64, u64)) -> 
 }
 
 /// A progress bar on a terminal; silent when piped.
-fn progress_bar(label: &str) -> Option<indicatif::ProgressBar> {
+pub(crate) fn progress_bar(label: &str) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
     }
@@ -378,6 +404,11 @@ fn progress_bar(label: &str) -> Option<indicatif::ProgressBar> {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
+    if let Command::Package(args) = &cli.command {
+        if let Some(result) = package::run_without_workspace(args) {
+            return result;
+        }
+    }
     let dir = cli.data_dir.unwrap_or_else(default_data_dir);
     let mut ws = Workspace::open(&dir)?;
     match cli.command {
@@ -469,11 +500,27 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             });
         }
         Command::Export {
-            what: ExportCommand::Controls { output },
+            command: Some(ExportCommand::Controls { output }),
+            ..
         } => {
             let n = ws.export_controls(&output)?;
             eprintln!("wrote {n} controls to {}", output.display());
         }
+        Command::Export {
+            command: None,
+            format: Some(format),
+            what: Some(what),
+            selection,
+            output: Some(output),
+        } => return package::export_register(&mut ws, &format, &what, &selection, &output),
+        Command::Export { .. } => {
+            return Err(Error::Usage(
+                "say what to export: `export controls -o FILE.yaml`, or `export --format csv|xlsx --what REGISTER -o FILE`".into(),
+            ))
+        }
+        Command::Package(args) => return package::package(&mut ws, args),
+        Command::Key { json } => return package::key(&ws, json),
+        Command::Checkpoint { json } => return package::checkpoint(&ws, json),
         Command::Verify { json } => {
             let report = with_byte_bar("verifying", |progress| {
                 ws.verify(&mut |p| progress(p.done, p.total))

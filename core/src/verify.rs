@@ -52,6 +52,12 @@ impl Workspace {
             subject: format!("audit:{}", f.seq),
             message: f.message,
         }));
+        let (checkpoint_faults, _) = crate::signing::verify_checkpoints(&self.conn)?;
+        faults.extend(
+            checkpoint_faults
+                .into_iter()
+                .map(|(subject, message)| Fault { subject, message }),
+        );
 
         // The state each subject was left in by the last event that touched it.
         let mut expected: BTreeMap<String, (Option<String>, i64)> = BTreeMap::new();

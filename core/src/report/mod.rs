@@ -60,6 +60,8 @@ pub struct ReportData {
     pub kind: Option<AssessmentType>,
     /// The SoA's document-control fields, per framework that has an SoA.
     pub soa: HashMap<String, crate::applicability::SoaDocument>,
+    /// Fingerprint of the workspace signing key, once it has one.
+    pub key_fingerprint: Option<String>,
 }
 
 impl Workspace {
@@ -80,15 +82,7 @@ impl Workspace {
             phase: "layout",
             percent: 60,
         });
-        let doc = build_document(&data);
-        let bytes = layout::render(
-            &doc,
-            &PageSetup {
-                footer_note: Some(format!("{} · Crosswalk", data.organisation)),
-                ..PageSetup::a4()
-            },
-        )
-        .map_err(|e| Error::Report(e.to_string()))?;
+        let bytes = render_pdf(&data)?;
         progress(ReportProgress {
             phase: "writing",
             percent: 90,
@@ -110,6 +104,8 @@ impl Workspace {
             json!({"sha256": sha256, "pages": pages, "bytes": bytes.len(), "frameworks": frameworks, "assessment": request.assessment_id, "path": out.display().to_string()}),
         )?;
         tx.commit()?;
+        // A signed checkpoint of the trail at each report (issue 11).
+        self.checkpoint("report")?;
         progress(ReportProgress {
             phase: "done",
             percent: 100,
@@ -206,8 +202,22 @@ impl Workspace {
             recent_events: self.log(25, None)?,
             kind,
             soa,
+            key_fingerprint: self.key_info_if_any()?.map(|k| k.fingerprint),
         })
     }
+}
+
+/// The PDF bytes of a report's data.
+pub fn render_pdf(data: &ReportData) -> Result<Vec<u8>> {
+    let doc = build_document(data);
+    layout::render(
+        &doc,
+        &PageSetup {
+            footer_note: Some(format!("{} · Crosswalk", data.organisation)),
+            ..PageSetup::a4()
+        },
+    )
+    .map_err(|e| Error::Report(e.to_string()))
 }
 
 fn count_pages(pdf: &[u8]) -> usize {
@@ -357,6 +367,9 @@ pub fn build_document(d: &ReportData) -> Document {
     ];
     if let Some(a) = &d.assessment {
         details.insert(1, ("Assessment".into(), format!("#{} {}", a.id, a.name)));
+    }
+    if let Some(fp) = &d.key_fingerprint {
+        details.push(("Signing key".into(), format!("Ed25519, fingerprint {fp}")));
     }
     doc.push(Block::Cover(Cover {
         title: "Compliance Assessment Report".into(),
