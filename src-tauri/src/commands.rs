@@ -433,6 +433,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         crate::evidence_cmds::decide_applicability,
         crate::evidence_cmds::soa_document,
         crate::evidence_cmds::set_soa_document,
+        crate::package_cmds::workspace_key,
+        crate::package_cmds::write_package,
+        crate::package_cmds::export_register,
     ]
 }
 

@@ -4,6 +4,7 @@
 //! `crosswalk-core`, and returns.
 mod commands;
 mod evidence_cmds;
+mod package_cmds;
 mod state;
 
 use tauri::Manager;

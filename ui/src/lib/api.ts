@@ -20,6 +20,11 @@ import type {
   Framework,
   FrameworkCoverage,
   ImportReport,
+  KeyInfo,
+  PackageSummary,
+  RegisterExport,
+  RegisterFormat,
+  RegisterKind,
   NewEvidence,
   Problem,
   Progress,
@@ -126,6 +131,11 @@ export const api = {
   generateReport: (request: ReportRequest, outPath?: string | null, onProgress?: OnProgress) =>
     call<ReportSummary>('generate_report', { request, outPath: outPath ?? null, onProgress: progressChannel(onProgress) }),
   openReport: (path: string) => call<void>('open_report', { path }),
+  workspaceKey: () => call<KeyInfo>('workspace_key'),
+  writePackage: (request: ReportRequest, outPath?: string | null, onProgress?: OnProgress) =>
+    call<PackageSummary>('write_package', { request, outPath: outPath ?? null, onProgress: progressChannel(onProgress) }),
+  exportRegister: (request: ReportRequest, what: RegisterKind, format: RegisterFormat, outPath?: string | null) =>
+    call<RegisterExport>('export_register', { request, what, format, outPath: outPath ?? null }),
 
   auditLog: (limit = 500, subject?: string) => call<AuditEvent[]>('audit_log', { limit, subject: subject ?? null }),
 

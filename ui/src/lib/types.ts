@@ -359,3 +359,42 @@ export interface SoaInput {
   approved_by?: string | null;
   approved_on?: string | null;
 }
+
+/** The workspace signing key (public side). */
+export interface KeyInfo {
+  workspace_id: string;
+  fingerprint: string;
+  public_key: string;
+  created_at: string;
+  key_file: string;
+}
+
+export interface Checkpoint {
+  workspace_id: string;
+  event_count: number;
+  head_hash: string;
+  at: string;
+  reason: string;
+  fingerprint: string;
+  signature: string;
+}
+
+export interface PackageSummary {
+  path: string;
+  bytes: number;
+  sha256: string;
+  files: number;
+  evidence_files: number;
+  evidence_bytes: number;
+  fingerprint: string;
+  chain_ok: boolean;
+  checkpoint: Checkpoint;
+}
+
+export type RegisterKind = 'requirements' | 'controls' | 'evidence' | 'gaps' | 'soa' | 'audit_trail';
+export type RegisterFormat = 'csv' | 'xlsx';
+
+export interface RegisterExport {
+  path: string;
+  rows: number;
+}
