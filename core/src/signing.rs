@@ -610,3 +610,54 @@ pub(crate) fn verify_checkpoints(conn: &Connection) -> Result<(Vec<(String, Stri
     }
     Ok((faults, rows.len()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pem_round_trips_and_fingerprints_are_typed_forgivingly() {
+        let key = SigningKey::from_bytes(&[7u8; 32]);
+        let public = key.verifying_key().to_bytes();
+        let pem = public_key_pem(&public);
+        assert_eq!(parse_public_key_pem(&pem).unwrap(), public);
+        assert!(parse_public_key_pem(
+            "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"
+        )
+        .is_err());
+        assert!(parse_public_key_pem("hello").is_err());
+        let fp = fingerprint(&public);
+        assert_eq!(fp.len(), 64 + 15);
+        assert_eq!(
+            normalize_fingerprint(&fp.to_uppercase().replace(' ', ":")),
+            Some(fp.clone())
+        );
+        assert_eq!(normalize_fingerprint(&fp[..20]), None);
+        let sig = key.sign(b"message").to_bytes();
+        assert!(verify_signature(&public, b"message", &sig));
+        assert!(!verify_signature(&public, b"messagE", &sig));
+        assert!(!verify_signature(&public, b"message", &sig[..63]));
+    }
+
+    #[test]
+    fn a_checkpoint_signature_covers_every_field() {
+        let ws = tempfile::tempdir().unwrap();
+        let w = Workspace::open(ws.path()).unwrap();
+        let key = w.workspace_key().unwrap();
+        let cp = key.checkpoint(5, &"a".repeat(64), "2026-01-01T00:00:00Z", "test");
+        let public = key.public_key();
+        assert!(cp.signature_valid(&public));
+        for edit in [
+            |c: &mut Checkpoint| c.event_count += 1,
+            |c: &mut Checkpoint| c.head_hash = "b".repeat(64),
+            |c: &mut Checkpoint| c.at = "2026-01-02T00:00:00Z".into(),
+            |c: &mut Checkpoint| c.workspace_id = "other".into(),
+        ] {
+            let mut forged = cp.clone();
+            edit(&mut forged);
+            assert!(!forged.signature_valid(&public));
+        }
+        // The key is made once and found again.
+        assert_eq!(w.workspace_key().unwrap().info, key.info);
+    }
+}
