@@ -62,6 +62,20 @@ impl Selection {
                 }
             }
         }
+        // An occurrence included for its series supports what its series does.
+        for e in &self.evidence {
+            if !map.contains_key(&e.id) {
+                let from_series: BTreeSet<(String, String)> = self
+                    .evidence
+                    .iter()
+                    .filter(|o| o.series() == e.series())
+                    .filter_map(|o| map.get(&o.id))
+                    .flatten()
+                    .cloned()
+                    .collect();
+                map.insert(e.id, from_series);
+            }
+        }
         map
     }
 }
@@ -75,14 +89,17 @@ pub enum RegisterKind {
     Gaps,
     Soa,
     AuditTrail,
+    /// Type II review windows of a control with no occurrence in them.
+    MissingOccurrences,
 }
 
 impl RegisterKind {
-    pub const ALL: [RegisterKind; 6] = [
+    pub const ALL: [RegisterKind; 7] = [
         RegisterKind::Requirements,
         RegisterKind::Controls,
         RegisterKind::Evidence,
         RegisterKind::Gaps,
+        RegisterKind::MissingOccurrences,
         RegisterKind::Soa,
         RegisterKind::AuditTrail,
     ];
@@ -94,6 +111,7 @@ impl RegisterKind {
             "gaps" => RegisterKind::Gaps,
             "soa" => RegisterKind::Soa,
             "audit-trail" | "audit_trail" | "log" => RegisterKind::AuditTrail,
+            "missing-occurrences" | "missing_occurrences" => RegisterKind::MissingOccurrences,
             _ => return None,
         })
     }
@@ -106,6 +124,7 @@ impl RegisterKind {
             RegisterKind::Gaps => "gaps",
             RegisterKind::Soa => "soa",
             RegisterKind::AuditTrail => "audit-trail",
+            RegisterKind::MissingOccurrences => "missing-occurrences",
         }
     }
     fn sheet(self) -> &'static str {
@@ -116,6 +135,7 @@ impl RegisterKind {
             RegisterKind::Gaps => "Gaps",
             RegisterKind::Soa => "Statement of Applicability",
             RegisterKind::AuditTrail => "Audit trail",
+            RegisterKind::MissingOccurrences => "Missing occurrences",
         }
     }
 }
@@ -209,10 +229,7 @@ impl Workspace {
             .assessment_id
             .map(|id| self.assessment(id))
             .transpose()?;
-        let mut options = assessment
-            .as_ref()
-            .map(crate::controls::assessment_options)
-            .unwrap_or_default();
+        let mut options = self.scope_options(assessment.as_ref())?;
         let mut frameworks = request.frameworks.clone();
         if let Some(a) = &assessment {
             if frameworks.is_empty() {
@@ -238,10 +255,22 @@ impl Workspace {
                 }
             }
         }
-        let evidence = self
-            .evidence_list(None)?
-            .into_iter()
+        // Every occurrence of a cited series whose evidence date lies in the
+        // period goes with it: the auditor sees each time it was collected.
+        let all = self.evidence_list(None)?;
+        let series: BTreeSet<i64> = all
+            .iter()
             .filter(|e| cited.contains(&e.id))
+            .map(|e| e.series())
+            .collect();
+        let period = options.period;
+        let evidence = all
+            .into_iter()
+            .filter(|e| {
+                cited.contains(&e.id)
+                    || (series.contains(&e.series())
+                        && period.is_some_and(|(a, b)| e.collected_on >= a && e.collected_on <= b))
+            })
             .collect();
         let organisation = match &assessment {
             Some(a) => a.organisation.clone(),
@@ -296,6 +325,7 @@ impl Workspace {
             RegisterKind::Gaps => gaps(sel),
             RegisterKind::Soa => soa(sel),
             RegisterKind::AuditTrail => audit_trail(&self.audit_events_in(sel.period)?),
+            RegisterKind::MissingOccurrences => missing_occurrences(sel),
         })
     }
 
@@ -524,6 +554,46 @@ fn gaps(sel: &Selection) -> Register {
     reg
 }
 
+fn missing_occurrences(sel: &Selection) -> Register {
+    let mut reg = Register::new(
+        RegisterKind::MissingOccurrences,
+        vec![
+            ("Control", 12.0),
+            ("Title", 36.0),
+            ("Owner", 22.0),
+            ("Window from", 14.0),
+            ("Window to", 14.0),
+            ("Requirements", 50.0),
+        ],
+    );
+    // (control, window) → requirements that needed it.
+    let mut missed: BTreeMap<(String, NaiveDate, NaiveDate), BTreeSet<String>> = BTreeMap::new();
+    for f in &sel.coverage {
+        for r in &f.requirements {
+            for c in &r.controls {
+                for w in c.windows.iter().filter(|w| w.missed()) {
+                    missed
+                        .entry((c.id.clone(), w.start, w.end))
+                        .or_default()
+                        .insert(format!("{} {}", f.framework.id, r.reference));
+                }
+            }
+        }
+    }
+    for ((id, start, end), reqs) in missed {
+        let c = sel.controls.get(&id);
+        reg.push(vec![
+            Value::text(&id),
+            Value::text(c.map(|c| c.title.clone()).unwrap_or_default()),
+            Value::text(c.map(|c| c.owner.clone()).unwrap_or_default()),
+            Value::Date(Some(start)),
+            Value::Date(Some(end)),
+            Value::text(join(reqs, "; ")),
+        ]);
+    }
+    reg
+}
+
 fn soa(sel: &Selection) -> Register {
     let mut reg = Register::new(
         RegisterKind::Soa,
@@ -554,6 +624,8 @@ fn soa(sel: &Selection) -> Register {
         .filter(|r| r.reference.starts_with("A.") && r.assessable)
     {
         let x = decided.get(r.reference.as_str());
+        // The decision coverage applied: the workspace's, or the assessment's override.
+        let d = r.decision.as_ref();
         reg.push(vec![
             Value::text(&r.reference),
             Value::text(&r.title),
@@ -563,12 +635,12 @@ fn soa(sel: &Selection) -> Register {
                     .cloned()
                     .unwrap_or_default(),
             ),
-            Value::text(match x {
-                Some(x) if x.applicable => "yes",
+            Value::text(match d {
+                Some(d) if d.applicable => "yes",
                 Some(_) => "no",
                 None => "not recorded",
             }),
-            Value::text(x.map(|x| x.justification.clone()).unwrap_or_default()),
+            Value::text(d.map(|d| d.justification.clone()).unwrap_or_default()),
             Value::text(x.map(|x| x.implementation.clone()).unwrap_or_default()),
             Value::text(join(
                 r.controls

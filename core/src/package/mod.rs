@@ -171,6 +171,21 @@ pub fn evidence_files(sel: &Selection) -> Vec<EvidenceFile> {
         }
     }
     let in_period = |day: NaiveDate| sel.period.is_none_or(|(from, to)| day >= from && day <= to);
+    // Occurrences the selection added for their series (not cited themselves)
+    // go under the controls of the occurrences that are.
+    for e in &sel.evidence {
+        if !via.contains_key(&e.id) {
+            let from_series: BTreeSet<String> = sel
+                .evidence
+                .iter()
+                .filter(|o| o.series() == e.series())
+                .filter_map(|o| via.get(&o.id))
+                .flatten()
+                .cloned()
+                .collect();
+            via.insert(e.id, from_series);
+        }
+    }
     let mut out = Vec::new();
     for e in &sel.evidence {
         let Some(current) = e.current_revision() else {
