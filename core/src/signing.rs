@@ -423,6 +423,19 @@ impl Workspace {
         Ok(cp)
     }
 
+    /// Signs the head as `tx` sees it and stores it, inside the caller's transaction.
+    pub(crate) fn checkpoint_in(
+        &self,
+        tx: &Transaction<'_>,
+        key: &WorkspaceKey,
+        reason: &str,
+    ) -> Result<Checkpoint> {
+        let (count, hash) = head(tx)?;
+        let cp = key.checkpoint(count, &hash, &timestamp(crate::now()), reason);
+        self.store_checkpoint(tx, &cp)?;
+        Ok(cp)
+    }
+
     /// Stores a checkpoint signed earlier (a package signs one before it is
     /// written) with its audit event, inside the caller's transaction.
     pub(crate) fn store_checkpoint(&self, tx: &Transaction<'_>, cp: &Checkpoint) -> Result<()> {

@@ -95,7 +95,11 @@ impl Workspace {
             .iter()
             .map(|c| c.framework.id.clone())
             .collect();
+        // A signed checkpoint of the trail at each report (issue 11), in the
+        // report's transaction, just before its event.
+        let key = self.workspace_key()?;
         let tx = self.begin()?;
+        self.checkpoint_in(&tx, &key, "report")?;
         self.record(
             &tx,
             "report.generated",
@@ -104,8 +108,6 @@ impl Workspace {
             json!({"sha256": sha256, "pages": pages, "bytes": bytes.len(), "frameworks": frameworks, "assessment": request.assessment_id, "path": out.display().to_string()}),
         )?;
         tx.commit()?;
-        // A signed checkpoint of the trail at each report (issue 11).
-        self.checkpoint("report")?;
         progress(ReportProgress {
             phase: "done",
             percent: 100,
