@@ -12,6 +12,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod manage;
 mod print;
 mod scope;
 
@@ -68,8 +69,17 @@ enum Command {
         #[command(flatten)]
         json: Json,
     },
-    /// List controls.
+    /// List controls; `bulk` and `remove-examples` change many at once.
     Controls {
+        #[command(subcommand)]
+        action: Option<manage::ControlsCommand>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Show the settings (organisation, your name, expiry window); `set` changes them.
+    Settings {
+        #[command(subcommand)]
+        action: Option<manage::SettingsCommand>,
         #[command(flatten)]
         json: Json,
     },
@@ -411,13 +421,18 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     f.requirements.retain(|r| matches!(r.status, Some(s) if !matches!(s, crosswalk_core::Status::Covered | crosswalk_core::Status::NotApplicable)));
                 }
             }
-            let expiry = ws.expiry(30)?;
+            let expiry = ws.expiry(ws.expiry_window()?)?;
             out(json, &coverage, |c| print::coverage(c, &expiry));
         }
-        Command::Controls { json } => {
+        Command::Controls {
+            action: Some(action),
+            ..
+        } => manage::controls(&mut ws, action)?,
+        Command::Controls { action: None, json } => {
             let controls = ws.controls()?;
             out(json, &controls, |c| print::controls(c));
         }
+        Command::Settings { action, json } => manage::settings(&mut ws, action, json)?,
         Command::Control { id, json } => {
             let control = ws.control(&id)?;
             let evidence = ws.evidence_list(Some(&id))?;
@@ -554,7 +569,8 @@ fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error>
             }
             None => {
                 let list = ws.evidence_list(control.as_deref())?;
-                out(json, &list, |l| print::evidence_list(l, ws.today()));
+                let window = ws.expiry_window()?;
+                out(json, &list, |l| print::evidence_list(l, ws.today(), window));
             }
         },
         EvidenceCommand::Show { id, json } => {

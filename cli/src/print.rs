@@ -263,13 +263,13 @@ pub fn control(v: &ControlView) {
     }
 }
 
-pub fn evidence_list(list: &[Evidence], today: chrono::NaiveDate) {
+pub fn evidence_list(list: &[Evidence], today: chrono::NaiveDate, expiry_window: u32) {
     println!(
         "{:<6} {:<5} {:<11} {:<11} {:<14} {:<11} {:<8} {:<20} TITLE",
         "ID", "KIND", "COLLECTED", "UPLOADED", "COLLECTED BY", "VALID TO", "STATE", "CONTROLS"
     );
     for e in list {
-        let state = e.validity_on(today, 30).as_str();
+        let state = e.validity_on(today, expiry_window).as_str();
         println!(
             "{:<6} {:<5} {:<11} {:<11} {:<14} {:<11} {:<8} {:<20} {}",
             e.id,

@@ -139,20 +139,11 @@ impl Workspace {
             message: format!("{field}: {message}"),
         };
         let mut problems = Vec::new();
-        if c.id.is_empty()
-            || c.id.len() > 64
-            || !c
-                .id
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.'))
-        {
-            problems.push(at(
-                "id",
-                "use letters, digits, `-`, `_` and `.` (64 at most), e.g. ENC-01".into(),
-            ));
+        if let Err(m) = crate::validate::control_id(&c.id) {
+            problems.push(at("id", m));
         }
-        if c.title.is_empty() {
-            problems.push(at("title", "a control needs a title".into()));
+        if let Err(m) = crate::validate::title(&c.title, "a control") {
+            problems.push(at("title", m));
         }
         if c.category.trim().is_empty() {
             c.category = "general".into();

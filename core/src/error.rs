@@ -86,6 +86,16 @@ impl Error {
             _ => &[],
         }
     }
+    /// What the person can do about it, when the error itself does not say.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Error::Db(_) => Some("Another program may hold the workspace, or the disk is full or failing; close other Crosswalk windows and try again."),
+            Error::Io { .. } => Some("Check that the file or folder exists and that you may read and write it."),
+            Error::SchemaTooNew { .. } => Some("Install the newer Crosswalk that wrote this workspace."),
+            _ => None,
+        }
+    }
+
     /// Short machine-readable kind, for the desktop app and `--json` output.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -399,16 +399,8 @@ impl Workspace {
                 None,
             ),
             Source::Link(u) => {
-                let u = u.trim();
-                if !(u.starts_with("https://") || u.starts_with("http://"))
-                    || u.len() < 12
-                    || u.contains(char::is_whitespace)
-                {
-                    return Err(Error::Usage(format!(
-                        "`{u}` is not a web address; give a full http:// or https:// URL"
-                    )));
-                }
-                (EvidenceKind::Link, u.to_string(), Some(u.to_string()), None)
+                let u = crate::validate::url(u).map_err(Error::Usage)?;
+                (EvidenceKind::Link, u.clone(), Some(u), None)
             }
             Source::Note(n) => {
                 if n.trim().is_empty() {

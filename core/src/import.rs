@@ -746,12 +746,8 @@ fn read_control(
         .ok()
         .map(str::trim);
     if let Some(id) = id {
-        let ok = id.len() <= 64
-            && id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !ok {
-            problems.push(f.get("id").unwrap().problem(file, format!("control id `{id}` may use only letters, digits, `-`, `_` and `.` (64 at most), e.g. ENC-01")));
+        if let Err(m) = crate::validate::control_id(id) {
+            problems.push(f.get("id").unwrap().problem(file, m));
         }
     }
     let what = id
@@ -774,19 +770,9 @@ fn read_control(
     let category = text("category", problems);
     let owner = text("owner", problems);
     let status = match f.required_text("status", &what) {
-        Ok(s) => ControlStatus::parse(s.trim()).or_else(|| {
-            let hint = closest(s, ControlStatus::NAMES.iter().copied())
-                .map(|c| format!("did you mean `{c}`? "))
-                .unwrap_or_default();
-            problems.push(f.get("status").unwrap().problem(
-                file,
-                format!(
-                    "status `{s}` is not allowed; {hint}use one of: {}",
-                    ControlStatus::NAMES.join(", ")
-                ),
-            ));
-            None
-        }),
+        Ok(s) => crate::validate::control_status(s)
+            .map_err(|m| problems.push(f.get("status").unwrap().problem(file, m)))
+            .ok(),
         Err(p) => {
             problems.push(p);
             None
@@ -1099,17 +1085,13 @@ fn read_evidence(
                             None
                         }
                     }
-                    "url" => {
-                        let u = t.trim();
-                        if (u.starts_with("https://") || u.starts_with("http://"))
-                            && !u.contains(char::is_whitespace)
-                        {
-                            Some(SpecSource::Link(u.to_string()))
-                        } else {
-                            problems.push(n.problem(file, format!("`{u}` is not a web address; write a full http:// or https:// URL")));
+                    "url" => match crate::validate::url(t) {
+                        Ok(u) => Some(SpecSource::Link(u)),
+                        Err(m) => {
+                            problems.push(n.problem(file, m));
                             None
                         }
-                    }
+                    },
                     _ => Some(SpecSource::Note(t.trim().to_string())),
                 },
             }

@@ -3,6 +3,7 @@
 pub mod applicability;
 pub mod assessment;
 pub mod audit;
+pub mod bulk;
 pub mod catalog;
 pub mod controls;
 pub mod coverage;
@@ -17,7 +18,9 @@ pub mod hash;
 pub mod import;
 pub mod model;
 pub mod report;
+pub mod settings;
 pub mod text;
+pub mod validate;
 pub mod verify;
 mod workspace;
 pub mod yaml;

@@ -44,10 +44,7 @@ impl Workspace {
             )
         })?;
         let conn = crate::db::open(&dir.join("crosswalk.db"))?;
-        let actor = std::env::var("CROSSWALK_ACTOR")
-            .or_else(|_| std::env::var("USER"))
-            .or_else(|_| std::env::var("USERNAME"))
-            .unwrap_or_else(|_| "unknown".into());
+        let actor = crate::settings::actor_for(&conn)?;
         let mut ws = Workspace { conn, dir, actor };
         ws.sync_shipped_data()?;
         Ok(ws)
@@ -330,6 +327,20 @@ impl Workspace {
     /// The audit trail, newest first.
     pub fn log(&self, limit: usize, subject: Option<&str>) -> Result<Vec<AuditEvent>> {
         audit::list(&self.conn, limit, subject)
+    }
+
+    /// The newest audit event's number and hash (0 and the genesis hash for
+    /// an empty trail): a cheap way to notice that the workspace changed.
+    pub fn audit_head(&self) -> Result<(i64, String)> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .unwrap_or((0, audit::GENESIS_HASH.to_string())))
     }
 
     /// Loads a framework catalog a user wrote (a seventh framework).

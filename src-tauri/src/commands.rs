@@ -17,12 +17,20 @@ use std::path::{Path, PathBuf};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
-/// An error as the window sees it.
+/// An error as the window sees it: what failed (`title`, when the shell
+/// knows better than the view), a plain sentence, what to do (`hint`), and
+/// the raw system text only as `details`.
 #[derive(Debug, Clone, Serialize)]
 pub struct IpcError {
     pub kind: String,
     pub message: String,
     pub problems: Vec<Problem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
 }
 
 impl IpcError {
@@ -31,16 +39,47 @@ impl IpcError {
             kind: "internal".into(),
             message: message.into(),
             problems: Vec::new(),
+            title: None,
+            hint: None,
+            details: None,
+        }
+    }
+
+    /// A failure with a title, a sentence, what to do and the raw text.
+    pub fn titled(
+        kind: &str,
+        title: impl Into<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+        details: impl Into<String>,
+    ) -> Self {
+        IpcError {
+            kind: kind.into(),
+            message: message.into(),
+            problems: Vec::new(),
+            title: Some(title.into()),
+            hint: Some(hint.into()),
+            details: Some(details.into()).filter(|d: &String| !d.is_empty()),
         }
     }
 }
 
 impl From<crosswalk_core::Error> for IpcError {
     fn from(e: crosswalk_core::Error) -> Self {
+        // The OS's own words ("Permission denied (os error 13)") go under details.
+        let (message, details) = match &e {
+            crosswalk_core::Error::Io { context, source } => {
+                (format!("{context}."), Some(source.to_string()))
+            }
+            _ => (e.to_string(), None),
+        };
         IpcError {
             kind: e.kind().into(),
-            message: e.to_string(),
+            message,
             problems: e.problems().to_vec(),
+            title: None,
+            hint: e.hint().map(String::from),
+            details,
         }
     }
 }
@@ -221,7 +260,13 @@ async fn remove_evidence(state: State<'_, AppState>, id: i64) -> Res<Evidence> {
 #[tauri::command]
 async fn expiry(state: State<'_, AppState>, within_days: Option<u32>) -> Res<Expiry> {
     state
-        .run(move |ws| ws.expiry(within_days.unwrap_or(30)))
+        .run(move |ws| {
+            let days = match within_days {
+                Some(d) => d,
+                None => ws.expiry_window()?,
+            };
+            ws.expiry(days)
+        })
         .await
 }
 
@@ -252,7 +297,7 @@ async fn open_evidence(
         perms.set_readonly(true);
         std::fs::set_permissions(&copy, perms).map_err(io)?;
     }
-    open_in_system_viewer(&app, &copy)
+    open_in_system_viewer(&app, &copy, "the evidence file")
 }
 
 #[tauri::command]
@@ -371,9 +416,14 @@ async fn open_report(app: AppHandle, state: State<'_, AppState>, path: PathBuf) 
             kind: "usage".into(),
             message: format!("{} is not a report generated here", path.display()),
             problems: Vec::new(),
+            title: Some("Could not open the PDF".into()),
+            hint: Some(
+                "Generate the report again, or open it from the reports folder yourself.".into(),
+            ),
+            details: None,
         });
     }
-    open_in_system_viewer(&app, &path)
+    open_in_system_viewer(&app, &path, "the PDF")
 }
 
 #[tauri::command]
@@ -387,11 +437,19 @@ async fn audit_log(
         .await
 }
 
-fn open_in_system_viewer(app: &AppHandle, path: &Path) -> Res<()> {
+fn open_in_system_viewer(app: &AppHandle, path: &Path, what: &str) -> Res<()> {
     use tauri_plugin_opener::OpenerExt;
     app.opener()
         .open_path(path.to_string_lossy(), None::<&str>)
-        .map_err(|e| IpcError::internal(format!("cannot open {}: {e}", path.display())))
+        .map_err(|e| {
+            IpcError::titled(
+                "open",
+                format!("Could not open {what}"),
+                format!("No program on this computer opened {}.", path.display()),
+                "Install a viewer for this kind of file (a PDF viewer for reports), or open the file yourself from the folder above; it was written completely.",
+                e.to_string(),
+            )
+        })
 }
 
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
@@ -433,6 +491,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         crate::evidence_cmds::decide_applicability,
         crate::evidence_cmds::soa_document,
         crate::evidence_cmds::set_soa_document,
+        crate::app_cmds::validate_fields,
+        crate::app_cmds::settings,
+        crate::app_cmds::save_settings,
+        crate::app_cmds::bulk_controls,
+        crate::app_cmds::audit_head,
     ]
 }
 

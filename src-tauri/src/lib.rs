@@ -2,6 +2,7 @@
 //! thin IPC commands in [`commands`], and wires the plugins the window uses.
 //! No rule of the domain lives here: every command parses, calls
 //! `crosswalk-core`, and returns.
+mod app_cmds;
 mod commands;
 mod evidence_cmds;
 mod state;
@@ -45,9 +46,11 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let dir = data_dir(app);
-            app.manage(AppState::open(dir));
+            app.manage(AppState::open(dir.clone()));
+            app_cmds::watch(app.handle().clone(), dir);
             Ok(())
         })
         .invoke_handler(commands::handler())

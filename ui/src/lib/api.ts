@@ -30,10 +30,15 @@ import type {
   VerifyReport,
 } from './types';
 
-/** An error from the Rust side: `{kind, message, problems}`. */
+/** An error from the Rust side: `{kind, message, problems}`, and when the
+ * shell knows them, `title` (what failed), `hint` (what to do) and `details`
+ * (the system's raw text). */
 export class AppError extends Error {
   kind: string;
   problems: Problem[];
+  title: string | null = null;
+  hint: string | null = null;
+  details: string | null = null;
   constructor(kind: string, message: string, problems: Problem[] = []) {
     super(message);
     this.name = 'AppError';
@@ -45,18 +50,23 @@ export class AppError extends Error {
   static from(e: unknown): AppError {
     if (e instanceof AppError) return e;
     if (e && typeof e === 'object' && 'message' in e) {
-      const o = e as { kind?: unknown; message?: unknown; problems?: unknown };
-      return new AppError(
+      const o = e as { kind?: unknown; message?: unknown; problems?: unknown; title?: unknown; hint?: unknown; details?: unknown };
+      const err = new AppError(
         typeof o.kind === 'string' ? o.kind : 'internal',
         String(o.message),
         Array.isArray(o.problems) ? (o.problems as Problem[]) : [],
       );
+      const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
+      err.title = text(o.title);
+      err.hint = text(o.hint);
+      err.details = text(o.details);
+      return err;
     }
     return new AppError('internal', typeof e === 'string' ? e : 'Something went wrong.');
   }
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+export async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
@@ -108,7 +118,8 @@ export const api = {
       onProgress: progressChannel(onProgress),
     }),
   removeEvidence: (id: number) => call<Evidence>('remove_evidence', { id }),
-  expiry: (withinDays = 30) => call<Expiry>('expiry', { withinDays }),
+  /** Without a window, core's setting (Settings → expiry window) applies. */
+  expiry: (withinDays?: number | null) => call<Expiry>('expiry', { withinDays: withinDays ?? null }),
   openEvidence: (id: number, revision?: number) => call<void>('open_evidence', { id, revision: revision ?? null }),
 
   importFiles: (paths: string[], options: { dryRun?: boolean; prune?: boolean } = {}) =>

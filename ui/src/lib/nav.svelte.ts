@@ -1,5 +1,5 @@
 // Which view is open, kept in the URL hash so the back key and tests can use it.
-export type View = 'dashboard' | 'frameworks' | 'controls' | 'evidence' | 'assessments' | 'import' | 'activity';
+export type View = 'dashboard' | 'frameworks' | 'controls' | 'evidence' | 'assessments' | 'import' | 'activity' | 'settings';
 
 export const VIEWS: { id: View; label: string }[] = [
   { id: 'dashboard', label: 'Dashboard' },
@@ -9,6 +9,7 @@ export const VIEWS: { id: View; label: string }[] = [
   { id: 'assessments', label: 'Assessments & reports' },
   { id: 'import', label: 'Import' },
   { id: 'activity', label: 'Activity' },
+  { id: 'settings', label: 'Settings' },
 ];
 
 export interface Route {
