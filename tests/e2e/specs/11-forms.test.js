@@ -41,7 +41,7 @@ test('each kind of invalid input shows its message beside the field', async () =
     await fill(browser, '[data-testid="control-review"]', '12w');
     await browser.$('[data-testid="save-control"]').click();
     await browser.$('[data-testid="control-detail"]').waitForExist({ timeout: 10000 });
-    assert.equal(cli(dir, 'control', 'BCK-01', '--json').control.review_every_days, 84);
+    assert.equal(cli(dir, 'control', 'BCK-01', '--json').review_every_days, 84);
 
     // The inline evidence form: a link without https://, a half-typed date, an impossible date.
     await browser.$('[data-testid="quick-open"]').click();

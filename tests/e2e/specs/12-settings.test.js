@@ -26,7 +26,7 @@ test('settings are saved once, in the audit trail, and used everywhere', async (
     await browser.$('[data-testid="save-settings"]').click();
     await browser.$('[data-testid="settings-saved"]').waitForExist({ timeout: 10000 });
     assert.match(await text(browser, '[data-testid="settings-saved"]'), /Dana Auditor/);
-    await until(browser, async () => (await text(browser, '[data-testid="sidebar-org"]')) === 'Acme Health Ltd', 'sidebar shows the organisation');
+    await until(browser, async () => (await content(browser, '[data-testid="sidebar-org"]')) === 'Acme Health Ltd', 'sidebar shows the organisation');
 
     const s = cli(dir, 'settings', '--json');
     assert.equal(s.organisation, 'Acme Health Ltd');
