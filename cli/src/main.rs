@@ -626,7 +626,8 @@ fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error>
         }
         EvidenceCommand::Occurrences { id, json } => {
             let list = ws.evidence_series(id)?;
-            out(json, &list, |l| print::evidence_list(l, ws.today()));
+            let window = ws.expiry_window()?;
+            out(json, &list, |l| print::evidence_list(l, ws.today(), window));
         }
         EvidenceCommand::Remove { id } => {
             let e = ws.remove_evidence(id)?;

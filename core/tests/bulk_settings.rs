@@ -204,6 +204,7 @@ fn removing_the_examples_takes_their_evidence_out_and_leaves_the_rest() {
                 collected_on: None,
                 valid_until: None,
                 valid_for_days: None,
+                new_occurrence: false,
             },
             &mut |_, _| {},
         )
@@ -288,6 +289,7 @@ fn settings_change_in_one_event_and_the_saved_name_becomes_the_actor() {
                     collected_on: None,
                     valid_until: None,
                     valid_for_days: None,
+                    new_occurrence: false,
                 },
                 &mut |_, _| {},
             )
@@ -343,6 +345,7 @@ fn the_expiry_reminder_comes_at_most_once_a_day_and_only_when_due() {
             collected_on: Some(today - chrono::Duration::days(10)),
             valid_until: Some(today + chrono::Duration::days(5)),
             valid_for_days: None,
+            new_occurrence: false,
         },
         &mut |_, _| {},
     )
@@ -384,6 +387,7 @@ fn import_and_save_give_the_same_message_as_the_form_rules() {
                 collected_on: None,
                 valid_until: None,
                 valid_for_days: None,
+                new_occurrence: false,
             },
             &mut |_, _| {},
         )

@@ -38,7 +38,7 @@ test('importing a bad YAML file shows file:line and writes nothing; a good one l
     // The controls view lists them.
     await nav(browser, 'controls');
     await until(browser, async () => (await browser.$$('[data-testid="control-list"] [data-control]')).length === 2, 'two controls listed');
-    await browser.$('[data-control="E2E-ENC-01"] td').click();
+    await browser.$('[data-control="E2E-ENC-01"] td.tcell').click();
     await browser.$('[data-testid="control-detail"]').waitForExist({ timeout: 10000 });
     const detail = await text(browser, '[data-testid="control-detail"]');
     assert.ok(detail.includes('Encryption of data at rest'));
