@@ -59,6 +59,19 @@ pub struct WorkspaceChanged {
 /// How often the watcher looks: a one-row query, cheap next to the window.
 const POLL: Duration = Duration::from_millis(1500);
 
+/// The newest audit event as this window's own last command left it: the
+/// window already reloads after its own changes, so the watcher only speaks
+/// up for changes made elsewhere (reloading twice would wipe what a view
+/// just showed, such as "Saved").
+static OWN_HEAD: std::sync::Mutex<Option<(i64, String)>> = std::sync::Mutex::new(None);
+
+/// Called after every command the window runs (see `AppState::run`).
+pub fn note_own_head(ws: &Workspace) {
+    if let Ok(head) = ws.audit_head() {
+        *OWN_HEAD.lock().unwrap_or_else(|p| p.into_inner()) = Some(head);
+    }
+}
+
 /// Watches the workspace from its own connection, so it never waits behind
 /// a long command holding the window's one: when the newest audit event
 /// changes, it emits `workspace-changed`; at start and after each change it
@@ -89,8 +102,11 @@ pub fn watch(app: AppHandle, dir: PathBuf) {
                 changed = now.is_some() && now != head;
                 if changed {
                     head = now;
-                    let seq = head.as_ref().map(|(s, _)| *s).unwrap_or(0);
-                    let _ = app.emit("workspace-changed", WorkspaceChanged { seq });
+                    let own = OWN_HEAD.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                    if head != own {
+                        let seq = head.as_ref().map(|(s, _)| *s).unwrap_or(0);
+                        let _ = app.emit("workspace-changed", WorkspaceChanged { seq });
+                    }
                 }
             }
         })

@@ -49,7 +49,9 @@ impl AppState {
             let ws = guard
                 .as_mut()
                 .ok_or_else(|| IpcError::internal("the workspace is not open"))?;
-            f(ws).map_err(IpcError::from)
+            let result = f(ws).map_err(IpcError::from);
+            crate::app_cmds::note_own_head(ws);
+            result
         })
         .await
         .map_err(|e| IpcError::internal(format!("the task stopped unexpectedly: {e}")))?
