@@ -12,6 +12,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod interop;
 mod print;
 mod scope;
 
@@ -48,11 +49,25 @@ enum Command {
         /// Delete controls that disappeared from the imported files.
         #[arg(long)]
         prune: bool,
+        /// Matrices: leave out cells naming requirements that do not exist, and list them.
+        #[arg(long)]
+        skip_unknown: bool,
+        /// Matrices: read column HEADER as ROLE (id, title, description, category, owner, status, ignore, or a framework id); repeat.
+        #[arg(long = "columns", value_name = "HEADER=ROLE")]
+        columns: Vec<String>,
         #[command(flatten)]
         json: Json,
     },
     /// Frameworks with their coverage figures.
     Frameworks {
+        /// Only what this scope selects (an imported OSCAL profile or OpenControl certification).
+        #[arg(long)]
+        scope: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Scopes: baselines (OSCAL profiles) and certifications (OpenControl) that listings can be narrowed to.
+    Scopes {
         #[command(flatten)]
         json: Json,
     },
@@ -65,6 +80,9 @@ enum Command {
         /// Only requirements that are not covered.
         #[arg(long)]
         gaps: bool,
+        /// Only what this scope selects (an imported OSCAL profile or OpenControl certification).
+        #[arg(long)]
+        scope: Option<String>,
         #[command(flatten)]
         json: Json,
     },
@@ -143,6 +161,8 @@ enum ExportCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
+    #[command(flatten)]
+    Interop(interop::InteropExport),
 }
 
 #[derive(Subcommand)]
@@ -385,13 +405,22 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             paths,
             dry_run,
             prune,
+            skip_unknown,
+            columns,
             json,
         } => {
-            let report = ws.import(&paths, &ImportOptions { dry_run, prune })?;
+            let interop = crosswalk_core::interop::InteropOptions {
+                skip_unknown,
+                columns,
+            };
+            let report = ws.import_with(&paths, &ImportOptions { dry_run, prune }, &interop)?;
             out(json, &report, print::import);
         }
-        Command::Frameworks { json } => {
-            let coverage = ws.coverage(&CoverageRequest::default())?;
+        Command::Frameworks { scope, json } => {
+            let coverage = match scope {
+                Some(s) => ws.coverage_in_scope(&CoverageRequest::default(), &s)?,
+                None => ws.coverage(&CoverageRequest::default())?,
+            };
             let rows: Vec<_> = coverage.iter().map(print::FrameworkRow::from).collect();
             out(json, &rows, |r| print::frameworks(r));
         }
@@ -399,13 +428,17 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             framework,
             assessment,
             gaps,
+            scope,
             json,
         } => {
             let request = CoverageRequest {
                 frameworks: framework.into_iter().collect(),
                 assessment_id: assessment,
             };
-            let mut coverage = ws.coverage(&request)?;
+            let mut coverage = match scope {
+                Some(s) => ws.coverage_in_scope(&request, &s)?,
+                None => ws.coverage(&request)?,
+            };
             if gaps {
                 for f in &mut coverage {
                     f.requirements.retain(|r| matches!(r.status, Some(s) if !matches!(s, crosswalk_core::Status::Covered | crosswalk_core::Status::NotApplicable)));
@@ -413,6 +446,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             let expiry = ws.expiry(30)?;
             out(json, &coverage, |c| print::coverage(c, &expiry));
+        }
+        Command::Scopes { json } => {
+            let scopes = ws.scopes()?;
+            out(json, &scopes, |s| interop::print_scopes(s));
         }
         Command::Controls { json } => {
             let controls = ws.controls()?;
@@ -474,6 +511,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let n = ws.export_controls(&output)?;
             eprintln!("wrote {n} controls to {}", output.display());
         }
+        Command::Export {
+            what: ExportCommand::Interop(what),
+        } => interop::export(&ws, what)?,
         Command::Verify { json } => {
             let report = with_byte_bar("verifying", |progress| {
                 ws.verify(&mut |p| progress(p.done, p.total))

@@ -359,6 +359,7 @@ pub fn import(r: &ImportReport) {
     if !r.skipped.is_empty() {
         println!("skipped (not Crosswalk files): {}", r.skipped.join(", "));
     }
+    crate::interop::print_import(r);
     if r.dry_run {
         println!("dry run: nothing was written");
     }

@@ -244,7 +244,7 @@ pub struct Inputs<'a> {
     pub links: &'a [CrosswalkLink],
 }
 
-fn percent(part: usize, whole: usize) -> f64 {
+pub(crate) fn percent(part: usize, whole: usize) -> f64 {
     if whole == 0 {
         0.0
     } else {
@@ -584,7 +584,7 @@ fn direct_status(controls: &[ControlCoverage], type2: bool, has_period: bool) ->
 }
 
 /// Fills `rollup` of grouping entries with the statuses below them.
-fn rollup(rows: &mut [RequirementCoverage]) {
+pub(crate) fn rollup(rows: &mut [RequirementCoverage]) {
     let index: HashMap<String, usize> = rows
         .iter()
         .enumerate()

@@ -111,8 +111,13 @@ export const api = {
   expiry: (withinDays = 30) => call<Expiry>('expiry', { withinDays }),
   openEvidence: (id: number, revision?: number) => call<void>('open_evidence', { id, revision: revision ?? null }),
 
-  importFiles: (paths: string[], options: { dryRun?: boolean; prune?: boolean } = {}) =>
-    call<ImportReport>('import_files', { paths, dryRun: options.dryRun ?? false, prune: options.prune ?? false }),
+  importFiles: (paths: string[], options: { dryRun?: boolean; prune?: boolean; skipUnknown?: boolean } = {}) =>
+    call<ImportReport>('import_files', {
+      paths,
+      dryRun: options.dryRun ?? false,
+      prune: options.prune ?? false,
+      skipUnknown: options.skipUnknown ?? false,
+    }),
   loadExamples: () => call<ImportReport>('load_examples'),
 
   verify: (onProgress?: OnProgress) => call<VerifyReport>('verify', { onProgress: progressChannel(onProgress) }),

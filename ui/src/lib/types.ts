@@ -227,6 +227,19 @@ export interface ImportReport {
   evidence_unchanged: number;
   frameworks: string[];
   crosswalk_links: number;
+  /** Files read as a foreign format (OSCAL, OpenControl, matrix). */
+  formats?: { file: string; format: string; name: string }[];
+  /** Matrices: how each column was read. */
+  columns?: { file: string; columns: ColumnGuess[] }[];
+  /** Cells left out (`skipUnknown`) and references without a web address. */
+  skipped_cells?: string[];
+  scopes?: string[];
+}
+
+export interface ColumnGuess {
+  header: string;
+  role: string;
+  reason: string;
 }
 
 export interface Fault {
