@@ -115,7 +115,7 @@ fn check_matrix(file: PathBuf) {
         serde_json::json!(["ENC-01", "IAM-02", "LOG-03"])
     );
     let enc = ws.json(&["control", "ENC-01"]);
-    let maps: Vec<String> = enc["control"]["mappings"]
+    let maps: Vec<String> = enc["mappings"]
         .as_array()
         .unwrap()
         .iter()
@@ -140,12 +140,8 @@ fn check_matrix(file: PathBuf) {
         ]
     );
     let iam = ws.json(&["control", "IAM-02"]);
-    assert_eq!(iam["control"]["status"], "partial");
-    assert_eq!(
-        iam["control"]["mappings"].as_array().unwrap().len(),
-        6,
-        "{iam}"
-    );
+    assert_eq!(iam["status"], "partial");
+    assert_eq!(iam["mappings"].as_array().unwrap().len(), 6, "{iam}");
     // The same file again: nothing changes.
     let again = ws.json(&["import", &f]);
     assert_eq!(again["unchanged"].as_array().unwrap().len(), 3);
@@ -220,7 +216,7 @@ fn unknown_refs_are_refused_cell_by_cell_then_skipped_and_recorded() {
     assert!(skipped[0]
         .contains("Controls!F2 (PCI DSS v4.0.1): `99.9` is not a requirement of pci-dss-4.0.1"));
     let enc = ws.json(&["control", "ENC-01"]);
-    assert!(enc["control"]["mappings"]
+    assert!(enc["mappings"]
         .as_array()
         .unwrap()
         .iter()
@@ -336,4 +332,45 @@ fn hostile_and_wrong_files_are_refused_with_nothing_written() {
     assert!(r.stderr.contains("zip bomb"), "{}", r.stderr);
     assert_eq!(ws.controls().as_array().unwrap().len(), 0);
     assert!(ws.log().iter().all(|e| e["action"] != "import"));
+}
+
+fn shared(rel: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data")
+        .join(rel);
+    assert!(
+        p.exists(),
+        "missing {} (shared/data beside the repository, as on CI)",
+        p.display()
+    );
+    p
+}
+
+#[test]
+fn coverage_and_frameworks_narrow_to_the_moderate_baseline() {
+    let ws = Ws::new();
+    let profile = shared("oscal/NIST_SP-800-53_rev5_MODERATE-baseline_profile.json");
+    let catalog = shared("oscal/NIST_SP-800-53_rev5.0.1_catalog.json");
+    let report = ws.json(&["import", &s(&profile), &s(&catalog)]);
+    assert_eq!(
+        report["scopes"],
+        serde_json::json!(["nist-800-53-rev5.1.1-moderate-impact-baseline"])
+    );
+    let scopes = ws.json(&["scopes"]);
+    assert_eq!(scopes[0]["requirements"], 287);
+    let all = ws.json(&["coverage", "nist-800-53-rev5"]);
+    assert_eq!(all[0]["assessable"], 1189 - 182);
+    let moderate = ws.json(&["coverage", "nist-800-53-rev5", "--scope", "moderate"]);
+    assert_eq!(moderate.as_array().unwrap().len(), 1);
+    assert_eq!(moderate[0]["assessable"], 287);
+    assert_eq!(moderate[0]["counts"]["gap"], 287);
+    let rows = ws.json(&["frameworks", "--scope", "moderate"]);
+    assert_eq!(
+        rows.as_array().unwrap().len(),
+        1,
+        "only the framework the scope selects from"
+    );
+    assert_eq!(rows[0]["id"], "nist-800-53-rev5");
+    let r = ws.fails(&["coverage", "--scope", "nosuch"]);
+    assert!(r.stderr.contains("no scope `nosuch`"), "{}", r.stderr);
 }

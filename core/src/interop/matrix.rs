@@ -274,6 +274,20 @@ fn csv_grid(file: &str, bytes: &[u8]) -> Result<Grid, Vec<Problem>> {
         .delimiter(sep)
         .from_reader(text);
     let mut rows = Vec::new();
+    // The reader reports a record's position where the previous one ended
+    // (before its line break), so the starting line is counted here.
+    let (mut at, mut line) = (0usize, 1usize);
+    let mut line_of = |byte: usize| {
+        let mut b = byte.min(text.len());
+        while b < text.len() && matches!(text[b], b'\r' | b'\n') {
+            b += 1;
+        }
+        if b >= at {
+            line += text[at..b].iter().filter(|c| **c == b'\n').count();
+            at = b;
+        }
+        line
+    };
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
             let line = e.position().map(|p| p.line() as usize).unwrap_or(1);
@@ -287,10 +301,7 @@ fn csv_grid(file: &str, bytes: &[u8]) -> Result<Grid, Vec<Problem>> {
                 format!("more than {MAX_ROWS} rows; split the matrix"),
             )]);
         }
-        let line = rec
-            .position()
-            .map(|p| p.line() as usize)
-            .unwrap_or(rows.len() + 1);
+        let line = line_of(rec.position().map(|p| p.byte() as usize).unwrap_or(0));
         rows.push((line, rec.iter().map(str::to_string).collect()));
     }
     Ok(Grid {
@@ -723,6 +734,14 @@ mod tests {
         .unwrap();
         assert_eq!(ok.skipped_cells.len(), 3);
         assert_eq!(ok.controls.len(), 2);
+    }
+
+    #[test]
+    fn lines_are_where_rows_start_with_crlf_blank_lines_and_breaks_in_cells() {
+        let csv = "id,title,status,SOC 2\r\nA,a,implemented,CC6.1\r\n\r\nB,b,planned,\"CC6.1\r\nCC9.9\"\r\nC,c,planned,CC9.8\r\n";
+        let e = run(csv, &InteropOptions::default()).unwrap_err();
+        let at: Vec<usize> = e.iter().map(|p| p.location.line).collect();
+        assert_eq!(at, [4, 6], "{e:?}");
     }
 
     #[test]
