@@ -378,7 +378,7 @@ impl Workspace {
                         source_file: f.source_file.clone(),
                     });
                 }
-                extras.add(&f, got.scopes, got.columns, got.skipped_cells);
+                extras.add(f, got.scopes, got.columns, got.skipped_cells);
             }
         }
         for (display, node) in &crosswalk_nodes {
@@ -458,6 +458,8 @@ impl Workspace {
         )?)
     }
 
+    // One argument per kind of thing an import writes; bundling them would only rename the list.
+    #[allow(clippy::too_many_arguments)]
     fn apply_import(
         &mut self,
         files: &[PathBuf],

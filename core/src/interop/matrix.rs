@@ -176,7 +176,7 @@ pub fn looks_like_csv(text: &[u8]) -> bool {
         return false;
     }
     let sep = separator(first);
-    let fields: Vec<String> = first.split(sep as char).map(|f| normalise(f)).collect();
+    let fields: Vec<String> = first.split(sep as char).map(normalise).collect();
     fields.len() >= 2
         && fields.iter().any(|f| {
             FIELD_ROLES[..2]
