@@ -12,6 +12,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod links;
 mod print;
 mod scope;
 
@@ -51,11 +52,20 @@ enum Command {
         #[command(flatten)]
         json: Json,
     },
-    /// Frameworks with their coverage figures.
+    /// Tracked frameworks with their coverage figures; `track`/`untrack` choose them.
     Frameworks {
+        #[command(subcommand)]
+        action: Option<links::FrameworksAction>,
+        /// Also the installed frameworks the organisation does not track.
+        #[arg(long)]
+        all: bool,
         #[command(flatten)]
         json: Json,
     },
+    /// Crosswalk links between two frameworks, by requirement.
+    Links(links::LinksArgs),
+    /// Adopt related coverage: map the control of a covered requirement elsewhere to this gap.
+    Adopt(links::AdoptArgs),
     /// Per-requirement status: covered, via crosswalk, partial, stale, gaps.
     Coverage {
         framework: Option<String>,
@@ -390,11 +400,33 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let report = ws.import(&paths, &ImportOptions { dry_run, prune })?;
             out(json, &report, print::import);
         }
-        Command::Frameworks { json } => {
-            let coverage = ws.coverage(&CoverageRequest::default())?;
-            let rows: Vec<_> = coverage.iter().map(print::FrameworkRow::from).collect();
+        Command::Frameworks {
+            action: Some(action),
+            ..
+        } => links::frameworks_action(&mut ws, action)?,
+        Command::Frameworks {
+            action: None,
+            all,
+            json,
+        } => {
+            let request = CoverageRequest {
+                frameworks: if all {
+                    ws.frameworks()?.into_iter().map(|f| f.id).collect()
+                } else {
+                    Vec::new()
+                },
+                assessment_id: None,
+            };
+            let coverage = ws.coverage(&request)?;
+            let tracked = ws.tracked_framework_ids()?;
+            let rows: Vec<_> = coverage
+                .iter()
+                .map(|f| print::FrameworkRow::from(f).tracked(tracked.contains(&f.framework.id)))
+                .collect();
             out(json, &rows, |r| print::frameworks(r));
         }
+        Command::Links(args) => links::links(&ws, args)?,
+        Command::Adopt(args) => links::adopt(&mut ws, args)?,
         Command::Coverage {
             framework,
             assessment,

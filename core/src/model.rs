@@ -103,7 +103,6 @@ string_enum!(
     /// Coverage status of one requirement, derived from data, never stored.
     Status {
         Covered = "covered",
-        CoveredViaCrosswalk = "covered_via_crosswalk",
         Partial = "partial",
         Stale = "stale",
         Gap = "gap",
@@ -132,7 +131,6 @@ impl Status {
     pub fn label(self) -> &'static str {
         match self {
             Status::Covered => "Covered",
-            Status::CoveredViaCrosswalk => "Covered via crosswalk",
             Status::Partial => "Partial",
             Status::Stale => "Stale evidence",
             Status::Gap => "Gap",
