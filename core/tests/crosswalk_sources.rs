@@ -215,3 +215,108 @@ fn the_generator_reproduces_the_committed_files() {
         );
     }
 }
+
+fn import(yaml: &str) -> (tempfile::TempDir, Result<Workspace, crosswalk_core::Error>) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("xw.yaml");
+    std::fs::write(&file, yaml).unwrap();
+    let mut ws = Workspace::open(dir.path().join("data")).unwrap();
+    let r = ws
+        .import(&[file], &crosswalk_core::import::ImportOptions::default())
+        .map(|_| ws);
+    (dir, r)
+}
+
+#[test]
+fn a_crosswalk_written_before_provenance_and_supportive_links_still_imports() {
+    let (_d, ws) = import(
+        "from: soc2\nto: nist-csf-2.0\nsource: our own\nbasis: judgement\nlinks:\n  - from: \"CC6.1\"\n    to: \"PR.DS-01\"\n    relationship: equal\n    note: same thing\n",
+    );
+    let ws = ws.expect("old format imports");
+    let l = ws
+        .crosswalk_links()
+        .unwrap()
+        .into_iter()
+        .find(|l| l.source == "our own")
+        .unwrap();
+    assert_eq!(l.relationship, Relationship::Equal);
+    assert!(l.properties.is_empty() && l.strength.is_none());
+    assert_eq!(l.provenance, Default::default());
+}
+
+#[test]
+fn a_user_crosswalk_in_the_supportive_style_imports_with_its_provenance() {
+    let (_d, ws) = import(
+        r#"
+from: pci-dss-4.0.1
+to: nist-csf-2.0
+source: team mapping
+basis: judgement
+provenance: {publisher: ACME GRC, document: PCI to CSF notes, version: "3", licence: internal}
+links:
+  - from: "3.5.1"
+    to: "PR.DS-01"
+    relationship: supports
+    property: [integral_to, precedes]
+    strength: 9
+    source: workshop 2026-11
+    note: key management is integral to data at rest protection
+"#,
+    );
+    let ws = ws.expect("imports");
+    let l = ws
+        .crosswalk_links()
+        .unwrap()
+        .into_iter()
+        .find(|l| l.provenance.publisher == "ACME GRC")
+        .unwrap();
+    assert_eq!(l.relationship, Relationship::Supports);
+    assert_eq!(
+        l.properties,
+        vec![SupportProperty::IntegralTo, SupportProperty::Precedes]
+    );
+    assert_eq!(l.strength, Some(9));
+    assert_eq!(l.source, "workshop 2026-11");
+    assert_eq!(l.provenance.version, "3");
+}
+
+#[test]
+fn bad_supportive_fields_are_refused_with_their_position_and_nothing_is_written() {
+    for (yaml, want) in [
+        (
+            "    relationship: intersects\n    property: integral_to\n",
+            "`property` belongs to a supportive relationship",
+        ),
+        (
+            "    relationship: supports\n    property: helps\n",
+            "property `helps` must be one of integral_to, example_of, precedes",
+        ),
+        (
+            "    relationship: supports\n    strength: 11\n",
+            "`strength` must be a whole number from 1 to 10",
+        ),
+        (
+            "    relationship: supports\n    strength: high\n",
+            "`strength` must be a whole number from 1 to 10",
+        ),
+        (
+            "    relationship: overlaps\n",
+            "relationship `overlaps` must be one of",
+        ),
+    ] {
+        let text = format!(
+            "from: soc2\nto: nist-csf-2.0\nsource: s\nbasis: judgement\nlinks:\n  - from: \"CC6.1\"\n    to: \"PR.DS-01\"\n{yaml}"
+        );
+        let (_d, r) = import(&text);
+        let Err(e) = r else {
+            panic!("accepted: {yaml}")
+        };
+        let problems = e.problems();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.message.contains(want) && p.location.line >= 8),
+            "{yaml}: {problems:?}"
+        );
+    }
+}

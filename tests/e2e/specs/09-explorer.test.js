@@ -53,7 +53,7 @@ test('explorer lists links, walks to related requirements, and adopting related 
     const panel = await text(browser, '[data-testid="related-coverage"]');
     assert.ok(panel.includes(offered.summary), `the path is named: ${panel}`);
     assert.ok(panel.includes('Not counted as covered'));
-    assert.equal(await content(browser, '[data-testid="requirement-detail"] [data-status]'), 'Gap');
+    assert.equal((await content(browser, '[data-testid="requirement-detail"] [data-status]')).trim(), 'Gap');
     await shot(browser, '90-frameworks-related-coverage');
 
     // Explorer: SOC 2 → ISO 27001, every link, with where it comes from.
@@ -104,7 +104,7 @@ test('explorer lists links, walks to related requirements, and adopting related 
     assert.ok((await text(browser, '[data-testid="adopted"]')).includes('IAM-01'));
     await until(
       browser,
-      async () => (await content(browser, '[data-testid="explorer-detail"] .row [data-status]')) === 'Covered',
+      async () => (await content(browser, '[data-testid="explorer-detail"] .row [data-status]')).trim() === 'Covered',
       'the requirement is now covered by its own control',
     );
     await shot(browser, '95-explorer-adopted');
