@@ -152,7 +152,7 @@ pub fn coverage(frameworks: &[FrameworkCoverage], expiry: &Expiry) {
                 ));
             }
             println!("{line}");
-            if !r.reason.is_empty() && r.status != Some(Status::CoveredViaCrosswalk) {
+            if !r.reason.is_empty() {
                 println!("  {:<22} {}", "", r.reason);
             }
             if let Some(d) = &r.decision {

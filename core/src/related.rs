@@ -294,6 +294,7 @@ mod tests {
             revisions: Vec::new(),
             added_at: String::new(),
             removed_at: None,
+            series_id: None,
         }
     }
 
