@@ -196,7 +196,7 @@ pub fn annotate(coverage: &mut [FrameworkCoverage], links: &[CrosswalkLink]) {
 }
 
 /// The controls that make a covered requirement covered: implemented, mapped
-/// fully, with current evidence (the same test as the coverage rule).
+/// fully, with current evidence and (Type II) no missed window — the coverage rule's test.
 fn covering_controls(row: &crate::coverage::RequirementCoverage) -> Vec<String> {
     row.controls
         .iter()
@@ -204,6 +204,7 @@ fn covering_controls(row: &crate::coverage::RequirementCoverage) -> Vec<String> 
             c.status == ControlStatus::Implemented
                 && c.mapping == MappingCoverage::Full
                 && !c.current_evidence.is_empty()
+                && !c.windows.iter().any(crate::coverage::Window::missed)
         })
         .map(|c| c.id.clone())
         .collect::<BTreeSet<_>>()
