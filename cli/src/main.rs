@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod interop;
+mod links;
 mod print;
 mod scope;
 
@@ -58,8 +59,13 @@ enum Command {
         #[command(flatten)]
         json: Json,
     },
-    /// Frameworks with their coverage figures.
+    /// Tracked frameworks with their coverage figures; `track`/`untrack` choose them.
     Frameworks {
+        #[command(subcommand)]
+        action: Option<links::FrameworksAction>,
+        /// Also the installed frameworks the organisation does not track.
+        #[arg(long)]
+        all: bool,
         /// Only what this scope selects (an imported OSCAL profile or OpenControl certification).
         #[arg(long)]
         scope: Option<String>,
@@ -71,6 +77,10 @@ enum Command {
         #[command(flatten)]
         json: Json,
     },
+    /// Crosswalk links between two frameworks, by requirement.
+    Links(links::LinksArgs),
+    /// Adopt related coverage: map the control of a covered requirement elsewhere to this gap.
+    Adopt(links::AdoptArgs),
     /// Per-requirement status: covered, via crosswalk, partial, stale, gaps.
     Coverage {
         framework: Option<String>,
@@ -416,14 +426,37 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let report = ws.import_with(&paths, &ImportOptions { dry_run, prune }, &interop)?;
             out(json, &report, print::import);
         }
-        Command::Frameworks { scope, json } => {
-            let coverage = match scope {
-                Some(s) => ws.coverage_in_scope(&CoverageRequest::default(), &s)?,
-                None => ws.coverage(&CoverageRequest::default())?,
+        Command::Frameworks {
+            action: Some(action),
+            ..
+        } => links::frameworks_action(&mut ws, action)?,
+        Command::Frameworks {
+            action: None,
+            all,
+            scope,
+            json,
+        } => {
+            let request = CoverageRequest {
+                frameworks: if all {
+                    ws.frameworks()?.into_iter().map(|f| f.id).collect()
+                } else {
+                    Vec::new()
+                },
+                assessment_id: None,
             };
-            let rows: Vec<_> = coverage.iter().map(print::FrameworkRow::from).collect();
+            let coverage = match scope {
+                Some(s) => ws.coverage_in_scope(&request, &s)?,
+                None => ws.coverage(&request)?,
+            };
+            let tracked = ws.tracked_framework_ids()?;
+            let rows: Vec<_> = coverage
+                .iter()
+                .map(|f| print::FrameworkRow::from(f).tracked(tracked.contains(&f.framework.id)))
+                .collect();
             out(json, &rows, |r| print::frameworks(r));
         }
+        Command::Links(args) => links::links(&ws, args)?,
+        Command::Adopt(args) => links::adopt(&mut ws, args)?,
         Command::Coverage {
             framework,
             assessment,

@@ -441,6 +441,10 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         crate::evidence_cmds::decide_applicability,
         crate::evidence_cmds::soa_document,
         crate::evidence_cmds::set_soa_document,
+        crate::crosswalk_cmds::crosswalk_between,
+        crate::crosswalk_cmds::adopt_related,
+        crate::crosswalk_cmds::framework_choices,
+        crate::crosswalk_cmds::set_tracked,
     ]
 }
 

@@ -3,6 +3,7 @@
 //! No rule of the domain lives here: every command parses, calls
 //! `crosswalk-core`, and returns.
 mod commands;
+mod crosswalk_cmds;
 mod evidence_cmds;
 mod state;
 

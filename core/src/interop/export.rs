@@ -214,6 +214,13 @@ impl Workspace {
                         if let Some(n) = &l.note {
                             m["remarks"] = json!(n);
                         }
+                        if !l.properties.is_empty() {
+                            let names: Vec<&str> = l.properties.iter().map(|p| p.as_str()).collect();
+                            m["props"].as_array_mut().expect("props is an array").push(prop("crosswalk-properties", &names.join(",")));
+                        }
+                        if let Some(n) = l.strength {
+                            m["props"].as_array_mut().expect("props is an array").push(prop("crosswalk-strength", &n.to_string()));
+                        }
                         m
                     })
                     .collect();

@@ -665,6 +665,7 @@ mod tests {
             title: String::new(),
             summary: String::new(),
             assessable,
+            own_title: false,
             designation: None,
             theme: None,
         };

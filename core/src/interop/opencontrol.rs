@@ -491,6 +491,7 @@ fn standard(file: &str, node: &Node) -> Result<(String, Catalog), Vec<Problem>> 
             title: title.to_string(),
             summary: String::new(),
             assessable,
+            own_title: false,
             designation: None,
             theme: None,
         };

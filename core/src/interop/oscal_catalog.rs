@@ -241,6 +241,7 @@ pub(crate) fn to_catalog(file: &str, tree: Tree) -> Result<Catalog, Vec<Problem>
             title: item.title.split_whitespace().collect::<Vec<_>>().join(" "),
             summary,
             assessable: !item.group && !item.withdrawn,
+            own_title: false,
             designation: None,
             theme: None,
         });

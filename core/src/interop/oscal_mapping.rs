@@ -29,6 +29,10 @@ pub fn relationship(text: &str) -> Option<Relationship> {
         "superset-of" => Relationship::SupersetOf,
         "intersects-with" => Relationship::Intersects,
         "no-relationship" => Relationship::NoRelationship,
+        // NIST IR 8477's supportive style has no OSCAL token; Crosswalk writes
+        // these two (with its props) so that its own exports round-trip.
+        "supports" => Relationship::Supports,
+        "is-supported-by" => Relationship::IsSupportedBy,
         _ => return None,
     })
 }
@@ -40,6 +44,8 @@ pub fn relationship_name(r: Relationship) -> &'static str {
         Relationship::SupersetOf => "superset-of",
         Relationship::Intersects => "intersects-with",
         Relationship::NoRelationship => "no-relationship",
+        Relationship::Supports => "supports",
+        Relationship::IsSupportedBy => "is-supported-by",
     }
 }
 
@@ -88,7 +94,7 @@ impl Importer for OscalMapping {
             for map in maps {
                 let rel_text = map.required_str("relationship")?;
                 let Some(rel) = relationship(rel_text) else {
-                    problems.push(map.field("relationship").unwrap().problem(format!("relationship `{rel_text}` is not one of equivalent-to, equal-to, subset-of, superset-of, intersects-with, no-relationship")));
+                    problems.push(map.field("relationship").unwrap().problem(format!("relationship `{rel_text}` is not one of equivalent-to, equal-to, subset-of, superset-of, intersects-with, no-relationship (or Crosswalk's supports, is-supported-by)")));
                     continue;
                 };
                 let basis = match map.prop("crosswalk-basis") {
@@ -96,6 +102,33 @@ impl Importer for OscalMapping {
                     Some(b) => LinkBasis::parse(b).unwrap_or(LinkBasis::Published),
                 };
                 let source = map.prop("crosswalk-source").unwrap_or(&title).to_string();
+                let mut properties = Vec::new();
+                for p in map
+                    .prop("crosswalk-properties")
+                    .unwrap_or_default()
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                {
+                    match crate::model::SupportProperty::parse(p) {
+                        Some(p) => properties.push(p),
+                        None => problems.push(map.problem(format!(
+                            "`{p}` is not a supportive property (integral_to, example_of, precedes)"
+                        ))),
+                    }
+                }
+                let strength = match map.prop("crosswalk-strength") {
+                    None => None,
+                    Some(t) => match t.trim().parse::<u8>() {
+                        Ok(n) if (1..=10).contains(&n) => Some(n),
+                        _ => {
+                            problems.push(map.problem(format!(
+                                "strength `{t}` is not a whole number from 1 to 10"
+                            )));
+                            None
+                        }
+                    },
+                };
                 let note = map
                     .opt_str("remarks")
                     .map(str::trim)
@@ -129,6 +162,9 @@ impl Importer for OscalMapping {
                             basis,
                             source: source.clone(),
                             note: note.clone(),
+                            properties: properties.clone(),
+                            strength,
+                            provenance: Default::default(),
                         });
                     }
                 }

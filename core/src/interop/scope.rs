@@ -199,9 +199,5 @@ pub fn narrow(cov: &mut Vec<crate::coverage::FrameworkCoverage>, s: &Scope) {
         f.counts = counts;
         f.assessable = counts.total();
         f.percent_covered = percent(counts.covered, counts.in_scope());
-        f.percent_with_crosswalk = percent(
-            counts.covered + counts.covered_via_crosswalk,
-            counts.in_scope(),
-        );
     }
 }
