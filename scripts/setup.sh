@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 what="${1:-all}"
 
 SYSTEM_PACKAGES=(libwebkit2gtk-4.1-dev build-essential libssl-dev libxdo-dev libayatana-appindicator3-dev
-  librsvg2-dev pkg-config xvfb xauth webkit2gtk-driver poppler-utils qpdf imagemagick fonts-dejavu-core curl)
+  librsvg2-dev pkg-config xvfb xauth webkit2gtk-driver poppler-utils qpdf imagemagick fonts-dejavu-core curl python3-openpyxl)
 
 system() {
   local missing=()

@@ -12,6 +12,7 @@
 //! target/release/crosswalk-bench coverage [--controls 10000] [--evidence 100000] [--runs 5]
 //! target/release/crosswalk-bench report   [--sizes 100,1000,10000] [--runs 3] [--cli PATH]
 //! target/release/crosswalk-bench ingest-lab [--mib 1024] [--runs 3]   (where ingest time goes)
+//! target/release/crosswalk-bench oscal    [--runs 10] [--file CATALOG.json] [--venv DIR]  (vs compliance-trestle)
 //! target/release/crosswalk-bench env      (the machine, for the document's header)
 //! ```
 //!
@@ -22,6 +23,7 @@ mod gen;
 mod import;
 mod ingest;
 mod ingest_lab;
+mod oscal;
 mod report;
 mod util;
 
@@ -51,12 +53,13 @@ fn main() -> ExitCode {
         "report" => report::run(&opts),
         "coverage-once" => coverage::once(&opts),
         "ingest-lab" => ingest_lab::run(&opts),
+        "oscal" => oscal::run(&opts),
         "env" => {
             println!("{}", util::machine_markdown());
             Ok(())
         }
         "all" => all(&opts),
-        other => Err(format!("unknown benchmark `{other}`; use all, import, ingest, ingest-lab, coverage, report or env")),
+        other => Err(format!("unknown benchmark `{other}`; use all, import, ingest, ingest-lab, oscal, coverage, report or env")),
     };
     if result.is_ok() && !matches!(cmd.as_str(), "env" | "coverage-once" | "all") {
         println!(

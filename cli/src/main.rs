@@ -12,6 +12,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod interop;
+mod links;
 mod manage;
 mod print;
 mod scope;
@@ -49,14 +51,37 @@ enum Command {
         /// Delete controls that disappeared from the imported files.
         #[arg(long)]
         prune: bool,
+        /// Matrices: leave out cells naming requirements that do not exist, and list them.
+        #[arg(long)]
+        skip_unknown: bool,
+        /// Matrices: read column HEADER as ROLE (id, title, description, category, owner, status, ignore, or a framework id); repeat.
+        #[arg(long = "columns", value_name = "HEADER=ROLE")]
+        columns: Vec<String>,
         #[command(flatten)]
         json: Json,
     },
-    /// Frameworks with their coverage figures.
+    /// Tracked frameworks with their coverage figures; `track`/`untrack` choose them.
     Frameworks {
+        #[command(subcommand)]
+        action: Option<links::FrameworksAction>,
+        /// Also the installed frameworks the organisation does not track.
+        #[arg(long)]
+        all: bool,
+        /// Only what this scope selects (an imported OSCAL profile or OpenControl certification).
+        #[arg(long)]
+        scope: Option<String>,
         #[command(flatten)]
         json: Json,
     },
+    /// Scopes: baselines (OSCAL profiles) and certifications (OpenControl) that listings can be narrowed to.
+    Scopes {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Crosswalk links between two frameworks, by requirement.
+    Links(links::LinksArgs),
+    /// Adopt related coverage: map the control of a covered requirement elsewhere to this gap.
+    Adopt(links::AdoptArgs),
     /// Per-requirement status: covered, via crosswalk, partial, stale, gaps.
     Coverage {
         framework: Option<String>,
@@ -66,6 +91,9 @@ enum Command {
         /// Only requirements that are not covered.
         #[arg(long)]
         gaps: bool,
+        /// Only what this scope selects (an imported OSCAL profile or OpenControl certification).
+        #[arg(long)]
+        scope: Option<String>,
         #[command(flatten)]
         json: Json,
     },
@@ -153,6 +181,8 @@ enum ExportCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
+    #[command(flatten)]
+    Interop(interop::InteropExport),
 }
 
 #[derive(Subcommand)]
@@ -395,27 +425,63 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             paths,
             dry_run,
             prune,
+            skip_unknown,
+            columns,
             json,
         } => {
-            let report = ws.import(&paths, &ImportOptions { dry_run, prune })?;
+            let interop = crosswalk_core::interop::InteropOptions {
+                skip_unknown,
+                columns,
+            };
+            let report = ws.import_with(&paths, &ImportOptions { dry_run, prune }, &interop)?;
             out(json, &report, print::import);
         }
-        Command::Frameworks { json } => {
-            let coverage = ws.coverage(&CoverageRequest::default())?;
-            let rows: Vec<_> = coverage.iter().map(print::FrameworkRow::from).collect();
+        Command::Frameworks {
+            action: Some(action),
+            ..
+        } => links::frameworks_action(&mut ws, action)?,
+        Command::Frameworks {
+            action: None,
+            all,
+            scope,
+            json,
+        } => {
+            let request = CoverageRequest {
+                frameworks: if all {
+                    ws.frameworks()?.into_iter().map(|f| f.id).collect()
+                } else {
+                    Vec::new()
+                },
+                assessment_id: None,
+            };
+            let coverage = match scope {
+                Some(s) => ws.coverage_in_scope(&request, &s)?,
+                None => ws.coverage(&request)?,
+            };
+            let tracked = ws.tracked_framework_ids()?;
+            let rows: Vec<_> = coverage
+                .iter()
+                .map(|f| print::FrameworkRow::from(f).tracked(tracked.contains(&f.framework.id)))
+                .collect();
             out(json, &rows, |r| print::frameworks(r));
         }
+        Command::Links(args) => links::links(&ws, args)?,
+        Command::Adopt(args) => links::adopt(&mut ws, args)?,
         Command::Coverage {
             framework,
             assessment,
             gaps,
+            scope,
             json,
         } => {
             let request = CoverageRequest {
                 frameworks: framework.into_iter().collect(),
                 assessment_id: assessment,
             };
-            let mut coverage = ws.coverage(&request)?;
+            let mut coverage = match scope {
+                Some(s) => ws.coverage_in_scope(&request, &s)?,
+                None => ws.coverage(&request)?,
+            };
             if gaps {
                 for f in &mut coverage {
                     f.requirements.retain(|r| matches!(r.status, Some(s) if !matches!(s, crosswalk_core::Status::Covered | crosswalk_core::Status::NotApplicable)));
@@ -423,6 +489,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             let expiry = ws.expiry(ws.expiry_window()?)?;
             out(json, &coverage, |c| print::coverage(c, &expiry));
+        }
+        Command::Scopes { json } => {
+            let scopes = ws.scopes()?;
+            out(json, &scopes, |s| interop::print_scopes(s));
         }
         Command::Controls {
             action: Some(action),
@@ -489,6 +559,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let n = ws.export_controls(&output)?;
             eprintln!("wrote {n} controls to {}", output.display());
         }
+        Command::Export {
+            what: ExportCommand::Interop(what),
+        } => interop::export(&ws, what)?,
         Command::Verify { json } => {
             let report = with_byte_bar("verifying", |progress| {
                 ws.verify(&mut |p| progress(p.done, p.total))

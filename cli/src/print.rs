@@ -28,13 +28,22 @@ pub struct FrameworkRow {
     pub requirements: usize,
     pub assessable: usize,
     pub covered: usize,
-    pub covered_via_crosswalk: usize,
+    /// Requirements with related coverage from other frameworks (not counted as covered).
+    pub related_coverage: usize,
     pub partial: usize,
     pub stale: usize,
     pub gap: usize,
     pub not_applicable: usize,
     pub percent_covered: f64,
-    pub percent_with_crosswalk: f64,
+    /// Whether the organisation tracks it (untracked ones show only with `--all`).
+    pub tracked: bool,
+}
+
+impl FrameworkRow {
+    pub fn tracked(mut self, tracked: bool) -> Self {
+        self.tracked = tracked;
+        self
+    }
 }
 
 impl From<&FrameworkCoverage> for FrameworkRow {
@@ -47,13 +56,13 @@ impl From<&FrameworkCoverage> for FrameworkRow {
             requirements: f.requirements.len(),
             assessable: f.assessable,
             covered: f.counts.covered,
-            covered_via_crosswalk: f.counts.covered_via_crosswalk,
+            related_coverage: f.related_coverage,
             partial: f.counts.partial,
             stale: f.counts.stale,
             gap: f.counts.gap,
             not_applicable: f.counts.not_applicable,
             percent_covered: f.percent_covered,
-            percent_with_crosswalk: f.percent_with_crosswalk,
+            tracked: true,
         }
     }
 }
@@ -66,7 +75,7 @@ pub fn frameworks(rows: &[FrameworkRow]) {
         "REQS",
         "ASSESSABLE",
         "COVERED",
-        "VIA XW",
+        "RELATED",
         "PARTIAL",
         "STALE",
         "GAP",
@@ -75,12 +84,16 @@ pub fn frameworks(rows: &[FrameworkRow]) {
     for r in rows {
         println!(
             "{:<16} {:<18} {:>6} {:>10} {:>8} {:>7} {:>8} {:>6} {:>5} {:>7.1}%",
-            r.id,
+            if r.tracked {
+                r.id.clone()
+            } else {
+                format!("({})", r.id)
+            },
             r.short_name,
             r.requirements,
             r.assessable,
             r.covered,
-            r.covered_via_crosswalk,
+            r.related_coverage,
             r.partial,
             r.stale,
             r.gap,
@@ -92,7 +105,6 @@ pub fn frameworks(rows: &[FrameworkRow]) {
 fn status_text(s: Option<Status>) -> &'static str {
     match s {
         Some(Status::Covered) => "covered",
-        Some(Status::CoveredViaCrosswalk) => "via crosswalk",
         Some(Status::Partial) => "partial",
         Some(Status::Stale) => "STALE",
         Some(Status::Gap) => "GAP",
@@ -106,16 +118,16 @@ pub fn coverage(frameworks: &[FrameworkCoverage], expiry: &Expiry) {
         println!("rule: {}", f.rule);
         let c = &f.counts;
         println!(
-            "{} — {:.1}% covered ({} of {} in scope; {} via crosswalk, {} partial, {} stale, {} gaps, {} not applicable)",
+            "{} — {:.1}% covered ({} of {} in scope; {} partial, {} stale, {} gaps, {} not applicable; {} with related coverage)",
             f.framework.name,
             f.percent_covered,
             c.covered,
             c.in_scope(),
-            c.covered_via_crosswalk,
             c.partial,
             c.stale,
             c.gap,
-            c.not_applicable
+            c.not_applicable,
+            f.related_coverage
         );
         for r in f.requirements.iter().filter(|r| r.assessable) {
             let controls: Vec<&str> = r.controls.iter().map(|c| c.id.as_str()).collect();
@@ -128,16 +140,19 @@ pub fn coverage(frameworks: &[FrameworkCoverage], expiry: &Expiry) {
             if !controls.is_empty() {
                 line.push_str(&format!("  [{}]", controls.join(", ")));
             }
-            if r.status == Some(Status::CoveredViaCrosswalk) {
-                let via: Vec<String> = r
-                    .via_crosswalk
+            if !r.related_coverage.is_empty() {
+                let via: Vec<&str> = r
+                    .related_coverage
                     .iter()
-                    .map(|v| format!("{} {}", v.framework_id, v.reference))
+                    .map(|v| v.summary.as_str())
                     .collect();
-                line.push_str(&format!("  (suggested via {})", via.join(", ")));
+                line.push_str(&format!(
+                    "  (related coverage, not counted: {})",
+                    via.join("; ")
+                ));
             }
             println!("{line}");
-            if !r.reason.is_empty() && r.status != Some(Status::CoveredViaCrosswalk) {
+            if !r.reason.is_empty() {
                 println!("  {:<22} {}", "", r.reason);
             }
             if let Some(d) = &r.decision {
@@ -359,6 +374,7 @@ pub fn import(r: &ImportReport) {
     if !r.skipped.is_empty() {
         println!("skipped (not Crosswalk files): {}", r.skipped.join(", "));
     }
+    crate::interop::print_import(r);
     if r.dry_run {
         println!("dry run: nothing was written");
     }

@@ -24,7 +24,7 @@ pub struct RequirementHit {
 /// What coverage to compute.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CoverageRequest {
-    /// Framework ids; empty means all.
+    /// Framework ids; empty means the tracked ones.
     #[serde(default)]
     pub frameworks: Vec<String>,
     /// Use an assessment's period and applicability.
@@ -48,7 +48,7 @@ impl Workspace {
         self.coverage_with(&wanted, &options)
     }
 
-    /// Coverage of some frameworks (all when `wanted` is empty) under explicit options.
+    /// Coverage of some frameworks (the tracked ones when `wanted` is empty) under explicit options.
     pub fn coverage_with(
         &self,
         wanted: &[String],
@@ -60,26 +60,31 @@ impl Workspace {
                 return Err(self.unknown_framework(id));
             }
         }
-        let frameworks: Vec<Framework> = if wanted.is_empty() {
-            all
+        // Nothing asked for: the frameworks the organisation tracks.
+        let wanted: Vec<String> = if wanted.is_empty() {
+            self.tracked_framework_ids()?
         } else {
-            wanted
-                .iter()
-                .filter_map(|w| all.iter().find(|f| &f.id == w).cloned())
-                .collect()
+            wanted.to_vec()
         };
         let requirements = self.requirements("")?;
         let controls = self.controls()?;
         let evidence = self.evidence_list(None)?;
         let links = self.crosswalk_links()?;
+        // Every framework is computed, so related coverage can come from any of them.
         let inputs = Inputs {
-            frameworks: &frameworks,
+            frameworks: &all,
             requirements: &requirements,
             controls: &controls,
             evidence: &evidence,
             links: &links,
         };
-        Ok(coverage::compute(&inputs, options, self.today()))
+        let mut everything = coverage::compute(&inputs, options, self.today());
+        crate::related::annotate(&mut everything, &links);
+        let mut by_id: std::collections::HashMap<String, FrameworkCoverage> = everything
+            .into_iter()
+            .map(|f| (f.framework.id.clone(), f))
+            .collect();
+        Ok(wanted.iter().filter_map(|w| by_id.remove(w)).collect())
     }
 
     /// Requirements across all frameworks whose ref or title matches every word of `query`.

@@ -171,6 +171,34 @@ const MIGRATIONS: &[&str] = &[
         updated_at TEXT NOT NULL
     );
     "#,
+    // interop: scopes (an OSCAL profile's baseline, an OpenControl certification).
+    r#"
+    CREATE TABLE scopes (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        source TEXT NOT NULL             -- the file it was imported from
+    );
+    CREATE TABLE scope_requirements (
+        scope_id TEXT NOT NULL REFERENCES scopes(id) ON DELETE CASCADE,
+        framework_id TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (scope_id, framework_id, ref),
+        FOREIGN KEY (framework_id, ref) REFERENCES requirements(framework_id, ref) ON DELETE CASCADE
+    );
+    "#,
+    // Crosswalks you can cite: IR 8477 supportive links (properties, strength),
+    // each link's provenance, and catalog titles that are the project's own label.
+    r#"
+    ALTER TABLE crosswalk_links ADD COLUMN properties TEXT NOT NULL DEFAULT '';  -- comma-separated SupportProperty names
+    ALTER TABLE crosswalk_links ADD COLUMN strength INTEGER;
+    ALTER TABLE crosswalk_links ADD COLUMN publisher TEXT NOT NULL DEFAULT '';
+    ALTER TABLE crosswalk_links ADD COLUMN document TEXT NOT NULL DEFAULT '';
+    ALTER TABLE crosswalk_links ADD COLUMN version TEXT NOT NULL DEFAULT '';
+    ALTER TABLE crosswalk_links ADD COLUMN licence TEXT NOT NULL DEFAULT '';
+    ALTER TABLE crosswalk_links ADD COLUMN url TEXT NOT NULL DEFAULT '';
+    ALTER TABLE requirements ADD COLUMN own_title INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -54,6 +54,14 @@ pub struct ImportReport {
     pub crosswalk_links: usize,
     /// YAML files found in folders that are not Crosswalk files (left alone).
     pub skipped: Vec<String>,
+    /// Files read as a foreign format (OSCAL, OpenControl, matrix), with the format.
+    pub formats: Vec<crate::interop::FileFormat>,
+    /// Matrices: how each column was read (the guess, or `--columns`).
+    pub columns: Vec<crate::interop::FileColumns>,
+    /// Cells or entries left out (`--skip-unknown`, references without a web address).
+    pub skipped_cells: Vec<String>,
+    /// Scopes written (OSCAL profiles, OpenControl certifications).
+    pub scopes: Vec<String>,
 }
 
 impl ImportReport {
@@ -65,6 +73,7 @@ impl ImportReport {
             && self.evidence_updated == 0
             && self.frameworks.is_empty()
             && self.crosswalk_links == 0
+            && self.scopes.is_empty()
     }
 }
 
@@ -192,10 +201,44 @@ const EVIDENCE_KEYS: &[&str] = &[
     "collected_by",
 ];
 
+/// Reads one input file for an import. Every importer (YAML and the
+/// foreign formats in `interop`) reads through here, so limits on reading
+/// apply to all of them.
+pub(crate) fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let cap = crate::interop::MAX_FILE_BYTES;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(cap + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(std::io::Error::other(format!(
+            "the file is over the limit of {} MiB",
+            cap / (1024 * 1024)
+        )));
+    }
+    Ok(bytes)
+}
+
 impl Workspace {
     /// Imports control libraries (and catalogs, crosswalks) from files or folders.
     pub fn import(&mut self, paths: &[PathBuf], options: &ImportOptions) -> Result<ImportReport> {
-        let found = collect_files(paths)?;
+        self.import_with(paths, options, &crate::interop::InteropOptions::default())
+    }
+
+    /// [`Workspace::import`], with the options only foreign formats use.
+    pub fn import_with(
+        &mut self,
+        paths: &[PathBuf],
+        options: &ImportOptions,
+        interop: &crate::interop::InteropOptions,
+    ) -> Result<ImportReport> {
+        let (paths, mut foreign) = crate::interop::split_projects(paths);
+        let found = if paths.is_empty() && !foreign.is_empty() {
+            Vec::new()
+        } else {
+            collect_files(&paths)?
+        };
         let mut problems: Vec<Problem> = Vec::new();
         let mut parsed: Vec<(PathBuf, String, Node, String)> = Vec::new();
         let mut skipped = Vec::new();
@@ -203,7 +246,7 @@ impl Workspace {
         let files: Vec<PathBuf> = found.into_iter().map(|(p, _)| p).collect();
         for path in &files {
             let display = path.display().to_string();
-            let bytes = match std::fs::read(path) {
+            let bytes = match read_input(path) {
                 Ok(b) => b,
                 Err(e) => {
                     problems.push(Problem {
@@ -218,6 +261,26 @@ impl Workspace {
                 }
             };
             let sha = crate::hash::sha256_hex(&bytes);
+            if explicit[path] {
+                match crate::interop::detect(&bytes) {
+                    Some(Ok(format)) => {
+                        foreign.push(crate::interop::Foreign::file(path, format, bytes, sha));
+                        continue;
+                    }
+                    Some(Err(message)) => {
+                        problems.push(Problem {
+                            location: crate::Location {
+                                file: display,
+                                line: 1,
+                                column: 1,
+                            },
+                            message,
+                        });
+                        continue;
+                    }
+                    None => {}
+                }
+            }
             match yaml::parse(&display, &bytes) {
                 Ok(node) => parsed.push((path.clone(), display, node, sha)),
                 Err(p) => problems.push(p),
@@ -259,6 +322,65 @@ impl Workspace {
             }
         }
         let mut links = Vec::new();
+        let mut specs: Vec<ControlSpec> = Vec::new();
+        let mut first_seen: HashMap<String, (String, usize)> = HashMap::new();
+        // Foreign formats: translated by `interop`, then checked and written like YAML.
+        let mut extras = crate::interop::Extras::default();
+        if !foreign.is_empty() {
+            let mut all = self.requirements("")?;
+            for (c, _) in &catalogs {
+                all.extend(c.requirements.iter().cloned());
+            }
+            let mut fws = self.frameworks()?;
+            fws.extend(catalogs.iter().map(|(c, _)| c.framework.clone()));
+            let mut iknown = crate::interop::Known::new(fws, &all);
+            for (f, got) in crate::interop::read_all(&foreign, &mut iknown, interop, &mut problems)
+            {
+                for c in got.catalogs {
+                    if shipped.contains(&c.framework.id) && self.is_shipped(&c.framework.id)? {
+                        problems.push(Problem {
+                            location: crate::Location {
+                                file: f.display.clone(),
+                                line: 1,
+                                column: 1,
+                            },
+                            message: format!(
+                                "framework `{}` ships with Crosswalk; this file would replace it",
+                                c.framework.id
+                            ),
+                        });
+                        continue;
+                    }
+                    for r in &c.requirements {
+                        known.add(r);
+                    }
+                    catalogs.push((c, f.sha.clone()));
+                }
+                if !got.links.is_empty() {
+                    links.push((f.display.clone(), got.links));
+                }
+                for ic in got.controls {
+                    let id = ic.control.id.clone();
+                    if let Some((file, first)) = first_seen.get(&id) {
+                        problems.push(Problem { location: crate::Location { file: f.display.clone(), line: 0, column: 0 }, message: format!("{}: duplicate control id `{id}` (first defined at {file}:{first}); ids must be unique across all files", f.display) });
+                        continue;
+                    }
+                    first_seen.insert(id.clone(), (f.display.clone(), 0));
+                    let evidence = ic.links.into_iter().map(|(title, url, description)| {
+                        let key = format!("{id}/{title}");
+                        // OpenControl gives no date: the link is dated the day it was first imported.
+                        let collected_on = self.conn.query_row("SELECT collected_on FROM evidence WHERE import_key = ?1 AND removed_at IS NULL", [&key], |r| r.get::<_, String>(0)).ok().and_then(|d| crate::dates::parse_date(&d).ok()).unwrap_or(self.today());
+                        EvidenceSpec { title, description, source: SpecSource::Link(url), collected_on, valid_until: None, collected_by: None }
+                    }).collect();
+                    specs.push(ControlSpec {
+                        control: ic.control,
+                        evidence,
+                        source_file: f.source_file.clone(),
+                    });
+                }
+                extras.add(f, got.scopes, got.columns, got.skipped_cells);
+            }
+        }
         for (display, node) in &crosswalk_nodes {
             let resolve = |fw: &str, r: &str| {
                 known
@@ -273,8 +395,6 @@ impl Workspace {
                 Err(mut p) => problems.append(&mut p),
             }
         }
-        let mut specs: Vec<ControlSpec> = Vec::new();
-        let mut first_seen: HashMap<String, (String, usize)> = HashMap::new();
         for (path, display, node) in &control_nodes {
             let base = path.parent().unwrap_or(Path::new("."));
             let source_file = path
@@ -322,8 +442,10 @@ impl Workspace {
             }
             return Err(Error::Invalid(problems));
         }
-        let files: Vec<PathBuf> = parsed.iter().map(|(p, ..)| p.clone()).collect();
-        let mut report = self.apply_import(&files, &parsed, catalogs, links, specs, options)?;
+        let mut files: Vec<PathBuf> = parsed.iter().map(|(p, ..)| p.clone()).collect();
+        files.extend(foreign.iter().map(|f| f.path.clone()));
+        let mut report =
+            self.apply_import(&files, &parsed, catalogs, links, specs, extras, options)?;
         report.skipped = skipped;
         Ok(report)
     }
@@ -336,6 +458,8 @@ impl Workspace {
         )?)
     }
 
+    // One argument per kind of thing an import writes; bundling them would only rename the list.
+    #[allow(clippy::too_many_arguments)]
     fn apply_import(
         &mut self,
         files: &[PathBuf],
@@ -343,11 +467,16 @@ impl Workspace {
         catalogs: Vec<(Catalog, String)>,
         links: Vec<(String, Vec<CrosswalkLink>)>,
         specs: Vec<ControlSpec>,
+        extras: crate::interop::Extras,
         options: &ImportOptions,
     ) -> Result<ImportReport> {
         let mut report = ImportReport {
             dry_run: options.dry_run,
             files: files.iter().map(|f| f.display().to_string()).collect(),
+            formats: extras.formats.clone(),
+            columns: extras.columns.clone(),
+            skipped_cells: extras.skipped_cells.clone(),
+            scopes: extras.scopes.iter().map(|s| s.id.clone()).collect(),
             ..Default::default()
         };
         let existing: HashMap<String, Control> = self
@@ -501,6 +630,7 @@ impl Workspace {
             tx.execute("DELETE FROM crosswalk_links WHERE origin = ?1", [origin])?;
             crate::workspace::insert_links(&tx, l, origin)?;
         }
+        crate::interop::scope::store(&tx, &extras.scopes)?;
         let touched: HashSet<&str> = report
             .added
             .iter()
@@ -586,10 +716,16 @@ impl Workspace {
             report.evidence_added,
             report.evidence_updated
         );
-        let file_hashes: Vec<_> = parsed
+        let mut file_hashes: Vec<_> = parsed
             .iter()
             .map(|(_, d, _, sha)| json!({"file": d, "sha256": sha}))
             .collect();
+        file_hashes.extend(
+            extras
+                .hashes
+                .iter()
+                .map(|(d, sha, format)| json!({"file": d, "sha256": sha, "format": format})),
+        );
         self.record(
             &tx,
             "import",
@@ -602,6 +738,8 @@ impl Workspace {
                 "removed": report.removed,
                 "frameworks": report.frameworks,
                 "crosswalk_links": report.crosswalk_links,
+                "scopes": report.scopes,
+                "skipped_cells": report.skipped_cells,
                 "states": states,
             }),
         )?;

@@ -259,7 +259,7 @@ impl Workspace {
     /// Requirements of one framework, in catalog order.
     pub fn requirements(&self, framework_id: &str) -> Result<Vec<Requirement>> {
         let mut stmt = self.conn.prepare(
-            "SELECT framework_id, ref, parent, level, title, summary, assessable, designation, theme
+            "SELECT framework_id, ref, parent, level, title, summary, assessable, designation, theme, own_title
              FROM requirements WHERE ?1 IS NULL OR framework_id = ?1 ORDER BY framework_id, position",
         )?;
         let fw = if framework_id.is_empty() {
@@ -278,6 +278,7 @@ impl Workspace {
                 assessable: r.get(6)?,
                 designation: r.get(7)?,
                 theme: r.get(8)?,
+                own_title: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -290,20 +291,35 @@ impl Workspace {
 
     pub fn crosswalk_links(&self) -> Result<Vec<CrosswalkLink>> {
         let mut stmt = self.conn.prepare(
-            "SELECT from_framework, from_ref, to_framework, to_ref, relationship, basis, source, note FROM crosswalk_links ORDER BY id",
+            "SELECT from_framework, from_ref, to_framework, to_ref, relationship, basis, source, note,
+                    properties, strength, publisher, document, version, licence, url
+             FROM crosswalk_links ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
             let rel: String = r.get(4)?;
             let basis: String = r.get(5)?;
+            let properties: String = r.get(8)?;
             Ok(CrosswalkLink {
                 from_framework: r.get(0)?,
                 from_ref: r.get(1)?,
                 to_framework: r.get(2)?,
                 to_ref: r.get(3)?,
                 relationship: Relationship::parse(&rel).unwrap_or(Relationship::Intersects),
+                properties: properties
+                    .split(',')
+                    .filter_map(SupportProperty::parse)
+                    .collect(),
+                strength: r.get(9)?,
                 basis: LinkBasis::parse(&basis).unwrap_or(LinkBasis::Judgement),
                 source: r.get(6)?,
                 note: r.get(7)?,
+                provenance: Provenance {
+                    publisher: r.get(10)?,
+                    document: r.get(11)?,
+                    version: r.get(12)?,
+                    licence: r.get(13)?,
+                    url: r.get(14)?,
+                },
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -384,9 +400,13 @@ pub(crate) fn resolve_ref_in(
 
 pub(crate) fn insert_links(conn: &Connection, links: &[CrosswalkLink], origin: &str) -> Result<()> {
     let mut stmt = conn.prepare(
-        "INSERT INTO crosswalk_links (from_framework, from_ref, to_framework, to_ref, relationship, basis, source, note, origin) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+        "INSERT INTO crosswalk_links (from_framework, from_ref, to_framework, to_ref, relationship, basis, source, note, origin,
+            properties, strength, publisher, document, version, licence, url)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
     )?;
     for l in links {
+        let properties: Vec<&str> = l.properties.iter().map(|p| p.as_str()).collect();
+        let p = &l.provenance;
         stmt.execute(params![
             l.from_framework,
             l.from_ref,
@@ -396,7 +416,14 @@ pub(crate) fn insert_links(conn: &Connection, links: &[CrosswalkLink], origin: &
             l.basis.as_str(),
             l.source,
             l.note,
-            origin
+            origin,
+            properties.join(","),
+            l.strength,
+            p.publisher,
+            p.document,
+            p.version,
+            p.licence,
+            p.url
         ])?;
     }
     Ok(())
@@ -434,11 +461,11 @@ fn store_catalog(tx: &Transaction<'_>, catalog: &Catalog, sha: &str, shipped: bo
         [&f.id],
     )?;
     let mut stmt = tx.prepare(
-        "INSERT INTO requirements (framework_id, ref, ref_key, parent, level, title, summary, assessable, designation, theme, position)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)
+        "INSERT INTO requirements (framework_id, ref, ref_key, parent, level, title, summary, assessable, designation, theme, position, own_title)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)
          ON CONFLICT(framework_id, ref) DO UPDATE SET ref_key=excluded.ref_key, parent=excluded.parent, level=excluded.level,
            title=excluded.title, summary=excluded.summary, assessable=excluded.assessable, designation=excluded.designation,
-           theme=excluded.theme, position=excluded.position",
+           theme=excluded.theme, position=excluded.position, own_title=excluded.own_title",
     )?;
     for (i, r) in catalog.requirements.iter().enumerate() {
         stmt.execute(params![
@@ -452,7 +479,8 @@ fn store_catalog(tx: &Transaction<'_>, catalog: &Catalog, sha: &str, shipped: bo
             r.assessable,
             r.designation,
             r.theme,
-            i as i64
+            i as i64,
+            r.own_title
         ])?;
     }
     Ok(())

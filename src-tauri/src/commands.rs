@@ -306,12 +306,20 @@ async fn import_files(
     paths: Vec<PathBuf>,
     dry_run: Option<bool>,
     prune: Option<bool>,
+    skip_unknown: Option<bool>,
 ) -> Res<ImportReport> {
     let options = ImportOptions {
         dry_run: dry_run.unwrap_or(false),
         prune: prune.unwrap_or(false),
     };
-    state.run(move |ws| ws.import(&paths, &options)).await
+    // Foreign formats (OSCAL, OpenControl, matrices) are recognised by content in core.
+    let interop = crosswalk_core::interop::InteropOptions {
+        skip_unknown: skip_unknown.unwrap_or(false),
+        columns: Vec::new(),
+    };
+    state
+        .run(move |ws| ws.import_with(&paths, &options, &interop))
+        .await
 }
 
 /// Loads the example controls shipped in the binary (the demo workspace).
@@ -496,6 +504,10 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         crate::app_cmds::save_settings,
         crate::app_cmds::bulk_controls,
         crate::app_cmds::audit_head,
+        crate::crosswalk_cmds::crosswalk_between,
+        crate::crosswalk_cmds::adopt_related,
+        crate::crosswalk_cmds::framework_choices,
+        crate::crosswalk_cmds::set_tracked,
     ]
 }
 

@@ -4,6 +4,7 @@
 //! `crosswalk-core`, and returns.
 mod app_cmds;
 mod commands;
+mod crosswalk_cmds;
 mod evidence_cmds;
 mod state;
 

@@ -221,7 +221,6 @@ fn count_pages(pdf: &[u8]) -> usize {
 fn tone(status: Option<Status>) -> Tone {
     match status {
         Some(Status::Covered) => Tone::Green,
-        Some(Status::CoveredViaCrosswalk) => Tone::Blue,
         Some(Status::Partial) => Tone::Amber,
         Some(Status::Stale) | Some(Status::Gap) => Tone::Red,
         _ => Tone::Grey,
@@ -231,7 +230,6 @@ fn tone(status: Option<Status>) -> Tone {
 fn status_color(status: Status) -> Color {
     match status {
         Status::Covered => Color::GREEN,
-        Status::CoveredViaCrosswalk => Color::BLUE,
         Status::Partial => Color::AMBER,
         Status::Stale => Color::hex(0xC8553D),
         Status::Gap => Color::RED,
@@ -392,13 +390,12 @@ fn executive_summary(doc: &mut Document, d: &ReportData) {
         Run::bold(format!("{total_covered} of {total_scope}")),
         Run::normal(format!(
             " requirements in scope are covered by an implemented control whose evidence holds under the rule below; {total_gaps} are gaps or rest on expired evidence. \
-             Requirements shown as covered via crosswalk have no control of their own: a covered requirement of another framework that is equal to or \
-             broader than them suggests coverage, which an auditor should confirm. They are not counted as covered."
+             A gap marked with related coverage has no control of its own, but a covered requirement of another framework is linked to it by a crosswalk \
+             (the path is named): work that may be reused once someone maps the control to it. It is counted as a gap, not as covered."
         )),
     ])));
     let statuses = [
         Status::Covered,
-        Status::CoveredViaCrosswalk,
         Status::Partial,
         Status::Stale,
         Status::Gap,
@@ -432,7 +429,7 @@ fn executive_summary(doc: &mut Document, d: &ReportData) {
         Column::new("Framework", 1.7),
         Column::new("Scope", 0.9).align(Align::Right),
         Column::new("Covered", 1.05).align(Align::Right),
-        Column::new("Crosswalk", 1.2).align(Align::Right),
+        Column::new("Related", 1.2).align(Align::Right),
         Column::new("Partial", 0.95).align(Align::Right),
         Column::new("Stale", 0.85).align(Align::Right),
         Column::new("Gap", 0.8).align(Align::Right),
@@ -445,7 +442,7 @@ fn executive_summary(doc: &mut Document, d: &ReportData) {
             Cell::new(c.framework.short_name.clone()).bold(),
             n(c.counts.in_scope()),
             n(c.counts.covered),
-            n(c.counts.covered_via_crosswalk),
+            n(c.related_coverage),
             n(c.counts.partial),
             n(c.counts.stale),
             n(c.counts.gap),
@@ -511,17 +508,17 @@ fn framework_section(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) 
     doc.push(Block::PageBreak);
     doc.push(Block::heading(1, f.framework.name.clone()));
     doc.push(Block::Paragraph(Paragraph::new(format!(
-        "{}, published by {} {:.1}% of {} requirements in scope are covered ({} covered, {} via crosswalk, {} partial, {} stale, {} gaps, {} not applicable).",
+        "{}, published by {} {:.1}% of {} requirements in scope are covered ({} covered, {} partial, {} stale, {} gaps, {} not applicable; {} with related coverage from other frameworks).",
         with_version(&f.framework.short_name, &f.framework.version),
         end_sentence(&f.framework.publisher),
         f.percent_covered,
         f.counts.in_scope(),
         f.counts.covered,
-        f.counts.covered_via_crosswalk,
         f.counts.partial,
         f.counts.stale,
         f.counts.gap,
-        f.counts.not_applicable
+        f.counts.not_applicable,
+        f.related_coverage
     ))));
     if !f.framework.text_rights.is_empty() {
         doc.push(Block::Paragraph(
@@ -555,13 +552,7 @@ fn framework_section(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) 
             ]);
             continue;
         }
-        let controls = if r.status == Some(Status::CoveredViaCrosswalk) {
-            r.via_crosswalk
-                .iter()
-                .map(|v| format!("via {} {}", v.framework_id, v.reference))
-                .collect::<Vec<_>>()
-                .join(", ")
-        } else if let (Some(j), Some(dn)) = (&r.justification, &r.decision) {
+        let mut controls = if let (Some(j), Some(dn)) = (&r.justification, &r.decision) {
             format!("N/A: {}\n{}", end_sentence(j), decided_text(dn))
         } else if let Some(j) = &r.justification {
             format!("N/A: {j}")
@@ -604,6 +595,20 @@ fn framework_section(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) 
                 .collect::<Vec<_>>()
                 .join("\n")
         };
+        if !r.related_coverage.is_empty() {
+            // Not coverage: where existing work could be reused (related.rs).
+            let paths: Vec<&str> = r
+                .related_coverage
+                .iter()
+                .map(|c| c.summary.as_str())
+                .collect();
+            controls = format!(
+                "{controls}\nRelated coverage (not counted): {}",
+                paths.join("; ")
+            )
+            .trim()
+            .to_string();
+        }
         t.row(vec![
             Cell::new(r.reference.clone()).mono(),
             Cell::new(r.title.clone()),
@@ -924,7 +929,7 @@ fn findings(doc: &mut Document, d: &ReportData) {
         for r in f.requirements.iter().filter(|r| {
             matches!(
                 r.status,
-                Some(Status::Gap | Status::Stale | Status::Partial | Status::CoveredViaCrosswalk)
+                Some(Status::Gap | Status::Stale | Status::Partial)
             )
         }) {
             any = true;

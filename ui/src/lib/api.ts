@@ -2,6 +2,7 @@
 // Nothing here decides anything about the domain; it only carries calls.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
+  Adoption,
   Applicability,
   ApplicabilityDecision,
   ApplicabilityRequest,
@@ -18,8 +19,11 @@ import type {
   Evidence,
   Expiry,
   Framework,
+  FrameworkChoice,
   FrameworkCoverage,
   ImportReport,
+  LinkQuery,
+  LinksView,
   NewEvidence,
   Problem,
   Progress,
@@ -93,6 +97,24 @@ export const api = {
   coverage: (frameworks?: string[], assessmentId?: number | null) =>
     call<FrameworkCoverage[]>('coverage', { frameworks: frameworks ?? null, assessmentId: assessmentId ?? null }),
   crosswalkLinks: () => call<CrosswalkLink[]>('crosswalk_links'),
+  crosswalkBetween: (query: LinkQuery) => call<LinksView>('crosswalk_between', { query }),
+  adoptRelated: (
+    frameworkId: string,
+    ref: string,
+    via: { frameworkId: string; ref: string },
+    options: { rationale?: string | null; partial?: boolean } = {},
+  ) =>
+    call<Adoption>('adopt_related', {
+      frameworkId,
+      reference: ref,
+      viaFramework: via.frameworkId,
+      viaRef: via.ref,
+      rationale: options.rationale || null,
+      partial: options.partial ?? false,
+    }),
+  frameworkChoices: () => call<FrameworkChoice[]>('framework_choices'),
+  setTracked: (frameworkId: string, tracked: boolean) =>
+    call<FrameworkChoice[]>('set_tracked', { frameworkId, tracked }),
 
   controls: () => call<Control[]>('controls'),
   control: (id: string) => call<Control>('control', { id }),
@@ -122,8 +144,13 @@ export const api = {
   expiry: (withinDays?: number | null) => call<Expiry>('expiry', { withinDays: withinDays ?? null }),
   openEvidence: (id: number, revision?: number) => call<void>('open_evidence', { id, revision: revision ?? null }),
 
-  importFiles: (paths: string[], options: { dryRun?: boolean; prune?: boolean } = {}) =>
-    call<ImportReport>('import_files', { paths, dryRun: options.dryRun ?? false, prune: options.prune ?? false }),
+  importFiles: (paths: string[], options: { dryRun?: boolean; prune?: boolean; skipUnknown?: boolean } = {}) =>
+    call<ImportReport>('import_files', {
+      paths,
+      dryRun: options.dryRun ?? false,
+      prune: options.prune ?? false,
+      skipUnknown: options.skipUnknown ?? false,
+    }),
   loadExamples: () => call<ImportReport>('load_examples'),
 
   verify: (onProgress?: OnProgress) => call<VerifyReport>('verify', { onProgress: progressChannel(onProgress) }),
