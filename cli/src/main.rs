@@ -48,6 +48,13 @@ enum Command {
         /// Delete controls that disappeared from the imported files.
         #[arg(long)]
         prune: bool,
+        /// Also import framework catalogs and crosswalks found inside the folders.
+        #[arg(long)]
+        with_catalogs: bool,
+        /// Let evidence files come from DIR too (repeatable); by default they
+        /// must lie inside the folder of the YAML file that names them.
+        #[arg(long = "allow-outside", value_name = "DIR")]
+        allow_outside: Vec<PathBuf>,
         #[command(flatten)]
         json: Json,
     },
@@ -385,9 +392,17 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             paths,
             dry_run,
             prune,
+            with_catalogs,
+            allow_outside,
             json,
         } => {
-            let report = ws.import(&paths, &ImportOptions { dry_run, prune })?;
+            let options = ImportOptions {
+                dry_run,
+                prune,
+                with_catalogs,
+                allow_outside,
+            };
+            let report = ws.import(&paths, &options)?;
             out(json, &report, print::import);
         }
         Command::Frameworks { json } => {

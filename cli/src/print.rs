@@ -356,10 +356,23 @@ pub fn import(r: &ImportReport) {
     if r.crosswalk_links > 0 {
         println!("crosswalk links: {}", r.crosswalk_links);
     }
+    for c in &r.catalog_changes {
+        println!("catalogs: {c}");
+    }
     if !r.skipped.is_empty() {
         println!("skipped (not Crosswalk files): {}", r.skipped.join(", "));
     }
+    for s in &r.passed_over {
+        println!("passed over: {}: {}", s.path, s.reason);
+    }
     if r.dry_run {
+        println!(
+            "files it would read: {}",
+            r.files.len() + r.evidence_files.len()
+        );
+        for f in r.files.iter().chain(&r.evidence_files) {
+            println!("  {f}");
+        }
         println!("dry run: nothing was written");
     }
 }

@@ -15,6 +15,7 @@ mod export;
 mod fsutil;
 pub mod hash;
 pub mod import;
+pub mod input;
 pub mod model;
 pub mod report;
 pub mod text;

@@ -265,6 +265,7 @@ async fn import_files(
     let options = ImportOptions {
         dry_run: dry_run.unwrap_or(false),
         prune: prune.unwrap_or(false),
+        ..Default::default()
     };
     state.run(move |ws| ws.import(&paths, &options)).await
 }
