@@ -121,6 +121,18 @@ enum Command {
     },
     /// Re-hash every evidence file and check the audit chain; non-zero exit on any fault.
     Verify {
+        /// A chain anchor kept from earlier: HASH:COUNT, or a report PDF that
+        /// carries one. Proves the trail still holds exactly that prefix (repeatable).
+        #[arg(long = "anchor", value_name = "HASH:COUNT|REPORT.pdf")]
+        anchors: Vec<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Remove unreferenced vault files and partial ingest files (audited).
+    Gc {
+        /// List what would be removed; remove nothing.
+        #[arg(long)]
+        dry_run: bool,
         #[command(flatten)]
         json: Json,
     },
@@ -489,14 +501,24 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let n = ws.export_controls(&output)?;
             eprintln!("wrote {n} controls to {}", output.display());
         }
-        Command::Verify { json } => {
+        Command::Verify { anchors, json } => {
+            let options = crosswalk_core::verify::VerifyOptions {
+                anchors: anchors
+                    .iter()
+                    .map(|a| crosswalk_core::verify::parse_anchor(a))
+                    .collect::<Result<_, _>>()?,
+            };
             let report = with_byte_bar("verifying", |progress| {
-                ws.verify(&mut |p| progress(p.done, p.total))
+                ws.verify_with(&options, &mut |p| progress(p.done, p.total))
             })?;
             out(json, &report, print::verify);
             if !report.ok {
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        Command::Gc { dry_run, json } => {
+            let report = ws.gc(dry_run)?;
+            out(json, &report, print::gc);
         }
         Command::Log {
             limit,

@@ -377,6 +377,20 @@ pub fn import(r: &ImportReport) {
     }
 }
 
+pub fn gc(r: &crosswalk_core::gc::GcReport) {
+    let verb = if r.dry_run { "would remove" } else { "removed" };
+    for p in r.orphan_blobs.iter().chain(&r.temp_files) {
+        println!("{verb} {p}");
+    }
+    println!(
+        "{verb} {} unreferenced vault file(s) and {} partial ingest file(s), {} bytes; {} younger than an hour kept",
+        r.orphan_blobs.len(),
+        r.temp_files.len(),
+        r.bytes,
+        r.kept_recent
+    );
+}
+
 pub fn verify(r: &VerifyReport) {
     println!(
         "audit events checked: {} (chain head {})",
@@ -386,8 +400,23 @@ pub fn verify(r: &VerifyReport) {
         "controls checked: {}, evidence checked: {}, files re-hashed: {} ({} bytes)",
         r.controls_checked, r.evidence_checked, r.files_checked, r.bytes_hashed
     );
+    println!(
+        "frameworks, requirements, crosswalk links and settings checked: {}",
+        r.reference_rows_checked
+    );
+    for a in &r.anchors_checked {
+        println!("anchor {a}: the trail still holds exactly these events");
+    }
+    if r.anchors_checked.is_empty() && r.ok {
+        println!("note: without --anchor this proves the trail consistent, not that it was never rewritten or cut short; keep the anchor {}:{} (every report carries one)", r.last_event_hash, r.events_checked);
+    }
     for l in &r.leftovers {
-        println!("note: {l} is a partial file from an interrupted ingest; nothing refers to it, delete it when no ingest is running");
+        println!("note: {l} is a partial file from an interrupted ingest; nothing refers to it (`crosswalk gc` removes it)");
+    }
+    for l in &r.orphan_blobs {
+        println!(
+            "note: {l} is in the vault but no evidence refers to it (`crosswalk gc` removes it)"
+        );
     }
     if r.ok {
         println!("OK: no faults");

@@ -610,6 +610,20 @@ impl Workspace {
             tx.execute("DELETE FROM crosswalk_links WHERE origin = ?1", [origin])?;
             crate::workspace::insert_links(&tx, l, origin)?;
         }
+        // Recorded after both, since a catalog can drop requirements links pointed at.
+        for (catalog, _) in &catalogs {
+            let id = &catalog.framework.id;
+            states.insert(
+                format!("framework:{id}"),
+                Some(crate::verify::framework_digest(&tx, id)?),
+            );
+        }
+        for (origin, _) in &links {
+            states.insert(
+                format!("crosswalk:{origin}"),
+                crate::verify::links_digest(&tx, origin)?,
+            );
+        }
         let touched: HashSet<&str> = report
             .added
             .iter()
@@ -671,6 +685,10 @@ impl Workspace {
                     evidence::insert_revision(&tx, id, number, blob, &plan.file_name, &now)?;
                 }
             }
+            states.insert(
+                format!("import-key:{id}"),
+                Some(crate::verify::import_key_digest(&plan.key)),
+            );
             let e = evidence::load(&tx, "e.id = ?1", &[&id])?
                 .pop()
                 .expect("just written");

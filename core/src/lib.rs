@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod examples;
 mod export;
 mod fsutil;
+pub mod gc;
 pub mod hash;
 pub mod import;
 pub mod input;

@@ -210,7 +210,7 @@ impl Workspace {
             "settings.changed",
             "settings:organisation",
             format!("Organisation set to {name}"),
-            json!({"organisation": name}),
+            json!({"organisation": name, "states": {"setting:organisation": crate::verify::setting_digest(name)}}),
         )?;
         tx.commit()?;
         Ok(())

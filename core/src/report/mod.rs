@@ -320,6 +320,8 @@ pub fn build_document(d: &ReportData) -> Document {
         period_text(d.period)
     );
     doc.keywords = d.coverage.iter().map(|c| c.framework.id.clone()).collect();
+    // The chain anchor, machine-readable: `crosswalk verify --anchor report.pdf`.
+    doc.keywords.push(crate::verify::anchor_keyword(&d.verify));
     doc.creation_date = d.generated_at.timestamp();
     let generated = timestamp(d.generated_at);
 
@@ -345,13 +347,14 @@ pub fn build_document(d: &ReportData) -> Document {
         (
             "Audit trail".to_string(),
             format!(
-                "{} — head {}",
+                "{} — head {} ({} events)",
                 if d.verify.ok {
                     "verified intact"
                 } else {
                     "FAULTS FOUND"
                 },
-                d.verify.last_event_hash
+                d.verify.last_event_hash,
+                d.verify.events_checked
             ),
         ),
     ];
@@ -1116,6 +1119,10 @@ fn audit_trail(doc: &mut Document, d: &ReportData) {
         ),
         ("Last event hash".into(), v.last_event_hash.clone()),
         (
+            "Anchor".into(),
+            format!("{}:{}", v.last_event_hash, v.events_checked),
+        ),
+        (
             "Evidence files re-hashed".into(),
             format!(
                 "{}, {}",
@@ -1133,7 +1140,7 @@ fn audit_trail(doc: &mut Document, d: &ReportData) {
         ),
     ]));
     doc.push(Block::Paragraph(Paragraph::new(
-        "Each event's SHA-256 covers its content and the previous event's hash, so changing, removing or reordering any event breaks the chain from that point. Keep the last event hash: a later verification that reproduces it proves nothing before it changed.",
+        "Each event's SHA-256 covers its content and the previous event's hash. On its own, a consistent chain proves only that nobody edited the trail without recomputing it: someone able to write to the workspace could rewrite every event with new hashes, or cut events off its end, and the chain would still check. Kept outside the workspace, the anchor above (also in this PDF's metadata) closes that gap: `crosswalk verify --anchor` with it, or with this PDF, proves the workspace still holds exactly these events, so nothing up to here can be rewritten, forged or removed unnoticed. Changes after the anchor are covered only by a later anchor.",
     ).size(8.5).color(Color::MUTED)));
     if !v.faults.is_empty() {
         doc.push(Block::heading(2, "Faults"));
