@@ -653,7 +653,8 @@ fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error>
             let e = ws.remove_evidence(id)?;
             eprintln!(
                 "removed evidence #{} \"{}\"; its files stay in the vault",
-                e.id, e.title
+                e.id,
+                crosswalk_core::text::printable(&e.title)
             );
         }
     }

@@ -9,6 +9,16 @@ use crosswalk_core::verify::VerifyReport;
 use crosswalk_core::{Control, Error, Evidence, Status};
 use serde::Serialize;
 
+// Every line this module prints may quote imported text: these shadow the std
+// macros so that no escape sequence from a file ever reaches the terminal raw.
+macro_rules! println {
+    () => { std::println!() };
+    ($($t:tt)*) => { std::println!("{}", crosswalk_core::text::printable(&format!($($t)*))) };
+}
+macro_rules! eprintln {
+    ($($t:tt)*) => { std::eprintln!("{}", crosswalk_core::text::printable(&format!($($t)*))) };
+}
+
 pub fn error(e: &Error) {
     let text = e.to_string();
     let mut lines = text.lines();

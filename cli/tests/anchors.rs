@@ -18,10 +18,20 @@ fn workspace_with_history() -> (Ws, String) {
     let ws = Ws::new();
     ws.import(&[&import_fixture("base.yaml")]);
     ws.ok(&["organisation", "Acme Ltd"]);
-    ws.evidence_add(&["ENC-01", "--note", "KMS checked", "--valid-until", "2099-01-01"]);
+    ws.evidence_add(&[
+        "ENC-01",
+        "--note",
+        "KMS checked",
+        "--valid-until",
+        "2099-01-01",
+    ]);
     let (r, v) = ws.verify();
     assert!(r.ok());
-    let anchor = format!("{}:{}", v["last_event_hash"].as_str().unwrap(), v["events_checked"]);
+    let anchor = format!(
+        "{}:{}",
+        v["last_event_hash"].as_str().unwrap(),
+        v["events_checked"]
+    );
     (ws, anchor)
 }
 
@@ -33,7 +43,15 @@ fn rechain(conn: &Connection) {
             .unwrap();
         let r = stmt
             .query_map([], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
             })
             .unwrap();
         r.map(|x| x.unwrap()).collect()
@@ -77,7 +95,13 @@ fn an_anchor_holds_on_an_untouched_workspace_and_after_more_work() {
     let (r, v) = verify_with_anchor(&ws, &anchor);
     assert!(r.ok(), "{v}");
     assert_eq!(strings(&v["anchors_checked"]), [anchor.clone()]);
-    ws.evidence_add(&["IAM-02", "--note", "later work", "--valid-until", "2099-01-01"]);
+    ws.evidence_add(&[
+        "IAM-02",
+        "--note",
+        "later work",
+        "--valid-until",
+        "2099-01-01",
+    ]);
     let (r, _) = verify_with_anchor(&ws, &anchor);
     assert!(r.ok(), "appending honest events keeps the old prefix");
     let text = ws.ok(&["verify", "--anchor", &anchor]);
@@ -145,8 +169,11 @@ fn a_report_carries_its_anchor_in_the_pdf_and_verify_reads_it() {
     }
     // Rewrite the trail: the old report now proves it.
     let conn = db(&ws);
-    conn.execute("UPDATE audit_log SET summary = 'nothing happened' WHERE seq = 1", [])
-        .unwrap();
+    conn.execute(
+        "UPDATE audit_log SET summary = 'nothing happened' WHERE seq = 1",
+        [],
+    )
+    .unwrap();
     rechain(&conn);
     drop(conn);
     let (r, v) = verify_with_anchor(&ws, pdf.to_str().unwrap());
@@ -162,5 +189,9 @@ fn a_bad_anchor_is_a_clear_error() {
     let not_pdf = ws.path("x.pdf");
     std::fs::write(&not_pdf, "hello").unwrap();
     let r = ws.fails(&["verify", "--anchor", not_pdf.to_str().unwrap()]);
-    assert!(r.stderr.contains("no Crosswalk chain anchor"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no Crosswalk chain anchor"),
+        "{}",
+        r.stderr
+    );
 }

@@ -412,15 +412,7 @@ impl Workspace {
                 None,
             ),
             Source::Link(u) => {
-                let u = u.trim();
-                if !(u.starts_with("https://") || u.starts_with("http://"))
-                    || u.len() < 12
-                    || u.contains(char::is_whitespace)
-                {
-                    return Err(Error::Usage(format!(
-                        "`{u}` is not a web address; give a full http:// or https:// URL"
-                    )));
-                }
+                let u = crate::text::web_address(u).map_err(Error::Usage)?;
                 (EvidenceKind::Link, u.to_string(), Some(u.to_string()), None)
             }
             Source::Note(n) => {

@@ -428,6 +428,14 @@ impl Workspace {
         specs: Vec<ControlSpec>,
         options: &ImportOptions,
     ) -> Result<ImportReport> {
+        // The write lock is taken before the plan is made: two imports of the
+        // same file at once then run one after the other, and the second sees
+        // the first's rows instead of failing on a unique constraint.
+        let lock = if options.dry_run {
+            None
+        } else {
+            Some(self.begin()?)
+        };
         let mut report = ImportReport {
             dry_run: options.dry_run,
             files: files.iter().map(|f| f.display().to_string()).collect(),
@@ -601,7 +609,7 @@ impl Workspace {
         }
 
         let now = timestamp(crate::now());
-        let tx = self.begin()?;
+        let tx = lock.expect("not a dry run");
         let mut states: BTreeMap<String, Option<String>> = BTreeMap::new();
         for (catalog, sha) in &catalogs {
             self.store_user_catalog(&tx, catalog, sha)?;
@@ -1227,17 +1235,13 @@ fn read_evidence(
                             None
                         }
                     },
-                    "url" => {
-                        let u = t.trim();
-                        if (u.starts_with("https://") || u.starts_with("http://"))
-                            && !u.contains(char::is_whitespace)
-                        {
-                            Some(SpecSource::Link(u.to_string()))
-                        } else {
-                            problems.push(n.problem(file, format!("`{u}` is not a web address; write a full http:// or https:// URL")));
+                    "url" => match crate::text::web_address(t) {
+                        Ok(u) => Some(SpecSource::Link(u.to_string())),
+                        Err(m) => {
+                            problems.push(n.problem(file, m));
                             None
                         }
-                    }
+                    },
                     _ => Some(SpecSource::Note(t.trim().to_string())),
                 },
             }

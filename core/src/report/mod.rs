@@ -93,7 +93,8 @@ impl Workspace {
             phase: "writing",
             percent: 90,
         });
-        crate::fsutil::write_atomic(out, &bytes)?;
+        // The file appears under its name only after its audit event commits.
+        let staged = crate::fsutil::stage(out, &bytes)?;
         let sha256 = crate::hash::sha256_hex(&bytes);
         let pages = count_pages(&bytes);
         let frameworks: Vec<String> = data
@@ -101,15 +102,19 @@ impl Workspace {
             .iter()
             .map(|c| c.framework.id.clone())
             .collect();
-        let tx = self.begin()?;
-        self.record(
-            &tx,
-            "report.generated",
-            "report",
-            format!("Generated report for {} ({} pages) at {}", frameworks.join(", "), pages, out.display()),
-            json!({"sha256": sha256, "pages": pages, "bytes": bytes.len(), "frameworks": frameworks, "assessment": request.assessment_id, "path": out.display().to_string()}),
-        )?;
-        tx.commit()?;
+        // A read-only workspace cannot record it; the report is still made.
+        if !self.is_read_only() {
+            let tx = self.begin()?;
+            self.record(
+                &tx,
+                "report.generated",
+                "report",
+                format!("Generated report for {} ({} pages) at {}", frameworks.join(", "), pages, out.display()),
+                json!({"sha256": sha256, "pages": pages, "bytes": bytes.len(), "frameworks": frameworks, "assessment": request.assessment_id, "path": out.display().to_string()}),
+            )?;
+            tx.commit()?;
+        }
+        staged.publish()?;
         progress(ReportProgress {
             phase: "done",
             percent: 100,
