@@ -1282,3 +1282,65 @@ fn read_evidence(
         collected_by,
     })
 }
+
+/// Entry points for the fuzz targets (`fuzz/`): the checks of an import on
+/// raw bytes, without a database. Not part of the stable API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use super::*;
+    use std::sync::OnceLock;
+
+    fn known() -> &'static Known {
+        static KNOWN: OnceLock<Known> = OnceLock::new();
+        KNOWN.get_or_init(|| {
+            let mut k = Known {
+                refs: HashMap::new(),
+                ordered: HashMap::new(),
+                children: HashMap::new(),
+            };
+            for (c, _) in catalog::shipped_catalogs().expect("shipped catalogs parse") {
+                for r in &c.requirements {
+                    k.add(r);
+                }
+            }
+            k
+        })
+    }
+
+    /// Parses `bytes` as a control file and runs every check on it; returns
+    /// how many controls passed and the problems found. Evidence paths
+    /// resolve against a folder that does not exist, so no file is read.
+    pub fn check_control_file(bytes: &[u8]) -> (usize, Vec<Problem>) {
+        let node = match yaml::parse("fuzz.yaml", bytes) {
+            Ok(n) => n,
+            Err(p) => return (0, vec![p]),
+        };
+        let mut problems = Vec::new();
+        let confinement = crate::input::Confinement::default();
+        let base = Path::new("/nonexistent-crosswalk-fuzz");
+        let today = NaiveDate::from_ymd_opt(2026, 6, 1).expect("a date");
+        let specs = read_control_file(
+            "fuzz.yaml",
+            &node,
+            &(base, &confinement),
+            known(),
+            today,
+            &mut problems,
+        );
+        (specs.len(), problems)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn the_fuzz_entry_point_checks_a_real_file() {
+            let (n, p) = super::check_control_file(
+                b"controls:\n  - id: A-1\n    title: A\n    status: planned\n    maps:\n      soc2: [CC6.1]\n",
+            );
+            assert_eq!((n, p.len()), (1, 0), "{p:?}");
+            let (n, p) = super::check_control_file(b"controls: [1]\n");
+            assert_eq!(n, 0);
+            assert!(!p.is_empty());
+        }
+    }
+}

@@ -226,7 +226,8 @@ async fn expiry(state: State<'_, AppState>, within_days: Option<u32>) -> Res<Exp
 }
 
 /// Opens a stored evidence file in the system viewer. Blobs are named by
-/// hash, so a read-only copy under its original name goes to a temp folder.
+/// hash, so a read-only copy under its original name goes to this session's
+/// private folder (see `AppState::viewer_copy`).
 #[tauri::command]
 async fn open_evidence(
     app: AppHandle,
@@ -235,23 +236,9 @@ async fn open_evidence(
     revision: Option<u32>,
 ) -> Res<()> {
     let (blob, rev) = state.run(move |ws| ws.evidence_file(id, revision)).await?;
-    let dir = std::env::temp_dir()
-        .join("crosswalk-open")
-        .join(&rev.sha256[..16]);
-    let name = Path::new(&rev.file_name)
-        .file_name()
-        .map(|n| n.to_owned())
-        .unwrap_or_else(|| rev.sha256.clone().into());
-    let copy = dir.join(name);
-    let io =
-        |e: std::io::Error| IpcError::internal(format!("cannot prepare the file for viewing: {e}"));
-    if !copy.exists() {
-        std::fs::create_dir_all(&dir).map_err(io)?;
-        std::fs::copy(&blob, &copy).map_err(io)?;
-        let mut perms = std::fs::metadata(&copy).map_err(io)?.permissions();
-        perms.set_readonly(true);
-        std::fs::set_permissions(&copy, perms).map_err(io)?;
-    }
+    let copy = state
+        .viewer_copy(&blob, rev.file_name.as_ref())
+        .map_err(|e| IpcError::internal(format!("cannot prepare the file for viewing: {e}")))?;
     open_in_system_viewer(&app, &copy)
 }
 

@@ -51,6 +51,14 @@ pub fn run() {
             Ok(())
         })
         .invoke_handler(commands::handler())
-        .run(tauri::generate_context!())
-        .expect("error while running Crosswalk");
+        .build(tauri::generate_context!())
+        .expect("error while running Crosswalk")
+        .run(|app, event| {
+            // Copies made for the system viewer go with the session.
+            if let tauri::RunEvent::Exit = event {
+                if let Some(state) = app.try_state::<AppState>() {
+                    state.clear_viewer_dir();
+                }
+            }
+        });
 }
