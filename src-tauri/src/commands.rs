@@ -159,6 +159,7 @@ async fn delete_control(state: State<'_, AppState>, id: String) -> Res<()> {
 
 #[tauri::command]
 async fn export_controls(state: State<'_, AppState>, path: PathBuf) -> Res<usize> {
+    state.chosen.check_write(&path)?;
     state.run(move |ws| ws.export_controls(&path)).await
 }
 
@@ -185,6 +186,9 @@ async fn add_evidence(
     evidence: NewEvidence,
     on_progress: Channel<Progress>,
 ) -> Res<Evidence> {
+    if let crosswalk_core::evidence::Source::File(p) = &evidence.source {
+        state.chosen.check_read(p)?;
+    }
     state
         .run(move |ws| ws.add_evidence(&evidence, &mut reporter(on_progress)))
         .await
@@ -199,6 +203,7 @@ async fn replace_evidence(
     valid_until: Option<NaiveDate>,
     on_progress: Channel<Progress>,
 ) -> Res<Evidence> {
+    state.chosen.check_read(&path)?;
     state
         .run(move |ws| {
             ws.replace_evidence(
@@ -249,6 +254,9 @@ async fn import_files(
     dry_run: Option<bool>,
     prune: Option<bool>,
 ) -> Res<ImportReport> {
+    for p in &paths {
+        state.chosen.check_read(p)?;
+    }
     let options = ImportOptions {
         dry_run: dry_run.unwrap_or(false),
         prune: prune.unwrap_or(false),
@@ -322,7 +330,10 @@ async fn generate_report(
     on_progress: Channel<Progress>,
 ) -> Res<ReportSummary> {
     let out = match out_path {
-        Some(p) => p,
+        Some(p) => {
+            state.chosen.check_write(&p)?;
+            p
+        }
         None => {
             let stamp = crosswalk_core::now().format("%Y%m%d-%H%M%S");
             state
@@ -421,6 +432,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         crate::evidence_cmds::decide_applicability,
         crate::evidence_cmds::soa_document,
         crate::evidence_cmds::set_soa_document,
+        crate::paths::pick_paths,
+        crate::paths::pick_save_path,
     ]
 }
 

@@ -4,6 +4,7 @@
 //! `crosswalk-core`, and returns.
 mod commands;
 mod evidence_cmds;
+mod paths;
 mod state;
 
 use tauri::Manager;
@@ -49,6 +50,15 @@ pub fn run() {
             let dir = data_dir(app);
             app.manage(AppState::open(dir));
             Ok(())
+        })
+        // A drop on the window is a choice of the user: remember its paths
+        // before the page asks a command to use them.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                if let Some(state) = window.try_state::<AppState>() {
+                    state.chosen.choose_for_reading(paths);
+                }
+            }
         })
         .invoke_handler(commands::handler())
         .build(tauri::generate_context!())

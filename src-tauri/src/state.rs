@@ -17,6 +17,9 @@ pub struct AppState {
     /// Where evidence is copied for the system viewer: a folder of this
     /// session only (mode 0700, random name, made fresh), removed on exit.
     viewer_dir: Mutex<Option<tempfile::TempDir>>,
+    /// Paths the user chose in this session (dialogs, drops): the only ones
+    /// commands accept.
+    pub chosen: crate::paths::Chosen,
 }
 
 impl AppState {
@@ -28,6 +31,7 @@ impl AppState {
                 open_error: None,
                 reports: Default::default(),
                 viewer_dir: Default::default(),
+                chosen: Default::default(),
             },
             Err(e) => AppState {
                 dir,
@@ -35,6 +39,7 @@ impl AppState {
                 open_error: Some(e.into()),
                 reports: Default::default(),
                 viewer_dir: Default::default(),
+                chosen: Default::default(),
             },
         }
     }
