@@ -537,7 +537,7 @@ fn shipped_data_faults(conn: &Connection) -> Result<Vec<Fault>> {
         // Requirements a newer catalog dropped stay only while something maps to them.
         for reference in stored.keys().filter(|r| !shipped_refs.contains(r.as_str())) {
             let used: bool = conn.query_row(
-                "SELECT EXISTS(SELECT 1 FROM mappings WHERE framework_id = ?1 AND ref = ?2) OR EXISTS(SELECT 1 FROM applicability WHERE framework_id = ?1 AND ref = ?2)",
+                "SELECT EXISTS(SELECT 1 FROM mappings WHERE framework_id = ?1 AND ref = ?2) OR EXISTS(SELECT 1 FROM applicability WHERE framework_id = ?1 AND ref = ?2) OR EXISTS(SELECT 1 FROM applicability_decisions WHERE framework_id = ?1 AND ref = ?2)",
                 [&f.id, reference],
                 |r| r.get(0),
             )?;
