@@ -94,7 +94,7 @@ fn an_anchor_holds_on_an_untouched_workspace_and_after_more_work() {
     let (ws, anchor) = workspace_with_history();
     let (r, v) = verify_with_anchor(&ws, &anchor);
     assert!(r.ok(), "{v}");
-    assert_eq!(strings(&v["anchors_checked"]), [anchor.clone()]);
+    assert_eq!(strings(&v["anchors_checked"]), [anchor.as_str()]);
     ws.evidence_add(&[
         "IAM-02",
         "--note",
@@ -155,7 +155,7 @@ fn a_report_carries_its_anchor_in_the_pdf_and_verify_reads_it() {
         before["last_event_hash"].as_str().unwrap(),
         before["events_checked"]
     );
-    assert_eq!(strings(&v["anchors_checked"]), [expected.clone()]);
+    assert_eq!(strings(&v["anchors_checked"]), [expected.as_str()]);
     // The anchor is also printed in the report for people.
     let text = std::process::Command::new("pdftotext")
         .arg(&pdf)

@@ -258,7 +258,7 @@ mod anchor_tests {
         for bad in [
             "",
             "abc:1",
-            &format!("{h}"),
+            &h.to_string(),
             &format!("{h}:x"),
             &format!("{h}:-1"),
         ] {

@@ -136,6 +136,7 @@ impl Known {
 /// `*.yaml`/`*.yml` (through [`crate::input::walk`]: no folder links followed,
 /// nothing outside the folder). Each file comes with whether it was named
 /// directly (true) or found in a folder; the second list is what was passed over.
+#[allow(clippy::type_complexity)] // (files with "named directly", passed over)
 pub fn collect_files(
     paths: &[PathBuf],
 ) -> Result<(Vec<(PathBuf, bool)>, Vec<crate::input::Skipped>)> {

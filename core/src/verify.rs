@@ -447,6 +447,7 @@ fn shipped_data_faults(conn: &Connection) -> Result<Vec<Fault>> {
     for (catalog, sha) in &catalogs {
         let f = &catalog.framework;
         let subject = format!("framework:{}", f.id);
+        #[allow(clippy::type_complexity)] // one framework row, compared whole
         let row: Option<(String, String, String, String, String, Option<String>, String, String, String, String, bool)> = conn
             .query_row(
                 "SELECT name, short_name, version, publisher, source, published, text_rights, levels, catalog_sha256, id, shipped FROM frameworks WHERE id = ?1",
