@@ -57,6 +57,13 @@ enum Command {
         /// Matrices: read column HEADER as ROLE (id, title, description, category, owner, status, ignore, or a framework id); repeat.
         #[arg(long = "columns", value_name = "HEADER=ROLE")]
         columns: Vec<String>,
+        /// Also import framework catalogs and crosswalks found inside the folders.
+        #[arg(long)]
+        with_catalogs: bool,
+        /// Let evidence files come from DIR too (repeatable); by default they
+        /// must lie inside the folder of the YAML file that names them.
+        #[arg(long = "allow-outside", value_name = "DIR")]
+        allow_outside: Vec<PathBuf>,
         #[command(flatten)]
         json: Json,
     },
@@ -152,6 +159,18 @@ enum Command {
     },
     /// Re-hash every evidence file and check the audit chain; non-zero exit on any fault.
     Verify {
+        /// A chain anchor kept from earlier: HASH:COUNT, or a report PDF that
+        /// carries one. Proves the trail still holds exactly that prefix (repeatable).
+        #[arg(long = "anchor", value_name = "HASH:COUNT|REPORT.pdf")]
+        anchors: Vec<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Remove unreferenced vault files and partial ingest files (audited).
+    Gc {
+        /// List what would be removed; remove nothing.
+        #[arg(long)]
+        dry_run: bool,
         #[command(flatten)]
         json: Json,
     },
@@ -427,13 +446,21 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             prune,
             skip_unknown,
             columns,
+            with_catalogs,
+            allow_outside,
             json,
         } => {
+            let options = ImportOptions {
+                dry_run,
+                prune,
+                with_catalogs,
+                allow_outside,
+            };
             let interop = crosswalk_core::interop::InteropOptions {
                 skip_unknown,
                 columns,
             };
-            let report = ws.import_with(&paths, &ImportOptions { dry_run, prune }, &interop)?;
+            let report = ws.import_with(&paths, &options, &interop)?;
             out(json, &report, print::import);
         }
         Command::Frameworks {
@@ -562,14 +589,24 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Export {
             what: ExportCommand::Interop(what),
         } => interop::export(&ws, what)?,
-        Command::Verify { json } => {
+        Command::Verify { anchors, json } => {
+            let options = crosswalk_core::verify::VerifyOptions {
+                anchors: anchors
+                    .iter()
+                    .map(|a| crosswalk_core::verify::parse_anchor(a))
+                    .collect::<Result<_, _>>()?,
+            };
             let report = with_byte_bar("verifying", |progress| {
-                ws.verify(&mut |p| progress(p.done, p.total))
+                ws.verify_with(&options, &mut |p| progress(p.done, p.total))
             })?;
             out(json, &report, print::verify);
             if !report.ok {
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        Command::Gc { dry_run, json } => {
+            let report = ws.gc(dry_run)?;
+            out(json, &report, print::gc);
         }
         Command::Log {
             limit,
@@ -706,7 +743,8 @@ fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error>
             let e = ws.remove_evidence(id)?;
             eprintln!(
                 "removed evidence #{} \"{}\"; its files stay in the vault",
-                e.id, e.title
+                e.id,
+                crosswalk_core::text::printable(&e.title)
             );
         }
     }

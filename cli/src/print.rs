@@ -9,6 +9,16 @@ use crosswalk_core::verify::VerifyReport;
 use crosswalk_core::{Control, Error, Evidence, Status};
 use serde::Serialize;
 
+// Every line this module prints may quote imported text: these shadow the std
+// macros so that no escape sequence from a file ever reaches the terminal raw.
+macro_rules! println {
+    () => { std::println!() };
+    ($($t:tt)*) => { std::println!("{}", crosswalk_core::text::printable(&format!($($t)*))) };
+}
+macro_rules! eprintln {
+    ($($t:tt)*) => { std::eprintln!("{}", crosswalk_core::text::printable(&format!($($t)*))) };
+}
+
 pub fn error(e: &Error) {
     let text = e.to_string();
     let mut lines = text.lines();
@@ -371,13 +381,40 @@ pub fn import(r: &ImportReport) {
     if r.crosswalk_links > 0 {
         println!("crosswalk links: {}", r.crosswalk_links);
     }
+    for c in &r.catalog_changes {
+        println!("catalogs: {c}");
+    }
     if !r.skipped.is_empty() {
         println!("skipped (not Crosswalk files): {}", r.skipped.join(", "));
     }
     crate::interop::print_import(r);
+    for s in &r.passed_over {
+        println!("passed over: {}: {}", s.path, s.reason);
+    }
     if r.dry_run {
+        println!(
+            "files it would read: {}",
+            r.files.len() + r.evidence_files.len()
+        );
+        for f in r.files.iter().chain(&r.evidence_files) {
+            println!("  {f}");
+        }
         println!("dry run: nothing was written");
     }
+}
+
+pub fn gc(r: &crosswalk_core::gc::GcReport) {
+    let verb = if r.dry_run { "would remove" } else { "removed" };
+    for p in r.orphan_blobs.iter().chain(&r.temp_files) {
+        println!("{verb} {p}");
+    }
+    println!(
+        "{verb} {} unreferenced vault file(s) and {} partial ingest file(s), {} bytes; {} younger than an hour kept",
+        r.orphan_blobs.len(),
+        r.temp_files.len(),
+        r.bytes,
+        r.kept_recent
+    );
 }
 
 pub fn verify(r: &VerifyReport) {
@@ -389,8 +426,23 @@ pub fn verify(r: &VerifyReport) {
         "controls checked: {}, evidence checked: {}, files re-hashed: {} ({} bytes)",
         r.controls_checked, r.evidence_checked, r.files_checked, r.bytes_hashed
     );
+    println!(
+        "frameworks, requirements, crosswalk links and settings checked: {}",
+        r.reference_rows_checked
+    );
+    for a in &r.anchors_checked {
+        println!("anchor {a}: the trail still holds exactly these events");
+    }
+    if r.anchors_checked.is_empty() && r.ok {
+        println!("note: without --anchor this proves the trail consistent, not that it was never rewritten or cut short; keep the anchor {}:{} (every report carries one)", r.last_event_hash, r.events_checked);
+    }
     for l in &r.leftovers {
-        println!("note: {l} is a partial file from an interrupted ingest; nothing refers to it, delete it when no ingest is running");
+        println!("note: {l} is a partial file from an interrupted ingest; nothing refers to it (`crosswalk gc` removes it)");
+    }
+    for l in &r.orphan_blobs {
+        println!(
+            "note: {l} is in the vault but no evidence refers to it (`crosswalk gc` removes it)"
+        );
     }
     if r.ok {
         println!("OK: no faults");

@@ -134,6 +134,7 @@ pub fn parse_catalog(file: &str, root: &Node) -> Result<Catalog, Vec<Problem>> {
     }
     let mut requirements = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut keys: HashMap<String, (String, usize)> = HashMap::new();
     let mut explicit_assessable = Vec::new();
     match top
         .required("requirements", "the catalog")
@@ -143,6 +144,19 @@ pub fn parse_catalog(file: &str, root: &Node) -> Result<Catalog, Vec<Problem>> {
             for item in items {
                 match parse_requirement(file, item, &framework, &seen) {
                     Ok((req, explicit)) => {
+                        // Refs are looked up ignoring whitespace, so two that differ
+                        // only in spacing would be one requirement (and a database error).
+                        let key = crate::text::ref_key(&req.reference);
+                        if let Some((other, line)) = keys.get(&key) {
+                            let at = item
+                                .map(file, "a requirement")
+                                .ok()
+                                .and_then(|m| m.get("ref"))
+                                .unwrap_or(item);
+                            problems.push(at.problem(file, format!("ref `{}` is the same as `{other}` (line {line}) once spaces are ignored, as refs are matched; give them different refs", req.reference)));
+                            continue;
+                        }
+                        keys.insert(key, (req.reference.clone(), item.line));
                         seen.insert(req.reference.clone(), item.line);
                         explicit_assessable.push(explicit);
                         requirements.push(req);

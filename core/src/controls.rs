@@ -257,7 +257,20 @@ impl Workspace {
     pub fn export_controls(&self, path: &Path) -> Result<usize> {
         let controls = self.controls()?;
         let text = crate::export::controls_yaml(&controls, &crate::timestamp(crate::now()));
-        crate::fsutil::write_atomic(path, text.as_bytes())?;
+        // Exports are audited: which controls left the workspace, where, as what.
+        let staged = crate::fsutil::stage(path, text.as_bytes())?;
+        if !self.is_read_only() {
+            let tx = self.begin()?;
+            self.record(
+                &tx,
+                "export.controls",
+                "controls",
+                format!("Exported {} controls to {}", controls.len(), path.display()),
+                serde_json::json!({"path": path.display().to_string(), "controls": controls.len(), "sha256": crate::hash::sha256_hex(text.as_bytes())}),
+            )?;
+            tx.commit()?;
+        }
+        staged.publish()?;
         Ok(controls.len())
     }
 }

@@ -254,7 +254,12 @@ impl Evidence {
     pub fn validity_on(&self, day: NaiveDate, soon_days: u32) -> Validity {
         match self.valid_until {
             Some(until) if until < day => Validity::Expired,
-            Some(until) if until <= day + chrono::Duration::days(soon_days as i64) => {
+            // A window past the end of the calendar reaches every date (no overflow panic).
+            Some(until)
+                if day
+                    .checked_add_days(chrono::Days::new(soon_days as u64))
+                    .is_none_or(|limit| until <= limit) =>
+            {
                 Validity::Expiring
             }
             _ => Validity::Current,

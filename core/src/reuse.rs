@@ -154,11 +154,8 @@ impl Workspace {
         let order: Vec<String> = self.frameworks()?.into_iter().map(|f| f.id).collect();
         ids.sort_by_key(|i| order.iter().position(|o| o == i));
         let tx = self.begin()?;
-        set_setting(
-            &tx,
-            TRACKED_KEY,
-            &serde_json::to_string(&ids).expect("ids serialize"),
-        )?;
+        let value = serde_json::to_string(&ids).expect("ids serialize");
+        set_setting(&tx, TRACKED_KEY, &value)?;
         self.record(
             &tx,
             if tracked {
@@ -178,7 +175,12 @@ impl Workspace {
                 ids.len(),
                 ids.join(", ")
             ),
-            json!({"framework": f.id, "tracked": tracked, "tracked_frameworks": ids}),
+            json!({
+                "framework": f.id,
+                "tracked": tracked,
+                "tracked_frameworks": ids,
+                "states": {format!("setting:{TRACKED_KEY}"): crate::verify::setting_digest(&value)},
+            }),
         )?;
         tx.commit()?;
         self.framework_choices()

@@ -211,12 +211,21 @@ impl Workspace {
         }
         let login = before.login.clone();
         let mut changed = serde_json::Map::new();
+        // What verify compares each setting row with (None: the row is gone).
+        let mut states = serde_json::Map::new();
+        let mut state = |key: &str, value: Option<&str>| {
+            states.insert(
+                format!("setting:{key}"),
+                json!(value.map(crate::verify::setting_digest)),
+            );
+        };
         let mut said = Vec::new();
         let tx = self.begin()?;
         if let Some(o) =
             organisation.filter(|o| !before.organisation_set || *o != before.organisation)
         {
             set_setting(&tx, "organisation", &o)?;
+            state("organisation", Some(&o));
             said.push(format!("organisation set to {o}"));
             changed.insert("organisation".into(), json!(o));
         }
@@ -225,10 +234,12 @@ impl Workspace {
             match &n {
                 Some(n) => {
                     set_setting(&tx, &key, n)?;
+                    state(&key, Some(n));
                     said.push(format!("{login}'s name set to {n}"));
                 }
                 None => {
                     tx.execute("DELETE FROM settings WHERE key = ?1", [&key])?;
+                    state(&key, None);
                     said.push(format!("{login}'s name cleared (the login is used)"));
                 }
             }
@@ -236,12 +247,14 @@ impl Workspace {
         }
         if let Some(d) = window.filter(|d| *d != before.expiry_window_days) {
             set_setting(&tx, EXPIRY_WINDOW_KEY, &d.to_string())?;
+            state(EXPIRY_WINDOW_KEY, Some(&d.to_string()));
             said.push(format!("expiry window set to {d} days"));
             changed.insert(EXPIRY_WINDOW_KEY.into(), json!(d));
         }
         if let Some(d) = change.date_display.filter(|d| *d != before.date_display) {
             let key = user_key(&login, "date_display");
             set_setting(&tx, &key, d.as_str())?;
+            state(&key, Some(d.as_str()));
             said.push(format!("{login}'s date display set to {}", d.as_str()));
             changed.insert(key, json!(d));
         }
@@ -257,7 +270,7 @@ impl Workspace {
             "settings.changed",
             "settings",
             summary,
-            json!({"changed": changed}),
+            json!({"changed": changed, "states": states}),
         )?;
         tx.commit()?;
         // Events from now on carry the new name (unless a script overrides it).

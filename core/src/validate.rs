@@ -49,20 +49,7 @@ pub fn title(text: &str, what: &str) -> Result<String, String> {
 
 /// A web address for link evidence: a full http:// or https:// URL.
 pub fn url(text: &str) -> Result<String, String> {
-    let u = text.trim();
-    let host = u
-        .strip_prefix("https://")
-        .or_else(|| u.strip_prefix("http://"));
-    match host {
-        Some(rest)
-            if !rest.is_empty() && !rest.starts_with('/') && !u.contains(char::is_whitespace) =>
-        {
-            Ok(u.to_string())
-        }
-        _ => Err(format!(
-            "`{u}` is not a web address; write a full http:// or https:// URL"
-        )),
-    }
+    crate::text::web_address(text).map(str::to_string)
 }
 
 /// A calendar date written YYYY-MM-DD.

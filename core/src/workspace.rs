@@ -15,6 +15,8 @@ pub struct Workspace {
     pub(crate) conn: Connection,
     dir: PathBuf,
     actor: String,
+    /// Opened on a folder this process cannot write: reading only.
+    read_only: bool,
 }
 
 /// "Now" for everything Crosswalk records. `SOURCE_DATE_EPOCH` (the
@@ -37,17 +39,44 @@ impl Workspace {
     /// shipped framework catalogs and crosswalks up to date.
     pub fn open(dir: impl AsRef<Path>) -> Result<Self> {
         let dir = dir.as_ref().to_path_buf();
-        std::fs::create_dir_all(dir.join("evidence")).map_err(|e| {
-            Error::io(
-                format!("cannot create the data directory {}", dir.display()),
-                e,
-            )
-        })?;
-        let conn = crate::db::open(&dir.join("crosswalk.db"))?;
+        let db_path = dir.join("crosswalk.db");
+        // An existing workspace this process cannot write (an auditor's copy,
+        // a read-only mount) is opened for reading: verify, listings, reports.
+        let read_only =
+            db_path.is_file() && !(crate::db::writable(&dir) && crate::db::writable(&db_path));
+        if !db_path.exists() {
+            refuse_vault_without_database(&dir)?;
+        }
+        if !read_only {
+            std::fs::create_dir_all(dir.join("evidence")).map_err(|e| {
+                Error::io(
+                    format!("cannot create the data directory {}", dir.display()),
+                    e,
+                )
+            })?;
+        }
+        let conn = if read_only {
+            crate::db::open_read_only(&db_path)?
+        } else {
+            crate::db::open(&db_path)?
+        };
         let actor = crate::settings::actor_for(&conn)?;
-        let mut ws = Workspace { conn, dir, actor };
-        ws.sync_shipped_data()?;
+        let mut ws = Workspace {
+            conn,
+            dir,
+            actor,
+            read_only,
+        };
+        if !read_only {
+            // Read-only, an out-of-date copy is left as it is; verify says so.
+            ws.sync_shipped_data()?;
+        }
         Ok(ws)
+    }
+
+    /// Whether the workspace was opened for reading only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     pub fn dir(&self) -> &Path {
@@ -69,6 +98,12 @@ impl Workspace {
     /// Starts a transaction. Every change and its audit event go in one, so
     /// either both are written or neither is.
     pub(crate) fn begin(&self) -> Result<Transaction<'_>> {
+        if self.read_only {
+            return Err(Error::Usage(format!(
+                "the workspace at {} is read-only (this user cannot write to it); it can be verified, listed and reported on, not changed",
+                self.dir.display()
+            )));
+        }
         // One Workspace is used from one thread at a time; nested transactions
         // would be a bug, which SQLite itself refuses.
         // IMMEDIATE: take the write lock up front, so a concurrent writer waits
@@ -207,7 +242,7 @@ impl Workspace {
             "settings.changed",
             "settings:organisation",
             format!("Organisation set to {name}"),
-            json!({"organisation": name}),
+            json!({"organisation": name, "states": {"setting:organisation": crate::verify::setting_digest(name)}}),
         )?;
         tx.commit()?;
         Ok(())
@@ -519,4 +554,29 @@ pub(crate) fn load_controls(conn: &Connection) -> Result<Vec<Control>> {
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A vault full of evidence beside no database is a deleted or lost
+/// `crosswalk.db`, not a new workspace: starting afresh there would hide it.
+fn refuse_vault_without_database(dir: &Path) -> Result<()> {
+    let vault = dir.join("evidence");
+    let Ok(shards) = std::fs::read_dir(&vault) else {
+        return Ok(());
+    };
+    let blobs = shards
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().to_string();
+            n.len() == 2 && n.bytes().all(|b| b.is_ascii_hexdigit())
+        })
+        .filter_map(|e| std::fs::read_dir(e.path()).ok())
+        .map(|files| files.count())
+        .sum::<usize>();
+    if blobs > 0 {
+        return Err(Error::Usage(format!(
+            "{} holds {blobs} evidence file(s) but no crosswalk.db: the database was deleted or lost. Restore crosswalk.db from a backup; to start a new workspace instead, move the evidence folder away first",
+            dir.display()
+        )));
+    }
+    Ok(())
 }

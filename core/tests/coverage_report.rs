@@ -77,7 +77,12 @@ fn workspace(dir: &Path) -> Workspace {
     std::fs::write(lib.join("crosswalk.yaml"), CROSSWALK).unwrap();
     let mut ws = Workspace::open(dir.join("data")).unwrap();
     ws.set_organisation("Test Org").unwrap();
-    ws.import(&[lib], &ImportOptions::default()).unwrap();
+    // The crosswalk sits in the library folder: imported only when asked for.
+    let options = ImportOptions {
+        with_catalogs: true,
+        ..Default::default()
+    };
+    ws.import(&[lib], &options).unwrap();
     ws
 }
 

@@ -188,7 +188,7 @@ fn the_generator_reproduces_the_committed_files() {
             .join("scripts/crosswalks/hipaa-breach.judgement.tsv"),
     )
     .unwrap();
-    let refs = root.join("../../shared/reference/crosswalks");
+    let refs = root.join("../shared/reference/crosswalks");
     let status = match std::process::Command::new("python3")
         .arg(scratch.path().join("scripts/gen_crosswalks.py"))
         .arg(&refs)

@@ -198,6 +198,7 @@ async fn delete_control(state: State<'_, AppState>, id: String) -> Res<()> {
 
 #[tauri::command]
 async fn export_controls(state: State<'_, AppState>, path: PathBuf) -> Res<usize> {
+    state.chosen.check_write(&path)?;
     state.run(move |ws| ws.export_controls(&path)).await
 }
 
@@ -224,6 +225,9 @@ async fn add_evidence(
     evidence: NewEvidence,
     on_progress: Channel<Progress>,
 ) -> Res<Evidence> {
+    if let crosswalk_core::evidence::Source::File(p) = &evidence.source {
+        state.chosen.check_read(p)?;
+    }
     state
         .run(move |ws| ws.add_evidence(&evidence, &mut reporter(on_progress)))
         .await
@@ -238,6 +242,7 @@ async fn replace_evidence(
     valid_until: Option<NaiveDate>,
     on_progress: Channel<Progress>,
 ) -> Res<Evidence> {
+    state.chosen.check_read(&path)?;
     state
         .run(move |ws| {
             ws.replace_evidence(
@@ -271,7 +276,8 @@ async fn expiry(state: State<'_, AppState>, within_days: Option<u32>) -> Res<Exp
 }
 
 /// Opens a stored evidence file in the system viewer. Blobs are named by
-/// hash, so a read-only copy under its original name goes to a temp folder.
+/// hash, so a read-only copy under its original name goes to this session's
+/// private folder (see `AppState::viewer_copy`).
 #[tauri::command]
 async fn open_evidence(
     app: AppHandle,
@@ -280,23 +286,9 @@ async fn open_evidence(
     revision: Option<u32>,
 ) -> Res<()> {
     let (blob, rev) = state.run(move |ws| ws.evidence_file(id, revision)).await?;
-    let dir = std::env::temp_dir()
-        .join("crosswalk-open")
-        .join(&rev.sha256[..16]);
-    let name = Path::new(&rev.file_name)
-        .file_name()
-        .map(|n| n.to_owned())
-        .unwrap_or_else(|| rev.sha256.clone().into());
-    let copy = dir.join(name);
-    let io =
-        |e: std::io::Error| IpcError::internal(format!("cannot prepare the file for viewing: {e}"));
-    if !copy.exists() {
-        std::fs::create_dir_all(&dir).map_err(io)?;
-        std::fs::copy(&blob, &copy).map_err(io)?;
-        let mut perms = std::fs::metadata(&copy).map_err(io)?.permissions();
-        perms.set_readonly(true);
-        std::fs::set_permissions(&copy, perms).map_err(io)?;
-    }
+    let copy = state
+        .viewer_copy(&blob, rev.file_name.as_ref())
+        .map_err(|e| IpcError::internal(format!("cannot prepare the file for viewing: {e}")))?;
     open_in_system_viewer(&app, &copy, "the evidence file")
 }
 
@@ -308,9 +300,13 @@ async fn import_files(
     prune: Option<bool>,
     skip_unknown: Option<bool>,
 ) -> Res<ImportReport> {
+    for p in &paths {
+        state.chosen.check_read(p)?;
+    }
     let options = ImportOptions {
         dry_run: dry_run.unwrap_or(false),
         prune: prune.unwrap_or(false),
+        ..Default::default()
     };
     // Foreign formats (OSCAL, OpenControl, matrices) are recognised by content in core.
     let interop = crosswalk_core::interop::InteropOptions {
@@ -387,7 +383,10 @@ async fn generate_report(
     on_progress: Channel<Progress>,
 ) -> Res<ReportSummary> {
     let out = match out_path {
-        Some(p) => p,
+        Some(p) => {
+            state.chosen.check_write(&p)?;
+            p
+        }
         None => {
             let stamp = crosswalk_core::now().format("%Y%m%d-%H%M%S");
             state
@@ -508,6 +507,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         crate::crosswalk_cmds::adopt_related,
         crate::crosswalk_cmds::framework_choices,
         crate::crosswalk_cmds::set_tracked,
+        crate::paths::pick_paths,
+        crate::paths::pick_save_path,
     ]
 }
 

@@ -6,6 +6,7 @@ mod app_cmds;
 mod commands;
 mod crosswalk_cmds;
 mod evidence_cmds;
+mod paths;
 mod state;
 
 use tauri::Manager;
@@ -54,7 +55,24 @@ pub fn run() {
             app_cmds::watch(app.handle().clone(), dir);
             Ok(())
         })
+        // A drop on the window is a choice of the user: remember its paths
+        // before the page asks a command to use them.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                if let Some(state) = window.try_state::<AppState>() {
+                    state.chosen.choose_for_reading(paths);
+                }
+            }
+        })
         .invoke_handler(commands::handler())
-        .run(tauri::generate_context!())
-        .expect("error while running Crosswalk");
+        .build(tauri::generate_context!())
+        .expect("error while running Crosswalk")
+        .run(|app, event| {
+            // Copies made for the system viewer go with the session.
+            if let tauri::RunEvent::Exit = event {
+                if let Some(state) = app.try_state::<AppState>() {
+                    state.clear_viewer_dir();
+                }
+            }
+        });
 }

@@ -37,6 +37,11 @@ pids+=($!)
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
 export DISPLAY="$display"
 
+# WebDriver cannot drive a native file dialog, so the specs type their
+# fixture paths; a debug build accepts typed paths only with this set (see
+# src-tauri/src/paths.rs). Release builds ignore it.
+export CROSSWALK_E2E_TYPED_PATHS=1
+
 tauri-driver --port "$port" --native-port "$((port + 1))" >"$logs/tauri-driver.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done

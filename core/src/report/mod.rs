@@ -93,7 +93,8 @@ impl Workspace {
             phase: "writing",
             percent: 90,
         });
-        crate::fsutil::write_atomic(out, &bytes)?;
+        // The file appears under its name only after its audit event commits.
+        let staged = crate::fsutil::stage(out, &bytes)?;
         let sha256 = crate::hash::sha256_hex(&bytes);
         let pages = count_pages(&bytes);
         let frameworks: Vec<String> = data
@@ -101,15 +102,19 @@ impl Workspace {
             .iter()
             .map(|c| c.framework.id.clone())
             .collect();
-        let tx = self.begin()?;
-        self.record(
-            &tx,
-            "report.generated",
-            "report",
-            format!("Generated report for {} ({} pages) at {}", frameworks.join(", "), pages, out.display()),
-            json!({"sha256": sha256, "pages": pages, "bytes": bytes.len(), "frameworks": frameworks, "assessment": request.assessment_id, "path": out.display().to_string()}),
-        )?;
-        tx.commit()?;
+        // A read-only workspace cannot record it; the report is still made.
+        if !self.is_read_only() {
+            let tx = self.begin()?;
+            self.record(
+                &tx,
+                "report.generated",
+                "report",
+                format!("Generated report for {} ({} pages) at {}", frameworks.join(", "), pages, out.display()),
+                json!({"sha256": sha256, "pages": pages, "bytes": bytes.len(), "frameworks": frameworks, "assessment": request.assessment_id, "path": out.display().to_string()}),
+            )?;
+            tx.commit()?;
+        }
+        staged.publish()?;
         progress(ReportProgress {
             phase: "done",
             percent: 100,
@@ -318,6 +323,8 @@ pub fn build_document(d: &ReportData) -> Document {
         period_text(d.period)
     );
     doc.keywords = d.coverage.iter().map(|c| c.framework.id.clone()).collect();
+    // The chain anchor, machine-readable: `crosswalk verify --anchor report.pdf`.
+    doc.keywords.push(crate::verify::anchor_keyword(&d.verify));
     doc.creation_date = d.generated_at.timestamp();
     let generated = timestamp(d.generated_at);
 
@@ -343,13 +350,14 @@ pub fn build_document(d: &ReportData) -> Document {
         (
             "Audit trail".to_string(),
             format!(
-                "{} — head {}",
+                "{} — head {} ({} events)",
                 if d.verify.ok {
                     "verified intact"
                 } else {
                     "FAULTS FOUND"
                 },
-                d.verify.last_event_hash
+                d.verify.last_event_hash,
+                d.verify.events_checked
             ),
         ),
     ];
@@ -1121,6 +1129,10 @@ fn audit_trail(doc: &mut Document, d: &ReportData) {
         ),
         ("Last event hash".into(), v.last_event_hash.clone()),
         (
+            "Anchor".into(),
+            format!("{}:{}", v.last_event_hash, v.events_checked),
+        ),
+        (
             "Evidence files re-hashed".into(),
             format!(
                 "{}, {}",
@@ -1138,7 +1150,7 @@ fn audit_trail(doc: &mut Document, d: &ReportData) {
         ),
     ]));
     doc.push(Block::Paragraph(Paragraph::new(
-        "Each event's SHA-256 covers its content and the previous event's hash, so changing, removing or reordering any event breaks the chain from that point. Keep the last event hash: a later verification that reproduces it proves nothing before it changed.",
+        "Each event's SHA-256 covers its content and the previous event's hash. On its own, a consistent chain proves only that nobody edited the trail without recomputing it: someone able to write to the workspace could rewrite every event with new hashes, or cut events off its end, and the chain would still check. Kept outside the workspace, the anchor above (also in this PDF's metadata) closes that gap: `crosswalk verify --anchor` with it, or with this PDF, proves the workspace still holds exactly these events, so nothing up to here can be rewritten, forged or removed unnoticed. Changes after the anchor are covered only by a later anchor.",
     ).size(8.5).color(Color::MUTED)));
     if !v.faults.is_empty() {
         doc.push(Block::heading(2, "Faults"));
