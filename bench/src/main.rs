@@ -13,6 +13,7 @@
 //! target/release/crosswalk-bench report   [--sizes 100,1000,10000] [--runs 3] [--cli PATH]
 //! target/release/crosswalk-bench package  [--sizes 1000,10000] [--big-mib 256] [--runs 3] [--cli PATH]
 //! target/release/crosswalk-bench ingest-lab [--mib 1024] [--runs 3]   (where ingest time goes)
+//! target/release/crosswalk-bench oscal    [--runs 10] [--file CATALOG.json] [--venv DIR]  (vs compliance-trestle)
 //! target/release/crosswalk-bench env      (the machine, for the document's header)
 //! ```
 //!
@@ -23,6 +24,7 @@ mod gen;
 mod import;
 mod ingest;
 mod ingest_lab;
+mod oscal;
 mod package;
 mod report;
 mod util;
@@ -54,12 +56,13 @@ fn main() -> ExitCode {
         "package" => package::run(&opts),
         "coverage-once" => coverage::once(&opts),
         "ingest-lab" => ingest_lab::run(&opts),
+        "oscal" => oscal::run(&opts),
         "env" => {
             println!("{}", util::machine_markdown());
             Ok(())
         }
         "all" => all(&opts),
-        other => Err(format!("unknown benchmark `{other}`; use all, import, ingest, ingest-lab, coverage, report, package or env")),
+        other => Err(format!("unknown benchmark `{other}`; use all, import, ingest, ingest-lab, oscal, coverage, report, package or env")),
     };
     if result.is_ok() && !matches!(cmd.as_str(), "env" | "coverage-once" | "all") {
         println!(

@@ -12,6 +12,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod interop;
+mod links;
+mod manage;
 mod package;
 mod print;
 mod scope;
@@ -49,14 +52,44 @@ enum Command {
         /// Delete controls that disappeared from the imported files.
         #[arg(long)]
         prune: bool,
+        /// Matrices: leave out cells naming requirements that do not exist, and list them.
+        #[arg(long)]
+        skip_unknown: bool,
+        /// Matrices: read column HEADER as ROLE (id, title, description, category, owner, status, ignore, or a framework id); repeat.
+        #[arg(long = "columns", value_name = "HEADER=ROLE")]
+        columns: Vec<String>,
+        /// Also import framework catalogs and crosswalks found inside the folders.
+        #[arg(long)]
+        with_catalogs: bool,
+        /// Let evidence files come from DIR too (repeatable); by default they
+        /// must lie inside the folder of the YAML file that names them.
+        #[arg(long = "allow-outside", value_name = "DIR")]
+        allow_outside: Vec<PathBuf>,
         #[command(flatten)]
         json: Json,
     },
-    /// Frameworks with their coverage figures.
+    /// Tracked frameworks with their coverage figures; `track`/`untrack` choose them.
     Frameworks {
+        #[command(subcommand)]
+        action: Option<links::FrameworksAction>,
+        /// Also the installed frameworks the organisation does not track.
+        #[arg(long)]
+        all: bool,
+        /// Only what this scope selects (an imported OSCAL profile or OpenControl certification).
+        #[arg(long)]
+        scope: Option<String>,
         #[command(flatten)]
         json: Json,
     },
+    /// Scopes: baselines (OSCAL profiles) and certifications (OpenControl) that listings can be narrowed to.
+    Scopes {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Crosswalk links between two frameworks, by requirement.
+    Links(links::LinksArgs),
+    /// Adopt related coverage: map the control of a covered requirement elsewhere to this gap.
+    Adopt(links::AdoptArgs),
     /// Per-requirement status: covered, via crosswalk, partial, stale, gaps.
     Coverage {
         framework: Option<String>,
@@ -66,11 +99,23 @@ enum Command {
         /// Only requirements that are not covered.
         #[arg(long)]
         gaps: bool,
+        /// Only what this scope selects (an imported OSCAL profile or OpenControl certification).
+        #[arg(long)]
+        scope: Option<String>,
         #[command(flatten)]
         json: Json,
     },
-    /// List controls.
+    /// List controls; `bulk` and `remove-examples` change many at once.
     Controls {
+        #[command(subcommand)]
+        action: Option<manage::ControlsCommand>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Show the settings (organisation, your name, expiry window); `set` changes them.
+    Settings {
+        #[command(subcommand)]
+        action: Option<manage::SettingsCommand>,
         #[command(flatten)]
         json: Json,
     },
@@ -140,6 +185,18 @@ enum Command {
     },
     /// Re-hash every evidence file and check the audit chain; non-zero exit on any fault.
     Verify {
+        /// A chain anchor kept from earlier: HASH:COUNT, or a report PDF that
+        /// carries one. Proves the trail still holds exactly that prefix (repeatable).
+        #[arg(long = "anchor", value_name = "HASH:COUNT|REPORT.pdf")]
+        anchors: Vec<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Remove unreferenced vault files and partial ingest files (audited).
+    Gc {
+        /// List what would be removed; remove nothing.
+        #[arg(long)]
+        dry_run: bool,
         #[command(flatten)]
         json: Json,
     },
@@ -169,6 +226,8 @@ enum ExportCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
+    #[command(flatten)]
+    Interop(interop::InteropExport),
 }
 
 #[derive(Subcommand)]
@@ -416,39 +475,92 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             paths,
             dry_run,
             prune,
+            skip_unknown,
+            columns,
+            with_catalogs,
+            allow_outside,
             json,
         } => {
-            let report = ws.import(&paths, &ImportOptions { dry_run, prune })?;
+            let options = ImportOptions {
+                dry_run,
+                prune,
+                with_catalogs,
+                allow_outside,
+            };
+            let interop = crosswalk_core::interop::InteropOptions {
+                skip_unknown,
+                columns,
+            };
+            let report = ws.import_with(&paths, &options, &interop)?;
             out(json, &report, print::import);
         }
-        Command::Frameworks { json } => {
-            let coverage = ws.coverage(&CoverageRequest::default())?;
-            let rows: Vec<_> = coverage.iter().map(print::FrameworkRow::from).collect();
+        Command::Frameworks {
+            action: Some(action),
+            ..
+        } => links::frameworks_action(&mut ws, action)?,
+        Command::Frameworks {
+            action: None,
+            all,
+            scope,
+            json,
+        } => {
+            let request = CoverageRequest {
+                frameworks: if all {
+                    ws.frameworks()?.into_iter().map(|f| f.id).collect()
+                } else {
+                    Vec::new()
+                },
+                assessment_id: None,
+            };
+            let coverage = match scope {
+                Some(s) => ws.coverage_in_scope(&request, &s)?,
+                None => ws.coverage(&request)?,
+            };
+            let tracked = ws.tracked_framework_ids()?;
+            let rows: Vec<_> = coverage
+                .iter()
+                .map(|f| print::FrameworkRow::from(f).tracked(tracked.contains(&f.framework.id)))
+                .collect();
             out(json, &rows, |r| print::frameworks(r));
         }
+        Command::Links(args) => links::links(&ws, args)?,
+        Command::Adopt(args) => links::adopt(&mut ws, args)?,
         Command::Coverage {
             framework,
             assessment,
             gaps,
+            scope,
             json,
         } => {
             let request = CoverageRequest {
                 frameworks: framework.into_iter().collect(),
                 assessment_id: assessment,
             };
-            let mut coverage = ws.coverage(&request)?;
+            let mut coverage = match scope {
+                Some(s) => ws.coverage_in_scope(&request, &s)?,
+                None => ws.coverage(&request)?,
+            };
             if gaps {
                 for f in &mut coverage {
                     f.requirements.retain(|r| matches!(r.status, Some(s) if !matches!(s, crosswalk_core::Status::Covered | crosswalk_core::Status::NotApplicable)));
                 }
             }
-            let expiry = ws.expiry(30)?;
+            let expiry = ws.expiry(ws.expiry_window()?)?;
             out(json, &coverage, |c| print::coverage(c, &expiry));
         }
-        Command::Controls { json } => {
+        Command::Scopes { json } => {
+            let scopes = ws.scopes()?;
+            out(json, &scopes, |s| interop::print_scopes(s));
+        }
+        Command::Controls {
+            action: Some(action),
+            ..
+        } => manage::controls(&mut ws, action)?,
+        Command::Controls { action: None, json } => {
             let controls = ws.controls()?;
             out(json, &controls, |c| print::controls(c));
         }
+        Command::Settings { action, json } => manage::settings(&mut ws, action, json)?,
         Command::Control { id, json } => {
             let control = ws.control(&id)?;
             let evidence = ws.evidence_list(Some(&id))?;
@@ -507,6 +619,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             eprintln!("wrote {n} controls to {}", output.display());
         }
         Command::Export {
+            command: Some(ExportCommand::Interop(what)),
+            ..
+        } => interop::export(&ws, what)?,
+        Command::Export {
             command: None,
             format: Some(format),
             what: Some(what),
@@ -521,14 +637,24 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Package(args) => return package::package(&mut ws, args),
         Command::Key { json } => return package::key(&ws, json),
         Command::Checkpoint { json } => return package::checkpoint(&ws, json),
-        Command::Verify { json } => {
+        Command::Verify { anchors, json } => {
+            let options = crosswalk_core::verify::VerifyOptions {
+                anchors: anchors
+                    .iter()
+                    .map(|a| crosswalk_core::verify::parse_anchor(a))
+                    .collect::<Result<_, _>>()?,
+            };
             let report = with_byte_bar("verifying", |progress| {
-                ws.verify(&mut |p| progress(p.done, p.total))
+                ws.verify_with(&options, &mut |p| progress(p.done, p.total))
             })?;
             out(json, &report, print::verify);
             if !report.ok {
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        Command::Gc { dry_run, json } => {
+            let report = ws.gc(dry_run)?;
+            out(json, &report, print::gc);
         }
         Command::Log {
             limit,
@@ -601,7 +727,8 @@ fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error>
             }
             None => {
                 let list = ws.evidence_list(control.as_deref())?;
-                out(json, &list, |l| print::evidence_list(l, ws.today()));
+                let window = ws.expiry_window()?;
+                out(json, &list, |l| print::evidence_list(l, ws.today(), window));
             }
         },
         EvidenceCommand::Show { id, json } => {
@@ -657,13 +784,15 @@ fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error>
         }
         EvidenceCommand::Occurrences { id, json } => {
             let list = ws.evidence_series(id)?;
-            out(json, &list, |l| print::evidence_list(l, ws.today()));
+            let window = ws.expiry_window()?;
+            out(json, &list, |l| print::evidence_list(l, ws.today(), window));
         }
         EvidenceCommand::Remove { id } => {
             let e = ws.remove_evidence(id)?;
             eprintln!(
                 "removed evidence #{} \"{}\"; its files stay in the vault",
-                e.id, e.title
+                e.id,
+                crosswalk_core::text::printable(&e.title)
             );
         }
     }

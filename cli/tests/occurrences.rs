@@ -677,7 +677,6 @@ fn iso_report_without_decisions_writes_no_soa_sentence_nobody_wrote() {
         "-o",
         pdf.to_str().unwrap(),
     ]);
-    let text = pdftotext(&pdf);
     let flat_text = flat(&pdf);
     assert!(
         flat_text.contains("No premises of our own"),
@@ -740,4 +739,42 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &dest).unwrap();
         }
     }
+}
+
+#[test]
+fn verify_catches_applicability_and_soa_written_outside_crosswalk() {
+    let ws = setup();
+    ws.json(&[
+        "applicability",
+        "set",
+        "soc2",
+        "P1.1",
+        "--not-applicable",
+        "--justification",
+        "No personal information.",
+    ]);
+    ws.json(&["soa", "set", "--owner", "CISO"]);
+    ws.assert_verifies("before tampering");
+    let db = rusqlite::Connection::open(ws.data.join("crosswalk.db")).unwrap();
+    db.execute(
+        "UPDATE applicability_decisions SET justification = 'changed later' WHERE ref = 'P1.1'",
+        [],
+    )
+    .unwrap();
+    db.execute("UPDATE soa_documents SET owner = 'Someone else'", [])
+        .unwrap();
+    drop(db);
+    let (run, report) = ws.verify();
+    assert!(!run.ok(), "verify must fail");
+    let subjects: Vec<&str> = report["faults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["subject"].as_str().unwrap())
+        .collect();
+    assert!(
+        subjects.contains(&"applicability:soc2:P1.1"),
+        "{subjects:?}"
+    );
+    assert!(subjects.contains(&"soa:iso27001-2022"), "{subjects:?}");
 }

@@ -89,16 +89,21 @@ pub fn blob_path(vault: &Path, sha256: &str) -> PathBuf {
 /// flat), via a temporary file that is fsynced and renamed: a blob under its
 /// final name is always complete. The same bytes are stored once.
 pub fn store_blob(vault: &Path, src: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<Blob> {
+    // Non-blocking, regular files only: a FIFO or a device never hangs the ingest.
+    let (input, meta) = crate::input::open_regular(src, true)
+        .map_err(|e| Error::io(format!("cannot read {}", src.display()), e))?;
+    store_open_file(vault, input, meta.len(), src, progress)
+}
+
+/// [`store_blob`] of a file already opened (and checked) by the caller.
+pub(crate) fn store_open_file(
+    vault: &Path,
+    mut input: File,
+    total: u64,
+    src: &Path,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Blob> {
     let ctx = |what: &str| format!("cannot {what} {}", src.display());
-    let mut input = File::open(src).map_err(|e| Error::io(ctx("read"), e))?;
-    let meta = input.metadata().map_err(|e| Error::io(ctx("read"), e))?;
-    if !meta.is_file() {
-        return Err(Error::Usage(format!(
-            "{} is not a regular file",
-            src.display()
-        )));
-    }
-    let total = meta.len();
     let tmp_dir = vault.join("tmp");
     std::fs::create_dir_all(&tmp_dir)
         .map_err(|e| Error::io("cannot create the vault's tmp folder", e))?;
@@ -141,8 +146,16 @@ pub fn store_blob(vault: &Path, src: &Path, progress: &mut dyn FnMut(u64, u64)) 
 
 /// SHA-256 of a file, streamed.
 pub fn hash_file(path: &Path, progress: &mut dyn FnMut(u64, u64)) -> std::io::Result<String> {
-    let mut f = File::open(path)?;
-    let total = f.metadata()?.len();
+    let (f, meta) = crate::input::open_regular(path, true)?;
+    hash_open_file(f, meta.len(), progress)
+}
+
+/// [`hash_file`] of a file already opened (and checked) by the caller.
+pub(crate) fn hash_open_file(
+    mut f: File,
+    total: u64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> std::io::Result<String> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; CHUNK];
     let mut done = 0;
@@ -399,16 +412,8 @@ impl Workspace {
                 None,
             ),
             Source::Link(u) => {
-                let u = u.trim();
-                if !(u.starts_with("https://") || u.starts_with("http://"))
-                    || u.len() < 12
-                    || u.contains(char::is_whitespace)
-                {
-                    return Err(Error::Usage(format!(
-                        "`{u}` is not a web address; give a full http:// or https:// URL"
-                    )));
-                }
-                (EvidenceKind::Link, u.to_string(), Some(u.to_string()), None)
+                let u = crate::validate::url(u).map_err(Error::Usage)?;
+                (EvidenceKind::Link, u.clone(), Some(u), None)
             }
             Source::Note(n) => {
                 if n.trim().is_empty() {

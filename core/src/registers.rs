@@ -531,7 +531,7 @@ fn gaps(sel: &Selection) -> Register {
         for r in f.requirements.iter().filter(|r| {
             matches!(
                 r.status,
-                Some(Status::Gap | Status::Stale | Status::Partial | Status::CoveredViaCrosswalk)
+                Some(Status::Gap | Status::Stale | Status::Partial)
             )
         }) {
             let owners: BTreeSet<&str> = r

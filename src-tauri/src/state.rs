@@ -14,6 +14,12 @@ pub struct AppState {
     /// Reports written by this window: the only files `open_report` opens
     /// besides those in the workspace's `reports/` folder.
     reports: Mutex<HashSet<PathBuf>>,
+    /// Where evidence is copied for the system viewer: a folder of this
+    /// session only (mode 0700, random name, made fresh), removed on exit.
+    viewer_dir: Mutex<Option<tempfile::TempDir>>,
+    /// Paths the user chose in this session (dialogs, drops): the only ones
+    /// commands accept.
+    pub chosen: crate::paths::Chosen,
 }
 
 impl AppState {
@@ -24,12 +30,16 @@ impl AppState {
                 workspace: Arc::new(Mutex::new(Some(ws))),
                 open_error: None,
                 reports: Default::default(),
+                viewer_dir: Default::default(),
+                chosen: Default::default(),
             },
             Err(e) => AppState {
                 dir,
                 workspace: Arc::new(Mutex::new(None)),
                 open_error: Some(e.into()),
                 reports: Default::default(),
+                viewer_dir: Default::default(),
+                chosen: Default::default(),
             },
         }
     }
@@ -49,7 +59,9 @@ impl AppState {
             let ws = guard
                 .as_mut()
                 .ok_or_else(|| IpcError::internal("the workspace is not open"))?;
-            f(ws).map_err(IpcError::from)
+            let result = f(ws).map_err(IpcError::from);
+            crate::app_cmds::note_own_head(ws);
+            result
         })
         .await
         .map_err(|e| IpcError::internal(format!("the task stopped unexpectedly: {e}")))?
@@ -57,6 +69,54 @@ impl AppState {
 
     pub fn open_error(&self) -> Option<&IpcError> {
         self.open_error.as_ref()
+    }
+
+    /// Copies a stored file for the system viewer into this session's private
+    /// folder under `name`: a fresh random subfolder per copy, the file created
+    /// exclusively (nothing planted there can be followed or reused), read-only.
+    /// The blob is opened without following links and without blocking.
+    pub fn viewer_copy(&self, blob: &Path, name: &std::ffi::OsStr) -> std::io::Result<PathBuf> {
+        let mut guard = self.viewer_dir.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            // tempfile makes the folder with mode 0700 and a random name, exclusively.
+            *guard = Some(
+                tempfile::Builder::new()
+                    .prefix("crosswalk-view-")
+                    .tempdir()?,
+            );
+        }
+        let root = guard.as_ref().expect("just made").path().to_path_buf();
+        drop(guard);
+        let dir = tempfile::Builder::new()
+            .prefix("f-")
+            .tempdir_in(&root)?
+            .keep();
+        let name = Path::new(name)
+            .file_name()
+            .filter(|n| !n.is_empty())
+            .unwrap_or(std::ffi::OsStr::new("evidence"));
+        let dest = dir.join(name);
+        let (mut input, _) = crosswalk_core::input::open_regular(blob, false)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            // O_CREAT|O_EXCL: an existing name, a planted link included, is refused.
+            options.mode(0o400);
+        }
+        let mut out = options.open(&dest)?;
+        std::io::copy(&mut input, &mut out)?;
+        out.sync_all()?;
+        Ok(dest)
+    }
+
+    /// Removes the viewer folder (on exit).
+    pub fn clear_viewer_dir(&self) {
+        self.viewer_dir
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
     }
 
     pub fn remember_report(&self, path: &Path) {
@@ -92,6 +152,38 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn evidence_for_the_viewer_goes_to_a_private_fresh_folder() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path().join("ws"));
+        let blob = dir.path().join("blob");
+        std::fs::write(&blob, b"evidence").unwrap();
+        let a = state.viewer_copy(&blob, "report.pdf".as_ref()).unwrap();
+        let b = state.viewer_copy(&blob, "report.pdf".as_ref()).unwrap();
+        assert_ne!(a, b, "every copy is made fresh");
+        assert_eq!(std::fs::read(&a).unwrap(), b"evidence");
+        let root = a.parent().unwrap().parent().unwrap().to_path_buf();
+        let mode = std::fs::metadata(&root).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "the folder is private");
+        // A name cannot climb out of the folder.
+        let c = state
+            .viewer_copy(&blob, "../../etc/passwd".as_ref())
+            .unwrap();
+        assert!(c.starts_with(&root));
+        // A FIFO in place of a blob is refused, not waited on.
+        let fifo = dir.path().join("fifo");
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+        assert!(state.viewer_copy(&fifo, "x".as_ref()).is_err());
+        state.clear_viewer_dir();
+        assert!(!root.exists(), "removed on exit");
+    }
 
     #[test]
     fn runs_core_calls_off_the_main_thread() {

@@ -19,7 +19,7 @@ test('adding a mapping in the editor raises coverage', async () => {
     assert.equal(Number(await text(browser, tile('nist-csf-2.0'))), before);
 
     await nav(browser, 'controls');
-    await browser.$('[data-control="E2E-ENC-01"] td').click();
+    await browser.$('[data-control="E2E-ENC-01"] td.tcell').click();
     await browser.$('[data-testid="edit-control"]').click();
     await browser.$('[data-testid="control-form"]').waitForExist({ timeout: 10000 });
     await fill(browser, '[data-testid="mapping-search"]', 'PR.DS-02');
@@ -43,8 +43,9 @@ test('adding a mapping in the editor raises coverage', async () => {
     await browser.$('[data-testid="control-form"]').waitForExist({ timeout: 10000 });
     await fill(browser, '[data-testid="control-id"]', 'bad id with spaces');
     await browser.$('[data-testid="save-control"]').click();
-    await browser.$('[data-testid="error"]').waitForExist({ timeout: 10000 });
-    assert.match(await text(browser, '[data-testid="error"]'), /id/i);
+    // The message sits next to the ID field (core's rule, asked before saving).
+    await browser.$('[data-field-error="c-id"]').waitForExist({ timeout: 10000 });
+    assert.match(await browser.execute(() => document.querySelector('[data-field-error="c-id"]').textContent), /control id `bad id with spaces` may use only/);
     await shot(browser, '32-control-form-error');
     assert.equal(cli(dir, 'controls', '--json').length, 2);
   } finally {

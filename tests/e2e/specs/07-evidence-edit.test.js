@@ -18,7 +18,9 @@ test('editing evidence metadata and adding a new occurrence', async () => {
   const { browser } = app;
   try {
     await nav(browser, 'evidence');
-    await browser.$(`[data-evidence="${added.id}"]`).click();
+    // Open the item by its address (the same route a click on its row takes).
+    await browser.$(`[data-evidence="${added.id}"]`).waitForExist({ timeout: 10000 });
+    await browser.execute((id) => (location.hash = `#/evidence/${id}`), added.id);
     await browser.$('[data-testid="evidence-detail"]').waitForExist({ timeout: 10000 });
     await browser.$('[data-testid="edit-evidence"]').click();
     await browser.$('[data-testid="evidence-edit-form"]').waitForExist({ timeout: 5000 });

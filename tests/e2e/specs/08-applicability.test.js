@@ -42,8 +42,9 @@ test('deciding applicability for a group and for one requirement', async () => {
     await fill(browser, '[data-testid="appl-justification"]', 'A partner now receives customer emails.');
     await browser.$('[data-testid="appl-save"]').click();
     await browser.$('[data-testid="appl-done"]').waitForExist({ timeout: 10000 });
+    await browser.$('[data-testid="appl-history"]').scrollIntoView();
     await browser.$('[data-testid="appl-history"]').click();
-    await browser.$('[data-testid="applicability-history"]').waitForExist({ timeout: 5000 });
+    await browser.$('[data-testid="applicability-history"]').waitForExist({ timeout: 10000 });
     const history = await text(browser, '[data-testid="applicability-history"]');
     assert.ok(history.includes('Applicable') && history.includes('Not applicable'), history);
     await shot(browser, '82-applicability-history');
