@@ -158,6 +158,7 @@ pub fn run(opts: &Opts) -> Result<(), String> {
                 collected_on: None,
                 valid_until: None,
                 valid_for_days: Some(365),
+                new_occurrence: false,
             },
             &mut |_, _| {},
         )

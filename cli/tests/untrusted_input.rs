@@ -275,9 +275,5 @@ fn an_oversized_file_is_refused_before_reading() {
     }
     let r = run_limited(cmd, &["import", "big.yaml"], 20);
     assert_error_contract(&r, "import of a 1 GiB file");
-    assert!(
-        r.stderr.contains("over the limit of 16 MiB"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("over the limit of"), "{}", r.stderr);
 }
