@@ -78,12 +78,16 @@ impl AppState {
     pub fn viewer_copy(&self, blob: &Path, name: &std::ffi::OsStr) -> std::io::Result<PathBuf> {
         let mut guard = self.viewer_dir.lock().unwrap_or_else(|p| p.into_inner());
         if guard.is_none() {
-            // tempfile makes the folder with mode 0700 and a random name, exclusively.
-            *guard = Some(
-                tempfile::Builder::new()
-                    .prefix("crosswalk-view-")
-                    .tempdir()?,
-            );
+            // A random name, created exclusively, mode 0700 asked for explicitly
+            // (tempfile's default follows the umask).
+            let mut builder = tempfile::Builder::new();
+            builder.prefix("crosswalk-view-");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                builder.permissions(std::fs::Permissions::from_mode(0o700));
+            }
+            *guard = Some(builder.tempdir()?);
         }
         let root = guard.as_ref().expect("just made").path().to_path_buf();
         drop(guard);
