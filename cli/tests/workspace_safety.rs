@@ -25,6 +25,26 @@ fn chmod_tree(p: &Path, dir_mode: u32, file_mode: u32) {
 fn run_as_reader(ws: &Ws, args: &[&str]) -> Run {
     let mut cmd = ws.command(args);
     if unsafe { libc::geteuid() } == 0 {
+        // `nobody` may not reach the build's own binary (a target dir under
+        // /root), so it runs a world-readable copy with the same arguments
+        // and environment.
+        let bin = ws.tmp.path().join("reader-bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let copy = bin.join("crosswalk");
+        if !copy.exists() {
+            std::fs::copy(common::BIN, &copy).unwrap();
+        }
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mut reader = std::process::Command::new(&copy);
+        reader.args(cmd.get_args());
+        for (k, v) in cmd.get_envs() {
+            match v {
+                Some(v) => reader.env(k, v),
+                None => reader.env_remove(k),
+            };
+        }
+        cmd = reader;
         unsafe {
             use std::os::unix::process::CommandExt;
             cmd.pre_exec(|| {
