@@ -515,7 +515,7 @@ fn executive_summary(doc: &mut Document, d: &ReportData) {
         "Stale".into(),
         "The controls behind it have evidence, but all of it has expired.".into(),
     ));
-    kv.push(("Via crosswalk".into(), "No control of its own; a covered requirement of another framework is equal to it or a superset of it (NIST IR 8477 relationships).".into()));
+    kv.push(("Related coverage".into(), "No control of its own, but a covered requirement of another framework is linked to it by a crosswalk (the path is named); shown, never counted as covered.".into()));
     kv.push((
         "Gap".into(),
         "No implemented control with evidence maps to it.".into(),
