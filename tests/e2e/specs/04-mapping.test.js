@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cli, fill, fixtures, launch, nav, shot, text, tempDir, until } from '../lib/app.js';
+import { cli, content, fill, fixtures, launch, nav, shot, text, tempDir, until } from '../lib/app.js';
 
 const covered = (dir, id) => cli(dir, 'frameworks', '--json').find((f) => f.id === id).covered;
 const tile = (id) => `[data-testid="framework-tile"][data-framework="${id}"] [data-testid="covered-count"]`;
@@ -30,7 +30,8 @@ test('adding a mapping in the editor raises coverage', async () => {
     await shot(browser, '30-mapping-editor');
     await browser.$('[data-testid="save-control"]').click();
     await browser.$('[data-testid="control-detail"]').waitForExist({ timeout: 10000 });
-    assert.ok((await text(browser, '[data-testid="control-detail"]')).includes('PR.DS-02'));
+    // The detail re-renders once the save returns; read textContent (getText skips clipped cells).
+    await until(browser, async () => (await content(browser, '[data-testid="control-detail"]')).includes('PR.DS-02'), 'the saved mapping shows in the detail');
     await shot(browser, '31-control-saved');
 
     assert.equal(covered(dir, 'nist-csf-2.0'), before + 1, 'core counts one more covered requirement');
