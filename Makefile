@@ -13,7 +13,8 @@ export CROSSWALK_APP ?= $(BIN)/crosswalk-app
 export CROSSWALK_CLI ?= $(BIN)/crosswalk
 
 .PHONY: help run test setup setup-system setup-node setup-driver ui check-ui build demo \
-        test-rust test-ui test-e2e deb bench screenshot clean-demo
+        test-rust test-ui test-e2e deb bench screenshot clean-demo \
+        setup-fuzz fuzz fuzz-smoke fmt-check
 
 help:
 	@echo "make run      install what is missing, build, open the app on the demo workspace ($(DEMO_DIR))"
@@ -30,6 +31,9 @@ setup-node:
 
 setup-driver:
 	scripts/setup.sh driver
+
+setup-fuzz:
+	scripts/setup.sh fuzz
 
 setup: setup-system setup-node
 
@@ -63,7 +67,11 @@ clean-demo:
 	rm -rf "$(DEMO_DIR)"
 
 # ---------------------------------------------------------------- tests
-test: test-rust test-ui test-e2e
+# fuzz-smoke is not part of it yet: the fuzz crate has not been built here (see docs).
+test: fmt-check test-rust test-ui test-e2e
+
+fmt-check:
+	cargo fmt --all --check
 
 test-rust: build
 	cargo test --workspace
@@ -78,6 +86,28 @@ test-ui: check-ui
 # script starts and stops both. Screenshots land in tests/e2e/screenshots/.
 test-e2e: build setup-driver
 	tests/e2e/run.sh
+
+# Fuzzing (cargo fuzz, nightly). Seeds: the shipped libraries and catalogs
+# and the import fixtures; new inputs go to fuzz/corpus/<target> (ignored by
+# git). A crash lands in fuzz/artifacts/<target>/: turn it into a test.
+FUZZ_TARGETS := yaml control_file import
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 8
+FUZZ_SEEDS := controls/library controls/frameworks controls/crosswalks tests/fixtures/import
+define fuzz_run
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$t; \
+	  echo "fuzz $$t for $(1)s"; \
+	  CARGO_TARGET_DIR="$(CARGO_TARGET_DIR)/fuzz" cargo +nightly fuzz run --fuzz-dir fuzz $$t fuzz/corpus/$$t $(FUZZ_SEEDS) -- \
+	    -max_total_time=$(1) -max_len=65536 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 2>&1 | tail -n 30; \
+	done
+endef
+
+fuzz: setup-fuzz
+	$(call fuzz_run,$(FUZZ_SECONDS))
+
+fuzz-smoke: setup-fuzz
+	$(call fuzz_run,$(FUZZ_SMOKE_SECONDS))
 
 # ---------------------------------------------------------------- packaging
 deb: setup ui

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what Crosswalk needs on a fresh Debian/Ubuntu machine; skips what is there.
-# Usage: scripts/setup.sh [system|node|driver|all]
+# Usage: scripts/setup.sh [system|node|driver|fuzz|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
 
 SYSTEM_PACKAGES=(libwebkit2gtk-4.1-dev build-essential libssl-dev libxdo-dev libayatana-appindicator3-dev
-  librsvg2-dev pkg-config xvfb xauth webkit2gtk-driver poppler-utils qpdf imagemagick fonts-dejavu-core curl)
+  librsvg2-dev pkg-config xvfb xauth webkit2gtk-driver poppler-utils qpdf imagemagick fonts-dejavu-core curl
+  zip unzip python3-openpyxl)
 
 system() {
   local missing=()
@@ -37,10 +38,17 @@ driver() {
   command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
 }
 
+fuzz() {
+  # cargo fuzz needs a nightly toolchain (libFuzzer, sanitizers).
+  rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+  command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+}
+
 case "$what" in
   system) system ;;
   node) node ;;
   driver) driver ;;
-  all) system; node; driver ;;
-  *) echo "usage: $0 [system|node|driver|all]"; exit 2 ;;
+  fuzz) fuzz ;;
+  all) system; node; driver; fuzz ;;
+  *) echo "usage: $0 [system|node|driver|fuzz|all]"; exit 2 ;;
 esac

@@ -84,6 +84,7 @@ pub fn run(opts: &Opts) -> Result<(), String> {
                     &ImportOptions {
                         dry_run: true,
                         prune: false,
+                        ..Default::default()
                     },
                 )
             });

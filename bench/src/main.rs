@@ -11,7 +11,9 @@
 //! target/release/crosswalk-bench ingest   [--mib 1024] [--runs 3] [--no-drop-caches] [--cli PATH]
 //! target/release/crosswalk-bench coverage [--controls 10000] [--evidence 100000] [--runs 5]
 //! target/release/crosswalk-bench report   [--sizes 100,1000,10000] [--runs 3] [--cli PATH]
+//! target/release/crosswalk-bench package  [--sizes 1000,10000] [--big-mib 256] [--runs 3] [--cli PATH]
 //! target/release/crosswalk-bench ingest-lab [--mib 1024] [--runs 3]   (where ingest time goes)
+//! target/release/crosswalk-bench oscal    [--runs 10] [--file CATALOG.json] [--venv DIR]  (vs compliance-trestle)
 //! target/release/crosswalk-bench vault-ingest [--mib 1024] [--runs 3] [--cli PATH]  (encrypted vs plain vs openssl+cp)
 //! target/release/crosswalk-bench env      (the machine, for the document's header)
 //! ```
@@ -23,6 +25,8 @@ mod gen;
 mod import;
 mod ingest;
 mod ingest_lab;
+mod oscal;
+mod package;
 mod report;
 mod util;
 mod vault;
@@ -35,7 +39,7 @@ static HEAP: util::heap::Counting = util::heap::Counting;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((cmd, rest)) = args.split_first() else {
-        eprintln!("usage: crosswalk-bench (all | import | ingest | ingest-lab | coverage | report | env) [options]; see the doc comment in bench/src/main.rs");
+        eprintln!("usage: crosswalk-bench (all | import | ingest | ingest-lab | coverage | report | package | env) [options]; see the doc comment in bench/src/main.rs");
         return ExitCode::from(2);
     };
     let opts = match util::Opts::parse(rest) {
@@ -51,15 +55,17 @@ fn main() -> ExitCode {
         "ingest" => ingest::run(&opts),
         "coverage" => coverage::run(&opts),
         "report" => report::run(&opts),
+        "package" => package::run(&opts),
         "coverage-once" => coverage::once(&opts),
         "ingest-lab" => ingest_lab::run(&opts),
+        "oscal" => oscal::run(&opts),
         "vault-ingest" => vault::run(&opts),
         "env" => {
             println!("{}", util::machine_markdown());
             Ok(())
         }
         "all" => all(&opts),
-        other => Err(format!("unknown benchmark `{other}`; use all, import, ingest, ingest-lab, coverage, report or env")),
+        other => Err(format!("unknown benchmark `{other}`; use all, import, ingest, ingest-lab, oscal, coverage, report, package or env")),
     };
     if result.is_ok() && !matches!(cmd.as_str(), "env" | "coverage-once" | "all") {
         println!(
@@ -81,12 +87,13 @@ fn main() -> ExitCode {
 fn all(opts: &util::Opts) -> Result<(), String> {
     println!("### Machine\n\n{}\n", util::machine_markdown());
     type Bench = fn(&util::Opts) -> Result<(), String>;
-    let benches: [(&str, Bench); 5] = [
+    let benches: [(&str, Bench); 6] = [
         ("Import", import::run),
         ("Evidence ingest", ingest::run),
         ("Where ingest time goes (ingest-lab)", ingest_lab::run),
         ("Coverage", coverage::run),
         ("Reports", report::run),
+        ("Auditor packages", package::run),
     ];
     let mut failed = Vec::new();
     for (name, run) in benches {

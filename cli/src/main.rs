@@ -12,6 +12,10 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod interop;
+mod links;
+mod manage;
+mod package;
 mod print;
 mod scope;
 mod vault;
@@ -64,14 +68,44 @@ enum Command {
         /// Delete controls that disappeared from the imported files.
         #[arg(long)]
         prune: bool,
+        /// Matrices: leave out cells naming requirements that do not exist, and list them.
+        #[arg(long)]
+        skip_unknown: bool,
+        /// Matrices: read column HEADER as ROLE (id, title, description, category, owner, status, ignore, or a framework id); repeat.
+        #[arg(long = "columns", value_name = "HEADER=ROLE")]
+        columns: Vec<String>,
+        /// Also import framework catalogs and crosswalks found inside the folders.
+        #[arg(long)]
+        with_catalogs: bool,
+        /// Let evidence files come from DIR too (repeatable); by default they
+        /// must lie inside the folder of the YAML file that names them.
+        #[arg(long = "allow-outside", value_name = "DIR")]
+        allow_outside: Vec<PathBuf>,
         #[command(flatten)]
         json: Json,
     },
-    /// Frameworks with their coverage figures.
+    /// Tracked frameworks with their coverage figures; `track`/`untrack` choose them.
     Frameworks {
+        #[command(subcommand)]
+        action: Option<links::FrameworksAction>,
+        /// Also the installed frameworks the organisation does not track.
+        #[arg(long)]
+        all: bool,
+        /// Only what this scope selects (an imported OSCAL profile or OpenControl certification).
+        #[arg(long)]
+        scope: Option<String>,
         #[command(flatten)]
         json: Json,
     },
+    /// Scopes: baselines (OSCAL profiles) and certifications (OpenControl) that listings can be narrowed to.
+    Scopes {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Crosswalk links between two frameworks, by requirement.
+    Links(links::LinksArgs),
+    /// Adopt related coverage: map the control of a covered requirement elsewhere to this gap.
+    Adopt(links::AdoptArgs),
     /// Per-requirement status: covered, via crosswalk, partial, stale, gaps.
     Coverage {
         framework: Option<String>,
@@ -81,11 +115,23 @@ enum Command {
         /// Only requirements that are not covered.
         #[arg(long)]
         gaps: bool,
+        /// Only what this scope selects (an imported OSCAL profile or OpenControl certification).
+        #[arg(long)]
+        scope: Option<String>,
         #[command(flatten)]
         json: Json,
     },
-    /// List controls.
+    /// List controls; `bulk` and `remove-examples` change many at once.
     Controls {
+        #[command(subcommand)]
+        action: Option<manage::ControlsCommand>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Show the settings (organisation, your name, expiry window); `set` changes them.
+    Settings {
+        #[command(subcommand)]
+        action: Option<manage::SettingsCommand>,
         #[command(flatten)]
         json: Json,
     },
@@ -123,13 +169,50 @@ enum Command {
         #[command(flatten)]
         json: Json,
     },
-    /// Write the control library as YAML.
+    /// Write the control library as YAML, or a register as CSV/XLSX
+    /// (`export --format csv|xlsx --what requirements|controls|evidence|soa|gaps|audit-trail -o FILE`).
+    #[command(args_conflicts_with_subcommands = true)]
     Export {
         #[command(subcommand)]
-        what: ExportCommand,
+        command: Option<ExportCommand>,
+        /// Register file format: csv or xlsx.
+        #[arg(long, requires_all = ["what", "output"])]
+        format: Option<String>,
+        /// Which register: requirements, controls, evidence, soa, gaps, audit-trail.
+        #[arg(long, requires = "format")]
+        what: Option<String>,
+        #[command(flatten)]
+        selection: package::SelectionArgs,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Write the auditor package (zip), or `package verify` one.
+    Package(package::PackageArgs),
+    /// The workspace signing key's fingerprint (created on first use).
+    #[command(alias = "fingerprint")]
+    Key {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Sign a checkpoint of the audit trail now.
+    Checkpoint {
+        #[command(flatten)]
+        json: Json,
     },
     /// Re-hash every evidence file and check the audit chain; non-zero exit on any fault.
     Verify {
+        /// A chain anchor kept from earlier: HASH:COUNT, or a report PDF that
+        /// carries one. Proves the trail still holds exactly that prefix (repeatable).
+        #[arg(long = "anchor", value_name = "HASH:COUNT|REPORT.pdf")]
+        anchors: Vec<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Remove unreferenced vault files and partial ingest files (audited).
+    Gc {
+        /// List what would be removed; remove nothing.
+        #[arg(long)]
+        dry_run: bool,
         #[command(flatten)]
         json: Json,
     },
@@ -159,6 +242,8 @@ enum ExportCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
+    #[command(flatten)]
+    Interop(interop::InteropExport),
 }
 
 #[derive(Subcommand)]
@@ -326,7 +411,7 @@ pub(crate) fn date(s: &str) -> Result<NaiveDate, String> {
 fn days(s: &str) -> Result<u32, String> {
     dates::parse_days(s)
 }
-fn period(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
+pub(crate) fn period(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
     dates::parse_period(s)
 }
 fn assessment_type(s: &str) -> Result<crosswalk_core::AssessmentType, String> {
@@ -386,7 +471,7 @@ fn with_byte_bar<T>(label: &str, work: impl FnOnce(&mut dyn FnMut(u64, u64)) -> 
 }
 
 /// A progress bar on a terminal; silent when piped.
-fn progress_bar(label: &str) -> Option<indicatif::ProgressBar> {
+pub(crate) fn progress_bar(label: &str) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
     }
@@ -403,6 +488,11 @@ fn progress_bar(label: &str) -> Option<indicatif::ProgressBar> {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
+    if let Command::Package(args) = &cli.command {
+        if let Some(result) = package::run_without_workspace(args) {
+            return result;
+        }
+    }
     let dir = cli.data_dir.unwrap_or_else(default_data_dir);
     let unlock = vault::Unlock {
         passphrase_fd: cli.passphrase_fd,
@@ -421,39 +511,92 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             paths,
             dry_run,
             prune,
+            skip_unknown,
+            columns,
+            with_catalogs,
+            allow_outside,
             json,
         } => {
-            let report = ws.import(&paths, &ImportOptions { dry_run, prune })?;
+            let options = ImportOptions {
+                dry_run,
+                prune,
+                with_catalogs,
+                allow_outside,
+            };
+            let interop = crosswalk_core::interop::InteropOptions {
+                skip_unknown,
+                columns,
+            };
+            let report = ws.import_with(&paths, &options, &interop)?;
             out(json, &report, print::import);
         }
-        Command::Frameworks { json } => {
-            let coverage = ws.coverage(&CoverageRequest::default())?;
-            let rows: Vec<_> = coverage.iter().map(print::FrameworkRow::from).collect();
+        Command::Frameworks {
+            action: Some(action),
+            ..
+        } => links::frameworks_action(&mut ws, action)?,
+        Command::Frameworks {
+            action: None,
+            all,
+            scope,
+            json,
+        } => {
+            let request = CoverageRequest {
+                frameworks: if all {
+                    ws.frameworks()?.into_iter().map(|f| f.id).collect()
+                } else {
+                    Vec::new()
+                },
+                assessment_id: None,
+            };
+            let coverage = match scope {
+                Some(s) => ws.coverage_in_scope(&request, &s)?,
+                None => ws.coverage(&request)?,
+            };
+            let tracked = ws.tracked_framework_ids()?;
+            let rows: Vec<_> = coverage
+                .iter()
+                .map(|f| print::FrameworkRow::from(f).tracked(tracked.contains(&f.framework.id)))
+                .collect();
             out(json, &rows, |r| print::frameworks(r));
         }
+        Command::Links(args) => links::links(&ws, args)?,
+        Command::Adopt(args) => links::adopt(&mut ws, args)?,
         Command::Coverage {
             framework,
             assessment,
             gaps,
+            scope,
             json,
         } => {
             let request = CoverageRequest {
                 frameworks: framework.into_iter().collect(),
                 assessment_id: assessment,
             };
-            let mut coverage = ws.coverage(&request)?;
+            let mut coverage = match scope {
+                Some(s) => ws.coverage_in_scope(&request, &s)?,
+                None => ws.coverage(&request)?,
+            };
             if gaps {
                 for f in &mut coverage {
                     f.requirements.retain(|r| matches!(r.status, Some(s) if !matches!(s, crosswalk_core::Status::Covered | crosswalk_core::Status::NotApplicable)));
                 }
             }
-            let expiry = ws.expiry(30)?;
+            let expiry = ws.expiry(ws.expiry_window()?)?;
             out(json, &coverage, |c| print::coverage(c, &expiry));
         }
-        Command::Controls { json } => {
+        Command::Scopes { json } => {
+            let scopes = ws.scopes()?;
+            out(json, &scopes, |s| interop::print_scopes(s));
+        }
+        Command::Controls {
+            action: Some(action),
+            ..
+        } => manage::controls(&mut ws, action)?,
+        Command::Controls { action: None, json } => {
             let controls = ws.controls()?;
             out(json, &controls, |c| print::controls(c));
         }
+        Command::Settings { action, json } => manage::settings(&mut ws, action, json)?,
         Command::Control { id, json } => {
             let control = ws.control(&id)?;
             let evidence = ws.evidence_list(Some(&id))?;
@@ -505,19 +648,49 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             });
         }
         Command::Export {
-            what: ExportCommand::Controls { output },
+            command: Some(ExportCommand::Controls { output }),
+            ..
         } => {
             let n = ws.export_controls(&output)?;
             eprintln!("wrote {n} controls to {}", output.display());
         }
-        Command::Verify { json } => {
+        Command::Export {
+            command: Some(ExportCommand::Interop(what)),
+            ..
+        } => interop::export(&ws, what)?,
+        Command::Export {
+            command: None,
+            format: Some(format),
+            what: Some(what),
+            selection,
+            output: Some(output),
+        } => return package::export_register(&mut ws, &format, &what, &selection, &output),
+        Command::Export { .. } => {
+            return Err(Error::Usage(
+                "say what to export: `export controls -o FILE.yaml`, or `export --format csv|xlsx --what REGISTER -o FILE`".into(),
+            ))
+        }
+        Command::Package(args) => return package::package(&mut ws, args),
+        Command::Key { json } => return package::key(&ws, json),
+        Command::Checkpoint { json } => return package::checkpoint(&ws, json),
+        Command::Verify { anchors, json } => {
+            let options = crosswalk_core::verify::VerifyOptions {
+                anchors: anchors
+                    .iter()
+                    .map(|a| crosswalk_core::verify::parse_anchor(a))
+                    .collect::<Result<_, _>>()?,
+            };
             let report = with_byte_bar("verifying", |progress| {
-                ws.verify(&mut |p| progress(p.done, p.total))
+                ws.verify_with(&options, &mut |p| progress(p.done, p.total))
             })?;
             out(json, &report, print::verify);
             if !report.ok {
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        Command::Gc { dry_run, json } => {
+            let report = ws.gc(dry_run)?;
+            out(json, &report, print::gc);
         }
         Command::Log {
             limit,
@@ -590,7 +763,8 @@ fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error>
             }
             None => {
                 let list = ws.evidence_list(control.as_deref())?;
-                out(json, &list, |l| print::evidence_list(l, ws.today()));
+                let window = ws.expiry_window()?;
+                out(json, &list, |l| print::evidence_list(l, ws.today(), window));
             }
         },
         EvidenceCommand::Show { id, json } => {
@@ -646,14 +820,16 @@ fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error>
         }
         EvidenceCommand::Occurrences { id, json } => {
             let list = ws.evidence_series(id)?;
-            out(json, &list, |l| print::evidence_list(l, ws.today()));
+            let window = ws.expiry_window()?;
+            out(json, &list, |l| print::evidence_list(l, ws.today(), window));
         }
         EvidenceCommand::Purge { id, reason, json } => vault::purge(ws, id, &reason, json.json)?,
         EvidenceCommand::Remove { id } => {
             let e = ws.remove_evidence(id)?;
             eprintln!(
                 "removed evidence #{} \"{}\"; its files stay in the vault",
-                e.id, e.title
+                e.id,
+                crosswalk_core::text::printable(&e.title)
             );
         }
     }

@@ -9,6 +9,16 @@ use crosswalk_core::verify::VerifyReport;
 use crosswalk_core::{Control, Error, Evidence, Status};
 use serde::Serialize;
 
+// Every line this module prints may quote imported text: these shadow the std
+// macros so that no escape sequence from a file ever reaches the terminal raw.
+macro_rules! println {
+    () => { std::println!() };
+    ($($t:tt)*) => { std::println!("{}", crosswalk_core::text::printable(&format!($($t)*))) };
+}
+macro_rules! eprintln {
+    ($($t:tt)*) => { std::eprintln!("{}", crosswalk_core::text::printable(&format!($($t)*))) };
+}
+
 pub fn error(e: &Error) {
     let text = e.to_string();
     let mut lines = text.lines();
@@ -28,13 +38,22 @@ pub struct FrameworkRow {
     pub requirements: usize,
     pub assessable: usize,
     pub covered: usize,
-    pub covered_via_crosswalk: usize,
+    /// Requirements with related coverage from other frameworks (not counted as covered).
+    pub related_coverage: usize,
     pub partial: usize,
     pub stale: usize,
     pub gap: usize,
     pub not_applicable: usize,
     pub percent_covered: f64,
-    pub percent_with_crosswalk: f64,
+    /// Whether the organisation tracks it (untracked ones show only with `--all`).
+    pub tracked: bool,
+}
+
+impl FrameworkRow {
+    pub fn tracked(mut self, tracked: bool) -> Self {
+        self.tracked = tracked;
+        self
+    }
 }
 
 impl From<&FrameworkCoverage> for FrameworkRow {
@@ -47,13 +66,13 @@ impl From<&FrameworkCoverage> for FrameworkRow {
             requirements: f.requirements.len(),
             assessable: f.assessable,
             covered: f.counts.covered,
-            covered_via_crosswalk: f.counts.covered_via_crosswalk,
+            related_coverage: f.related_coverage,
             partial: f.counts.partial,
             stale: f.counts.stale,
             gap: f.counts.gap,
             not_applicable: f.counts.not_applicable,
             percent_covered: f.percent_covered,
-            percent_with_crosswalk: f.percent_with_crosswalk,
+            tracked: true,
         }
     }
 }
@@ -66,7 +85,7 @@ pub fn frameworks(rows: &[FrameworkRow]) {
         "REQS",
         "ASSESSABLE",
         "COVERED",
-        "VIA XW",
+        "RELATED",
         "PARTIAL",
         "STALE",
         "GAP",
@@ -75,12 +94,16 @@ pub fn frameworks(rows: &[FrameworkRow]) {
     for r in rows {
         println!(
             "{:<16} {:<18} {:>6} {:>10} {:>8} {:>7} {:>8} {:>6} {:>5} {:>7.1}%",
-            r.id,
+            if r.tracked {
+                r.id.clone()
+            } else {
+                format!("({})", r.id)
+            },
             r.short_name,
             r.requirements,
             r.assessable,
             r.covered,
-            r.covered_via_crosswalk,
+            r.related_coverage,
             r.partial,
             r.stale,
             r.gap,
@@ -92,7 +115,6 @@ pub fn frameworks(rows: &[FrameworkRow]) {
 fn status_text(s: Option<Status>) -> &'static str {
     match s {
         Some(Status::Covered) => "covered",
-        Some(Status::CoveredViaCrosswalk) => "via crosswalk",
         Some(Status::Partial) => "partial",
         Some(Status::Stale) => "STALE",
         Some(Status::Gap) => "GAP",
@@ -106,16 +128,16 @@ pub fn coverage(frameworks: &[FrameworkCoverage], expiry: &Expiry) {
         println!("rule: {}", f.rule);
         let c = &f.counts;
         println!(
-            "{} — {:.1}% covered ({} of {} in scope; {} via crosswalk, {} partial, {} stale, {} gaps, {} not applicable)",
+            "{} — {:.1}% covered ({} of {} in scope; {} partial, {} stale, {} gaps, {} not applicable; {} with related coverage)",
             f.framework.name,
             f.percent_covered,
             c.covered,
             c.in_scope(),
-            c.covered_via_crosswalk,
             c.partial,
             c.stale,
             c.gap,
-            c.not_applicable
+            c.not_applicable,
+            f.related_coverage
         );
         for r in f.requirements.iter().filter(|r| r.assessable) {
             let controls: Vec<&str> = r.controls.iter().map(|c| c.id.as_str()).collect();
@@ -128,16 +150,19 @@ pub fn coverage(frameworks: &[FrameworkCoverage], expiry: &Expiry) {
             if !controls.is_empty() {
                 line.push_str(&format!("  [{}]", controls.join(", ")));
             }
-            if r.status == Some(Status::CoveredViaCrosswalk) {
-                let via: Vec<String> = r
-                    .via_crosswalk
+            if !r.related_coverage.is_empty() {
+                let via: Vec<&str> = r
+                    .related_coverage
                     .iter()
-                    .map(|v| format!("{} {}", v.framework_id, v.reference))
+                    .map(|v| v.summary.as_str())
                     .collect();
-                line.push_str(&format!("  (suggested via {})", via.join(", ")));
+                line.push_str(&format!(
+                    "  (related coverage, not counted: {})",
+                    via.join("; ")
+                ));
             }
             println!("{line}");
-            if !r.reason.is_empty() && r.status != Some(Status::CoveredViaCrosswalk) {
+            if !r.reason.is_empty() {
                 println!("  {:<22} {}", "", r.reason);
             }
             if let Some(d) = &r.decision {
@@ -263,13 +288,13 @@ pub fn control(v: &ControlView) {
     }
 }
 
-pub fn evidence_list(list: &[Evidence], today: chrono::NaiveDate) {
+pub fn evidence_list(list: &[Evidence], today: chrono::NaiveDate, expiry_window: u32) {
     println!(
         "{:<6} {:<5} {:<11} {:<11} {:<14} {:<11} {:<8} {:<20} TITLE",
         "ID", "KIND", "COLLECTED", "UPLOADED", "COLLECTED BY", "VALID TO", "STATE", "CONTROLS"
     );
     for e in list {
-        let state = e.validity_on(today, 30).as_str();
+        let state = e.validity_on(today, expiry_window).as_str();
         println!(
             "{:<6} {:<5} {:<11} {:<11} {:<14} {:<11} {:<8} {:<20} {}",
             e.id,
@@ -356,12 +381,40 @@ pub fn import(r: &ImportReport) {
     if r.crosswalk_links > 0 {
         println!("crosswalk links: {}", r.crosswalk_links);
     }
+    for c in &r.catalog_changes {
+        println!("catalogs: {c}");
+    }
     if !r.skipped.is_empty() {
         println!("skipped (not Crosswalk files): {}", r.skipped.join(", "));
     }
+    crate::interop::print_import(r);
+    for s in &r.passed_over {
+        println!("passed over: {}: {}", s.path, s.reason);
+    }
     if r.dry_run {
+        println!(
+            "files it would read: {}",
+            r.files.len() + r.evidence_files.len()
+        );
+        for f in r.files.iter().chain(&r.evidence_files) {
+            println!("  {f}");
+        }
         println!("dry run: nothing was written");
     }
+}
+
+pub fn gc(r: &crosswalk_core::gc::GcReport) {
+    let verb = if r.dry_run { "would remove" } else { "removed" };
+    for p in r.orphan_blobs.iter().chain(&r.temp_files) {
+        println!("{verb} {p}");
+    }
+    println!(
+        "{verb} {} unreferenced vault file(s) and {} partial ingest file(s), {} bytes; {} younger than an hour kept",
+        r.orphan_blobs.len(),
+        r.temp_files.len(),
+        r.bytes,
+        r.kept_recent
+    );
 }
 
 pub fn verify(r: &VerifyReport) {
@@ -373,8 +426,23 @@ pub fn verify(r: &VerifyReport) {
         "controls checked: {}, evidence checked: {}, files re-hashed: {} ({} bytes)",
         r.controls_checked, r.evidence_checked, r.files_checked, r.bytes_hashed
     );
+    println!(
+        "frameworks, requirements, crosswalk links and settings checked: {}",
+        r.reference_rows_checked
+    );
+    for a in &r.anchors_checked {
+        println!("anchor {a}: the trail still holds exactly these events");
+    }
+    if r.anchors_checked.is_empty() && r.ok {
+        println!("note: without --anchor this proves the trail consistent, not that it was never rewritten or cut short; keep the anchor {}:{} (every report carries one)", r.last_event_hash, r.events_checked);
+    }
     for l in &r.leftovers {
-        println!("note: {l} is a partial file from an interrupted ingest; nothing refers to it, delete it when no ingest is running");
+        println!("note: {l} is a partial file from an interrupted ingest; nothing refers to it (`crosswalk gc` removes it)");
+    }
+    for l in &r.orphan_blobs {
+        println!(
+            "note: {l} is in the vault but no evidence refers to it (`crosswalk gc` removes it)"
+        );
     }
     if r.ok {
         println!("OK: no faults");

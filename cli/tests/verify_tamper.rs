@@ -355,3 +355,214 @@ fn verify_catches_not_applicable_rows_inserted_directly_in_sqlite() {
         text.stdout
     );
 }
+
+// ---- issue 11: every row that decides a status or appears in a report ----
+
+/// The faults of a verify that must finish within `secs` (a hang fails).
+fn faults_within(ws: &Ws, secs: u64) -> Vec<Value> {
+    let mut child = ws
+        .command(&["verify", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("verify hung for more than {secs}s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success(), "verify should fail");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["faults"].as_array().unwrap().clone()
+}
+
+fn assert_named(faults: &[Value], subject: &str, words: &str) {
+    assert!(
+        faults
+            .iter()
+            .any(|f| f["subject"] == subject && f["message"].as_str().unwrap().contains(words)),
+        "expected a fault on {subject} saying `{words}`:\n{}",
+        describe(faults)
+    );
+}
+
+#[test]
+fn verify_catches_a_crosswalk_link_inserted_in_sqlite() {
+    let h = healthy();
+    db(&h.ws)
+        .execute(
+            "INSERT INTO crosswalk_links (from_framework, from_ref, to_framework, to_ref, relationship, basis, source, origin)
+             VALUES ('soc2', 'CC6.1', 'gdpr', 'Art. 5(1)(a)', 'equal', 'published', 'forged', 'shipped')",
+            [],
+        )
+        .unwrap();
+    assert_named(
+        &faults(&h.ws),
+        "crosswalk:shipped",
+        "soc2 CC6.1 equal gdpr Art. 5(1)(a)",
+    );
+    // The same link under an origin of its own is a user crosswalk no event recorded.
+    let h = healthy();
+    db(&h.ws)
+        .execute(
+            "INSERT INTO crosswalk_links (from_framework, from_ref, to_framework, to_ref, relationship, basis, source, origin)
+             VALUES ('soc2', 'CC6.1', 'gdpr', 'Art. 5(1)(a)', 'equal', 'published', 'forged', '/tmp/x.yaml')",
+            [],
+        )
+        .unwrap();
+    assert_named(
+        &faults(&h.ws),
+        "crosswalk:/tmp/x.yaml",
+        "no audit event records it",
+    );
+}
+
+#[test]
+fn verify_catches_an_edited_requirement_title() {
+    let h = healthy();
+    db(&h.ws)
+        .execute(
+            "UPDATE requirements SET title = 'Nothing to see' WHERE framework_id = 'soc2' AND ref = 'CC6.1'",
+            [],
+        )
+        .unwrap();
+    assert_named(&faults(&h.ws), "requirement:soc2/CC6.1", "title differs");
+}
+
+#[test]
+fn verify_catches_an_edited_shipped_framework() {
+    let h = healthy();
+    db(&h.ws)
+        .execute("UPDATE frameworks SET version = '9' WHERE id = 'gdpr'", [])
+        .unwrap();
+    assert_named(
+        &faults(&h.ws),
+        "framework:gdpr",
+        "differs from the catalog shipped",
+    );
+}
+
+#[test]
+fn verify_catches_an_edited_organisation() {
+    let h = healthy();
+    h.ws.ok(&["organisation", "Acme Ltd"]);
+    h.ws.assert_verifies("after setting the organisation");
+    db(&h.ws)
+        .execute(
+            "UPDATE settings SET value = 'Evil Corp' WHERE key = 'organisation'",
+            [],
+        )
+        .unwrap();
+    assert_named(
+        &faults(&h.ws),
+        "setting:organisation",
+        "differs from what audit event",
+    );
+}
+
+#[test]
+fn verify_catches_an_edited_import_key() {
+    let ws = Ws::new();
+    let lib = ws.path("lib");
+    std::fs::create_dir_all(&lib).unwrap();
+    std::fs::write(
+        lib.join("c.yaml"),
+        "controls:\n  - id: ENC-01\n    title: Enc\n    status: implemented\n    evidence:\n      - title: Proof\n        note: done\n        collected: 2026-01-01\n",
+    )
+    .unwrap();
+    ws.import(&[&lib]);
+    ws.assert_verifies("after the import");
+    db(&ws)
+        .execute("UPDATE evidence SET import_key = 'OTHER/Proof'", [])
+        .unwrap();
+    let f = faults(&ws);
+    assert!(
+        f.iter()
+            .any(|f| f["subject"].as_str().unwrap().starts_with("import-key:")),
+        "{}",
+        describe(&f)
+    );
+}
+
+#[test]
+fn verify_does_not_hang_on_a_fifo_or_a_device_in_place_of_a_blob() {
+    let h = healthy();
+    let (id, blob) = &h.file_a;
+    std::fs::remove_file(blob).unwrap();
+    let c = std::ffi::CString::new(blob.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let sha = blob.file_name().unwrap().to_str().unwrap();
+    let f = faults_within(&h.ws, 30);
+    assert_named(&f, &format!("blob:{sha}"), "FIFO");
+    assert_named(&f, &format!("blob:{sha}"), &format!("evidence #{id}"));
+    // A report must not hang either: it runs verify.
+    let mut child =
+        h.ws.command(&["report", "-o", h.ws.path("r.pdf").to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "report hung on a FIFO blob"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let (_, blob_b) = &h.file_b;
+    std::fs::remove_file(blob_b).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", blob_b).unwrap();
+    let f = faults_within(&h.ws, 30);
+    let sha_b = blob_b.file_name().unwrap().to_str().unwrap();
+    assert_named(&f, &format!("blob:{sha_b}"), "symbolic link");
+}
+
+#[test]
+fn verify_reports_orphan_blobs_and_gc_removes_them_audited() {
+    let h = healthy();
+    let vault = h.ws.data.join("evidence");
+    let orphan = vault.join("ab").join("ab".repeat(32));
+    std::fs::create_dir_all(orphan.parent().unwrap()).unwrap();
+    std::fs::write(&orphan, "left by a failed import").unwrap();
+    std::fs::create_dir_all(vault.join("tmp")).unwrap();
+    let partial = vault.join("tmp").join("ingest-abc");
+    std::fs::write(&partial, vec![0u8; 1000]).unwrap();
+    let (r, v) = h.ws.verify();
+    assert!(r.ok(), "orphans are not faults");
+    assert_eq!(strings(&v["orphan_blobs"]), [orphan.display().to_string()]);
+    // Young files are kept: they may belong to an import about to commit.
+    let g = h.ws.json(&["gc"]);
+    assert_eq!(g["kept_recent"], 2, "{g}");
+    assert!(orphan.exists());
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    for p in [&orphan, &partial] {
+        std::fs::File::options()
+            .write(true)
+            .open(p)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+    }
+    let dry = h.ws.json(&["gc", "--dry-run"]);
+    assert_eq!(
+        strings(&dry["orphan_blobs"]),
+        [orphan.display().to_string()]
+    );
+    assert!(
+        orphan.exists() && partial.exists(),
+        "a dry run removes nothing"
+    );
+    let g = h.ws.json(&["gc"]);
+    assert_eq!(g["temp_files"].as_array().unwrap().len(), 1);
+    assert!(!orphan.exists() && !partial.exists());
+    assert_eq!(h.ws.log()[0]["action"], "gc");
+    h.ws.assert_verifies("after gc");
+    // Referenced blobs are never touched.
+    assert!(h.file_a.1.exists() && h.file_b.1.exists());
+}

@@ -1,7 +1,9 @@
 //! Framework catalogs and crosswalks: reading and checking their YAML
 //! (format: docs/formats.md).
 use crate::error::Problem;
-use crate::model::{CrosswalkLink, Framework, LinkBasis, Relationship, Requirement};
+use crate::model::{
+    CrosswalkLink, Framework, LinkBasis, Provenance, Relationship, Requirement, SupportProperty,
+};
 use crate::yaml::{self, Node};
 use std::collections::{HashMap, HashSet};
 
@@ -55,6 +57,7 @@ const REQUIREMENT_KEYS: &[&str] = &[
     "assessable",
     "designation",
     "theme",
+    "own_title",
 ];
 
 pub fn parse_catalog(file: &str, root: &Node) -> Result<Catalog, Vec<Problem>> {
@@ -131,6 +134,7 @@ pub fn parse_catalog(file: &str, root: &Node) -> Result<Catalog, Vec<Problem>> {
     }
     let mut requirements = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut keys: HashMap<String, (String, usize)> = HashMap::new();
     let mut explicit_assessable = Vec::new();
     match top
         .required("requirements", "the catalog")
@@ -140,6 +144,19 @@ pub fn parse_catalog(file: &str, root: &Node) -> Result<Catalog, Vec<Problem>> {
             for item in items {
                 match parse_requirement(file, item, &framework, &seen) {
                     Ok((req, explicit)) => {
+                        // Refs are looked up ignoring whitespace, so two that differ
+                        // only in spacing would be one requirement (and a database error).
+                        let key = crate::text::ref_key(&req.reference);
+                        if let Some((other, line)) = keys.get(&key) {
+                            let at = item
+                                .map(file, "a requirement")
+                                .ok()
+                                .and_then(|m| m.get("ref"))
+                                .unwrap_or(item);
+                            problems.push(at.problem(file, format!("ref `{}` is the same as `{other}` (line {line}) once spaces are ignored, as refs are matched; give them different refs", req.reference)));
+                            continue;
+                        }
+                        keys.insert(key, (req.reference.clone(), item.line));
                         seen.insert(req.reference.clone(), item.line);
                         explicit_assessable.push(explicit);
                         requirements.push(req);
@@ -243,6 +260,10 @@ fn parse_requirement(
         problems.push(p);
         None
     });
+    let own_title = f.optional_bool("own_title").unwrap_or_else(|p| {
+        problems.push(p);
+        None
+    });
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -257,16 +278,30 @@ fn parse_requirement(
             assessable: false,
             designation: designation.map(str::to_string),
             theme: theme.map(str::to_string),
+            own_title: own_title.unwrap_or(false),
         },
         explicit,
     ))
 }
 
-const CROSSWALK_KEYS: &[&str] = &["from", "to", "source", "basis", "links"];
-const LINK_KEYS: &[&str] = &["from", "to", "relationship", "note", "basis"];
+const CROSSWALK_KEYS: &[&str] = &["from", "to", "source", "basis", "provenance", "links"];
+const PROVENANCE_KEYS: &[&str] = &["publisher", "document", "version", "licence", "url"];
+const LINK_KEYS: &[&str] = &[
+    "from",
+    "to",
+    "relationship",
+    "property",
+    "strength",
+    "note",
+    "basis",
+    "source",
+];
 
-/// Reads a crosswalk file. `resolve(framework, ref)` gives the canonical ref
-/// of a known requirement (refs are matched forgiving whitespace).
+/// Reads a crosswalk file into [`CrosswalkLink`]s (the internal model; format:
+/// docs/formats.md). `resolve(framework, ref)` gives the canonical ref of a
+/// known requirement (refs are matched forgiving whitespace). Every link
+/// carries its file's provenance and its own source, so a link can be cited
+/// on its own.
 pub fn parse_crosswalk(
     file: &str,
     root: &Node,
@@ -300,6 +335,32 @@ pub fn parse_crosswalk(
             format!("`basis` must be one of {}", LinkBasis::NAMES.join(", ")),
         ));
     }
+    let provenance = match top.get("provenance") {
+        None => Provenance::default(),
+        Some(node) => match node.map(file, "`provenance`") {
+            Err(p) => {
+                problems.push(p);
+                Provenance::default()
+            }
+            Ok(f) => {
+                problems.extend(f.unknown_keys(PROVENANCE_KEYS, "`provenance`"));
+                let mut text = |key: &str| match f.optional_text(key) {
+                    Ok(t) => t.unwrap_or("").trim().to_string(),
+                    Err(p) => {
+                        problems.push(p);
+                        String::new()
+                    }
+                };
+                Provenance {
+                    publisher: text("publisher"),
+                    document: text("document"),
+                    version: text("version"),
+                    licence: text("licence"),
+                    url: text("url"),
+                }
+            }
+        },
+    };
     let links_node = match top
         .required("links", "the crosswalk")
         .and_then(|n| n.seq(file, "`links`"))
@@ -354,6 +415,8 @@ pub fn parse_crosswalk(
                 None
             }
         };
+        let properties = link_properties(file, &f, relationship, &mut problems);
+        let strength = link_strength(file, &f, &mut problems);
         let link_basis = match f.optional_text("basis") {
             Ok(Some(t)) => LinkBasis::parse(t).or_else(|| {
                 problems.push(f.get("basis").unwrap().problem(
@@ -372,6 +435,10 @@ pub fn parse_crosswalk(
             problems.push(p);
             None
         });
+        let link_source = f.optional_text("source").unwrap_or_else(|p| {
+            problems.push(p);
+            None
+        });
         if let (Some(from_ref), Some(to_ref), Some(relationship), Some(basis)) =
             (from_ref, to_ref, relationship, link_basis)
         {
@@ -384,9 +451,14 @@ pub fn parse_crosswalk(
                 to_framework: to_fw.clone(),
                 to_ref,
                 relationship,
+                properties,
+                strength,
                 basis,
-                source: source.clone(),
+                source: link_source
+                    .map(|s| s.trim().to_string())
+                    .unwrap_or_else(|| source.clone()),
                 note: note.map(str::to_string),
+                provenance: provenance.clone(),
             });
         }
     }
@@ -394,6 +466,64 @@ pub fn parse_crosswalk(
         Ok(links)
     } else {
         Err(problems)
+    }
+}
+
+/// `property:` of a link: one name or a list of names, only on a supportive relationship.
+fn link_properties(
+    file: &str,
+    f: &yaml::Fields<'_>,
+    relationship: Option<Relationship>,
+    problems: &mut Vec<Problem>,
+) -> Vec<SupportProperty> {
+    let Some(node) = f.get("property") else {
+        return Vec::new();
+    };
+    let items: Vec<&Node> = match &node.value {
+        yaml::Value::Seq(items) => items.iter().collect(),
+        _ => vec![node],
+    };
+    let mut out = Vec::new();
+    for item in items {
+        match item.text(file, "a `property`") {
+            Ok(t) => match SupportProperty::parse(t.trim()) {
+                Some(p) if !out.contains(&p) => out.push(p),
+                Some(_) => {
+                    problems.push(item.problem(file, format!("property `{t}` is listed twice")))
+                }
+                None => problems.push(item.problem(
+                    file,
+                    format!(
+                        "property `{t}` must be one of {}",
+                        SupportProperty::NAMES.join(", ")
+                    ),
+                )),
+            },
+            Err(p) => problems.push(p),
+        }
+    }
+    if relationship.is_some_and(|r| !r.is_supportive()) && !out.is_empty() {
+        problems.push(node.problem(
+            file,
+            "`property` belongs to a supportive relationship (supports, is_supported_by); remove it or change the relationship",
+        ));
+    }
+    out
+}
+
+/// `strength:` of a link: a whole number from 1 to 10 (OLIR's scale).
+fn link_strength(file: &str, f: &yaml::Fields<'_>, problems: &mut Vec<Problem>) -> Option<u8> {
+    let node = f.get("strength")?;
+    match node
+        .text(file, "`strength`")
+        .ok()
+        .and_then(|t| t.trim().parse::<u8>().ok())
+    {
+        Some(n) if (1..=10).contains(&n) => Some(n),
+        _ => {
+            problems.push(node.problem(file, "`strength` must be a whole number from 1 to 10"));
+            None
+        }
     }
 }
 

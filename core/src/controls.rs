@@ -24,7 +24,7 @@ pub struct RequirementHit {
 /// What coverage to compute.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CoverageRequest {
-    /// Framework ids; empty means all.
+    /// Framework ids; empty means the tracked ones.
     #[serde(default)]
     pub frameworks: Vec<String>,
     /// Use an assessment's period and applicability.
@@ -48,7 +48,7 @@ impl Workspace {
         self.coverage_with(&wanted, &options)
     }
 
-    /// Coverage of some frameworks (all when `wanted` is empty) under explicit options.
+    /// Coverage of some frameworks (the tracked ones when `wanted` is empty) under explicit options.
     pub fn coverage_with(
         &self,
         wanted: &[String],
@@ -60,26 +60,31 @@ impl Workspace {
                 return Err(self.unknown_framework(id));
             }
         }
-        let frameworks: Vec<Framework> = if wanted.is_empty() {
-            all
+        // Nothing asked for: the frameworks the organisation tracks.
+        let wanted: Vec<String> = if wanted.is_empty() {
+            self.tracked_framework_ids()?
         } else {
-            wanted
-                .iter()
-                .filter_map(|w| all.iter().find(|f| &f.id == w).cloned())
-                .collect()
+            wanted.to_vec()
         };
         let requirements = self.requirements("")?;
         let controls = self.controls()?;
         let evidence = self.evidence_list(None)?;
         let links = self.crosswalk_links()?;
+        // Every framework is computed, so related coverage can come from any of them.
         let inputs = Inputs {
-            frameworks: &frameworks,
+            frameworks: &all,
             requirements: &requirements,
             controls: &controls,
             evidence: &evidence,
             links: &links,
         };
-        Ok(coverage::compute(&inputs, options, self.today()))
+        let mut everything = coverage::compute(&inputs, options, self.today());
+        crate::related::annotate(&mut everything, &links);
+        let mut by_id: std::collections::HashMap<String, FrameworkCoverage> = everything
+            .into_iter()
+            .map(|f| (f.framework.id.clone(), f))
+            .collect();
+        Ok(wanted.iter().filter_map(|w| by_id.remove(w)).collect())
     }
 
     /// Requirements across all frameworks whose ref or title matches every word of `query`.
@@ -139,20 +144,11 @@ impl Workspace {
             message: format!("{field}: {message}"),
         };
         let mut problems = Vec::new();
-        if c.id.is_empty()
-            || c.id.len() > 64
-            || !c
-                .id
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.'))
-        {
-            problems.push(at(
-                "id",
-                "use letters, digits, `-`, `_` and `.` (64 at most), e.g. ENC-01".into(),
-            ));
+        if let Err(m) = crate::validate::control_id(&c.id) {
+            problems.push(at("id", m));
         }
-        if c.title.is_empty() {
-            problems.push(at("title", "a control needs a title".into()));
+        if let Err(m) = crate::validate::title(&c.title, "a control") {
+            problems.push(at("title", m));
         }
         if c.category.trim().is_empty() {
             c.category = "general".into();
@@ -261,7 +257,20 @@ impl Workspace {
     pub fn export_controls(&self, path: &Path) -> Result<usize> {
         let controls = self.controls()?;
         let text = crate::export::controls_yaml(&controls, &crate::timestamp(crate::now()));
-        crate::fsutil::write_atomic(path, text.as_bytes())?;
+        // Exports are audited: which controls left the workspace, where, as what.
+        let staged = crate::fsutil::stage(path, text.as_bytes())?;
+        if !self.is_read_only() {
+            let tx = self.begin()?;
+            self.record(
+                &tx,
+                "export.controls",
+                "controls",
+                format!("Exported {} controls to {}", controls.len(), path.display()),
+                serde_json::json!({"path": path.display().to_string(), "controls": controls.len(), "sha256": crate::hash::sha256_hex(text.as_bytes())}),
+            )?;
+            tx.commit()?;
+        }
+        staged.publish()?;
         Ok(controls.len())
     }
 }

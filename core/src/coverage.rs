@@ -6,9 +6,8 @@
 //! - **partial** when a control with evidence maps to it only in part, is
 //!   itself only partly implemented, or (Type II) missed some windows;
 //! - **stale** when the controls that would cover it have evidence, but all of it expired;
-//! - **covered via crosswalk** when nothing of its own covers it, but a requirement of
-//!   another framework that is `equal` to it or a `superset_of` it is covered directly
-//!   (a suggestion, never counted as covered);
+//! - (a gap that a covered requirement of another framework is linked to shows
+//!   that as *related coverage*, filled in by `related.rs`; it stays a gap);
 //! - **not applicable** when the workspace (or an assessment, which overrides
 //!   it) decided so, with a justification;
 //! - a **gap** otherwise.
@@ -136,7 +135,6 @@ impl Options {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     pub covered: usize,
-    pub covered_via_crosswalk: usize,
     pub partial: usize,
     pub stale: usize,
     pub gap: usize,
@@ -147,7 +145,6 @@ impl Counts {
     pub fn add(&mut self, status: Status) {
         match status {
             Status::Covered => self.covered += 1,
-            Status::CoveredViaCrosswalk => self.covered_via_crosswalk += 1,
             Status::Partial => self.partial += 1,
             Status::Stale => self.stale += 1,
             Status::Gap => self.gap += 1,
@@ -157,7 +154,6 @@ impl Counts {
     pub fn get(&self, status: Status) -> usize {
         match status {
             Status::Covered => self.covered,
-            Status::CoveredViaCrosswalk => self.covered_via_crosswalk,
             Status::Partial => self.partial,
             Status::Stale => self.stale,
             Status::Gap => self.gap,
@@ -191,16 +187,6 @@ pub struct ControlCoverage {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ViaCrosswalk {
-    pub framework_id: String,
-    #[serde(rename = "ref")]
-    pub reference: String,
-    pub relationship: Relationship,
-    pub basis: LinkBasis,
-    pub source: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct RequirementCoverage {
     #[serde(rename = "ref")]
     pub reference: String,
@@ -213,7 +199,10 @@ pub struct RequirementCoverage {
     /// Why the status is what it is, in a sentence.
     pub reason: String,
     pub controls: Vec<ControlCoverage>,
-    pub via_crosswalk: Vec<ViaCrosswalk>,
+    /// Requirements of other frameworks linked to this one (see `related.rs`).
+    pub related: Vec<crate::related::Related>,
+    /// For a gap: covered requirements of other frameworks it could reuse. Not coverage.
+    pub related_coverage: Vec<crate::related::RelatedCoverage>,
     pub justification: Option<String>,
     /// The applicability decision behind it, if anyone made one.
     pub decision: Option<Decision>,
@@ -228,8 +217,8 @@ pub struct FrameworkCoverage {
     pub assessable: usize,
     /// Covered directly, as a share of the requirements in scope (0–100).
     pub percent_covered: f64,
-    /// Covered directly or via crosswalk (0–100).
-    pub percent_with_crosswalk: f64,
+    /// How many of its requirements have related coverage from other frameworks.
+    pub related_coverage: usize,
     pub requirements: Vec<RequirementCoverage>,
     /// Which evidence rule applied, in a sentence (see the module docs).
     pub rule: String,
@@ -244,7 +233,7 @@ pub struct Inputs<'a> {
     pub links: &'a [CrosswalkLink],
 }
 
-fn percent(part: usize, whole: usize) -> f64 {
+pub(crate) fn percent(part: usize, whole: usize) -> f64 {
     if whole == 0 {
         0.0
     } else {
@@ -365,26 +354,6 @@ pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<
         };
         direct.insert(key, verdict);
     }
-    // Crosswalk suggestions: X covers R when X is equal to R or a superset of it.
-    let mut supersets: HashMap<(&str, &str), Vec<(&CrosswalkLink, bool)>> = HashMap::new();
-    for l in inputs.links {
-        // Read "from REL to"; store at each end the links where the other end contains it.
-        if matches!(l.relationship, Relationship::Equal | Relationship::SubsetOf) {
-            supersets
-                .entry((l.from_framework.as_str(), l.from_ref.as_str()))
-                .or_default()
-                .push((l, true));
-        }
-        if matches!(
-            l.relationship,
-            Relationship::Equal | Relationship::SupersetOf
-        ) {
-            supersets
-                .entry((l.to_framework.as_str(), l.to_ref.as_str()))
-                .or_default()
-                .push((l, false));
-        }
-    }
     let wanted: HashSet<&str> = inputs.frameworks.iter().map(|f| f.id.as_str()).collect();
     let mut by_framework: BTreeMap<&str, Vec<&Requirement>> = BTreeMap::new();
     for r in inputs
@@ -417,7 +386,8 @@ pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<
                         status: None,
                         reason: String::new(),
                         controls,
-                        via_crosswalk: Vec::new(),
+                        related: Vec::new(),
+                        related_coverage: Vec::new(),
                         justification: options
                             .not_applicable
                             .get(&(r.framework_id.clone(), r.reference.clone()))
@@ -431,49 +401,10 @@ pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<
                     if !r.assessable {
                         return row;
                     }
-                    let (mut status, mut reason) = direct
+                    let (status, reason) = direct
                         .get(&key)
                         .cloned()
                         .unwrap_or((Status::Gap, String::new()));
-                    let via: Vec<ViaCrosswalk> = supersets
-                        .get(&key)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|(l, from_side)| {
-                            let (fw, rf) = if *from_side {
-                                (&l.to_framework, &l.to_ref)
-                            } else {
-                                (&l.from_framework, &l.from_ref)
-                            };
-                            let covered = matches!(
-                                direct.get(&(fw.as_str(), rf.as_str())),
-                                Some((Status::Covered, _))
-                            );
-                            covered.then(|| ViaCrosswalk {
-                                framework_id: fw.clone(),
-                                reference: rf.clone(),
-                                relationship: if *from_side {
-                                    l.relationship.inverse()
-                                } else {
-                                    l.relationship
-                                },
-                                basis: l.basis,
-                                source: l.source.clone(),
-                            })
-                        })
-                        .collect();
-                    if status == Status::Gap && !via.is_empty() {
-                        status = Status::CoveredViaCrosswalk;
-                        let names: Vec<String> = via
-                            .iter()
-                            .map(|v| format!("{} {}", v.framework_id, v.reference))
-                            .collect();
-                        reason = format!(
-                            "No control of its own; suggested by crosswalk from covered {}",
-                            names.join(", ")
-                        );
-                    }
-                    row.via_crosswalk = via;
                     counts.add(status);
                     row.status = Some(status);
                     row.reason = reason;
@@ -487,10 +418,7 @@ pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<
                 counts,
                 assessable,
                 percent_covered: percent(counts.covered, counts.in_scope()),
-                percent_with_crosswalk: percent(
-                    counts.covered + counts.covered_via_crosswalk,
-                    counts.in_scope(),
-                ),
+                related_coverage: 0,
                 requirements: rows,
                 rule: rule.clone(),
             }
@@ -584,7 +512,7 @@ fn direct_status(controls: &[ControlCoverage], type2: bool, has_period: bool) ->
 }
 
 /// Fills `rollup` of grouping entries with the statuses below them.
-fn rollup(rows: &mut [RequirementCoverage]) {
+pub(crate) fn rollup(rows: &mut [RequirementCoverage]) {
     let index: HashMap<String, usize> = rows
         .iter()
         .enumerate()

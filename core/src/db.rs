@@ -171,6 +171,53 @@ const MIGRATIONS: &[&str] = &[
         updated_at TEXT NOT NULL
     );
     "#,
+    // interop: scopes (an OSCAL profile's baseline, an OpenControl certification).
+    r#"
+    CREATE TABLE scopes (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        source TEXT NOT NULL             -- the file it was imported from
+    );
+    CREATE TABLE scope_requirements (
+        scope_id TEXT NOT NULL REFERENCES scopes(id) ON DELETE CASCADE,
+        framework_id TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (scope_id, framework_id, ref),
+        FOREIGN KEY (framework_id, ref) REFERENCES requirements(framework_id, ref) ON DELETE CASCADE
+    );
+    "#,
+    // Crosswalks you can cite: IR 8477 supportive links (properties, strength),
+    // each link's provenance, and catalog titles that are the project's own label.
+    r#"
+    ALTER TABLE crosswalk_links ADD COLUMN properties TEXT NOT NULL DEFAULT '';  -- comma-separated SupportProperty names
+    ALTER TABLE crosswalk_links ADD COLUMN strength INTEGER;
+    ALTER TABLE crosswalk_links ADD COLUMN publisher TEXT NOT NULL DEFAULT '';
+    ALTER TABLE crosswalk_links ADD COLUMN document TEXT NOT NULL DEFAULT '';
+    ALTER TABLE crosswalk_links ADD COLUMN version TEXT NOT NULL DEFAULT '';
+    ALTER TABLE crosswalk_links ADD COLUMN licence TEXT NOT NULL DEFAULT '';
+    ALTER TABLE crosswalk_links ADD COLUMN url TEXT NOT NULL DEFAULT '';
+    ALTER TABLE requirements ADD COLUMN own_title INTEGER NOT NULL DEFAULT 0;
+    "#,
+    // The workspace signing key's public half and signed checkpoints (signing.rs).
+    r#"
+    CREATE TABLE workspace_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        workspace_id TEXT NOT NULL,      -- random, made with the key
+        public_key TEXT NOT NULL,        -- Ed25519, 32 bytes hex; the secret stays in keys/
+        fingerprint TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE checkpoints (
+        id INTEGER PRIMARY KEY,
+        event_count INTEGER NOT NULL,    -- the signed prefix: events 1..event_count
+        head_hash TEXT NOT NULL,         -- hash of event `event_count`
+        at TEXT NOT NULL,
+        reason TEXT NOT NULL,            -- report, package, on demand
+        fingerprint TEXT NOT NULL,
+        signature TEXT NOT NULL          -- Ed25519 over Checkpoint::message, hex
+    );
+    "#,
     // vault: evidence whose stored files were destroyed on purpose (`evidence purge`).
     r#"
     CREATE TABLE evidence_purges (
@@ -182,6 +229,96 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Whether this process can write `path` (the real permission check of the
+/// OS, so it also holds for an auditor's read-only copy or mount).
+pub fn writable(path: &std::path::Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+            return false;
+        };
+        unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly())
+    }
+}
+
+/// Opens a workspace database that cannot be written (a read-only folder or
+/// file): no migration, no WAL switch. When SQLite cannot share the WAL index
+/// of a read-only folder, the file is opened as immutable instead.
+pub fn open_read_only(path: &std::path::Path) -> Result<Connection> {
+    use rusqlite::OpenFlags;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI;
+    let try_open = |uri: &str| -> rusqlite::Result<(Connection, i64)> {
+        let conn = Connection::open_with_flags(uri, flags)?;
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })?;
+        Ok((conn, v))
+    };
+    let plain = format!("file:{}", uri_path(path));
+    let (conn, version) =
+        try_open(&plain).or_else(|_| try_open(&format!("{plain}?immutable=1")))?;
+    check_version(&conn, version, path)?;
+    if version != SCHEMA_VERSION {
+        return Err(Error::Usage(format!(
+            "the workspace at {} is read-only and uses an older schema ({version}, this build needs {SCHEMA_VERSION}); open it once where it can be written to upgrade it",
+            path.display()
+        )));
+    }
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(conn)
+}
+
+/// A path for an SQLite `file:` URI (`?`, `#` and `%` escaped).
+fn uri_path(path: &std::path::Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '?' | '#' | '%' => out.push_str(&format!("%{:02X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Refuses schema versions no Crosswalk writes: negative, newer than this
+/// build, or 0 on a database that already has tables (not one of ours, or its
+/// version was reset: migrating it would run the first schema over its tables).
+fn check_version(conn: &Connection, version: i64, path: &std::path::Path) -> Result<()> {
+    if version < 0 {
+        return Err(Error::Usage(format!(
+            "{} has schema version {version}, which no Crosswalk writes; the database was edited outside Crosswalk, restore it from a backup",
+            path.display()
+        )));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(Error::SchemaTooNew {
+            path: path.display().to_string(),
+            found: version,
+            known: SCHEMA_VERSION,
+        });
+    }
+    if version == 0 {
+        let tables: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )?;
+        if tables > 0 {
+            return Err(Error::Usage(format!(
+                "{} holds tables but no Crosswalk schema version; it is not a Crosswalk database, or it was edited outside Crosswalk",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
 
 pub fn open(path: &std::path::Path) -> Result<Connection> {
     open_keyed(path, None)
@@ -239,17 +376,12 @@ fn migrate(conn: &mut Connection, path: &std::path::Path) -> Result<()> {
     if version == SCHEMA_VERSION {
         return Ok(());
     }
+    check_version(conn, version, path)?;
     // IMMEDIATE takes the write lock first and the version is read again under
     // it, so two processes opening a new workspace at once migrate it once.
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if version > SCHEMA_VERSION {
-        return Err(Error::SchemaTooNew {
-            path: path.display().to_string(),
-            found: version,
-            known: SCHEMA_VERSION,
-        });
-    }
+    check_version(&tx, version, path)?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;

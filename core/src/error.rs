@@ -13,6 +13,11 @@ pub struct Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Line 0: a place that has no line, such as a JSON pointer or a
+        // spreadsheet cell, which the message itself names.
+        if self.line == 0 {
+            return write!(f, "{}", self.file);
+        }
         write!(f, "{}:{}:{}", self.file, self.line, self.column)
     }
 }
@@ -90,6 +95,16 @@ impl Error {
             _ => &[],
         }
     }
+    /// What the person can do about it, when the error itself does not say.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Error::Db(_) => Some("Another program may hold the workspace, or the disk is full or failing; close other Crosswalk windows and try again."),
+            Error::Io { .. } => Some("Check that the file or folder exists and that you may read and write it."),
+            Error::SchemaTooNew { .. } => Some("Install the newer Crosswalk that wrote this workspace."),
+            _ => None,
+        }
+    }
+
     /// Short machine-readable kind, for the desktop app and `--json` output.
     pub fn kind(&self) -> &'static str {
         match self {

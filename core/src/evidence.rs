@@ -95,8 +95,16 @@ pub fn store_blob(vault: &Path, src: &Path, progress: &mut dyn FnMut(u64, u64)) 
 
 /// SHA-256 of a file, streamed.
 pub fn hash_file(path: &Path, progress: &mut dyn FnMut(u64, u64)) -> std::io::Result<String> {
-    let mut f = File::open(path)?;
-    let total = f.metadata()?.len();
+    let (f, meta) = crate::input::open_regular(path, true)?;
+    hash_open_file(f, meta.len(), progress)
+}
+
+/// [`hash_file`] of a file already opened (and checked) by the caller.
+pub(crate) fn hash_open_file(
+    mut f: File,
+    total: u64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> std::io::Result<String> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; CHUNK];
     let mut done = 0;
@@ -353,16 +361,8 @@ impl Workspace {
                 None,
             ),
             Source::Link(u) => {
-                let u = u.trim();
-                if !(u.starts_with("https://") || u.starts_with("http://"))
-                    || u.len() < 12
-                    || u.contains(char::is_whitespace)
-                {
-                    return Err(Error::Usage(format!(
-                        "`{u}` is not a web address; give a full http:// or https:// URL"
-                    )));
-                }
-                (EvidenceKind::Link, u.to_string(), Some(u.to_string()), None)
+                let u = crate::validate::url(u).map_err(Error::Usage)?;
+                (EvidenceKind::Link, u.clone(), Some(u), None)
             }
             Source::Note(n) => {
                 if n.trim().is_empty() {

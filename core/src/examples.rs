@@ -25,3 +25,33 @@ pub fn seed(ws: &mut Workspace) -> Result<ImportReport> {
     }
     ws.import(&files, &ImportOptions::default())
 }
+
+/// The ids of the example controls, read from the embedded library: what
+/// "Remove the example controls" removes.
+pub fn example_control_ids() -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for (name, bytes) in crate::embedded::LIBRARY_FILES {
+        if name.contains('/') || !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+            continue;
+        }
+        let root = crate::yaml::parse(name, bytes).map_err(|p| Error::Invalid(vec![p]))?;
+        let fields = root
+            .map(name, "the example library")
+            .map_err(|p| Error::Invalid(vec![p]))?;
+        let Some(controls) = fields.get("controls") else {
+            continue;
+        };
+        for c in controls
+            .seq(name, "`controls`")
+            .map_err(|p| Error::Invalid(vec![p]))?
+        {
+            let f = c
+                .map(name, "a control")
+                .map_err(|p| Error::Invalid(vec![p]))?;
+            if let Some(id) = f.get("id").and_then(|n| n.as_scalar()) {
+                ids.push(id.trim().to_string());
+            }
+        }
+    }
+    Ok(ids)
+}

@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
+#[allow(dead_code)] // for writes that record no audit event of their own
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let ctx = |what: &str| format!("cannot {what} {}", path.display());
     let dir = path
@@ -31,5 +32,52 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 pub fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
+    }
+}
+
+/// A file written and fsynced under a temporary name beside its destination,
+/// not yet visible under its final name. [`Staged::publish`] renames it into
+/// place; dropping it removes it. Lets a caller commit the audit event that
+/// records a file before the file appears, so no file exists unrecorded.
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    path: std::path::PathBuf,
+}
+
+pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged> {
+    let ctx = |what: &str| format!("cannot {what} {}", path.display());
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".crosswalk-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(ctx("write"), e))?;
+    tmp.write_all(bytes)
+        .map_err(|e| Error::io(ctx("write"), e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::io(ctx("sync"), e))?;
+    Ok(Staged {
+        tmp,
+        path: path.to_path_buf(),
+    })
+}
+
+impl Staged {
+    pub fn publish(self) -> Result<()> {
+        let dir = self
+            .path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        self.tmp
+            .persist(&self.path)
+            .map_err(|e| Error::io(format!("cannot write {}", self.path.display()), e.error))?;
+        sync_dir(&dir);
+        Ok(())
     }
 }

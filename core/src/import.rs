@@ -27,6 +27,11 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Delete controls that disappeared from the files imported.
     pub prune: bool,
+    /// Also import framework catalogs and crosswalks found inside folders
+    /// (they change what every control covers; named directly they always import).
+    pub with_catalogs: bool,
+    /// Folders outside a library's own folder its evidence files may come from.
+    pub allow_outside: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -54,6 +59,21 @@ pub struct ImportReport {
     pub crosswalk_links: usize,
     /// YAML files found in folders that are not Crosswalk files (left alone).
     pub skipped: Vec<String>,
+    /// Files read as a foreign format (OSCAL, OpenControl, matrix), with the format.
+    pub formats: Vec<crate::interop::FileFormat>,
+    /// Matrices: how each column was read (the guess, or `--columns`).
+    pub columns: Vec<crate::interop::FileColumns>,
+    /// Cells or entries left out (`--skip-unknown`, references without a web address).
+    pub skipped_cells: Vec<String>,
+    /// Scopes written (OSCAL profiles, OpenControl certifications).
+    pub scopes: Vec<String>,
+    /// Files passed over and why: links out of the folder, FIFOs, catalogs and
+    /// crosswalks in a folder without `with_catalogs`.
+    pub passed_over: Vec<crate::input::Skipped>,
+    /// Every evidence file the import reads (real paths), so a dry run shows them.
+    pub evidence_files: Vec<String>,
+    /// What the catalogs and crosswalks of this import change, one line each.
+    pub catalog_changes: Vec<String>,
 }
 
 impl ImportReport {
@@ -65,12 +85,13 @@ impl ImportReport {
             && self.evidence_updated == 0
             && self.frameworks.is_empty()
             && self.crosswalk_links == 0
+            && self.scopes.is_empty()
     }
 }
 
 #[derive(Debug, Clone)]
 enum SpecSource {
-    File(PathBuf),
+    File(crate::input::ConfinedFile),
     Link(String),
     Note(String),
 }
@@ -120,41 +141,38 @@ impl Known {
     }
 }
 
-/// The YAML files a list of paths names: files as given, folders searched for `*.yaml`/`*.yml`.
-/// Each file comes with whether it was named directly (true) or found in a folder.
-pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
-    fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<()> {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| Error::io(format!("cannot read folder {}", dir.display()), e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        entries.sort();
-        for p in entries {
-            let hidden = p
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            if hidden {
-                continue;
-            }
-            if p.is_dir() {
-                walk(&p, out)?;
-            } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
-                out.push((p, false));
-            }
-        }
-        Ok(())
-    }
+/// The YAML files a list of paths names: files as given, folders searched for
+/// `*.yaml`/`*.yml` (through [`crate::input::walk`]: no folder links followed,
+/// nothing outside the folder). Each file comes with whether it was named
+/// directly (true) or found in a folder; the second list is what was passed over.
+#[allow(clippy::type_complexity)] // (files with "named directly", passed over)
+pub fn collect_files(
+    paths: &[PathBuf],
+) -> Result<(Vec<(PathBuf, bool)>, Vec<crate::input::Skipped>)> {
+    let is_yaml = |p: &Path| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
     let mut out = Vec::new();
+    let mut passed_over = Vec::new();
     for p in paths {
-        if p.is_dir() {
-            walk(p, &mut out)?;
-        } else if p.is_file() {
-            out.push((p.clone(), true));
-        } else {
-            return Err(Error::NotFound(format!(
-                "{}: no such file or folder",
-                p.display()
-            )));
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => {
+                let w = crate::input::walk(p, &is_yaml)?;
+                out.extend(w.files.into_iter().map(|f| (f, false)));
+                passed_over.extend(w.skipped);
+            }
+            Ok(m) if m.is_file() => out.push((p.clone(), true)),
+            Ok(m) => {
+                return Err(Error::Usage(format!(
+                    "{} is {}; name a YAML file or a folder",
+                    p.display(),
+                    crate::input::kind_of(&m)
+                )))
+            }
+            Err(_) => {
+                return Err(Error::NotFound(format!(
+                    "{}: no such file or folder",
+                    p.display()
+                )))
+            }
         }
     }
     if out.is_empty() {
@@ -164,7 +182,7 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
     }
     let mut seen = HashSet::new();
     out.retain(|(p, _)| seen.insert(p.canonicalize().unwrap_or_else(|_| p.clone())));
-    Ok(out)
+    Ok((out, passed_over))
 }
 
 const CONTROL_FILE_KEYS: &[&str] = &["controls"];
@@ -192,10 +210,42 @@ const EVIDENCE_KEYS: &[&str] = &[
     "collected_by",
 ];
 
+/// Reads one input file for an import. Every importer (YAML and the
+/// foreign formats in `interop`) reads through here, so limits on reading
+/// apply to all of them.
+pub(crate) fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
+    // One reading rule for every importer: crate::input's (regular files only,
+    // never blocking, size checked before reading and capped while reading).
+    crate::input::read_untrusted(path, crate::interop::MAX_FILE_BYTES).map_err(|e| {
+        std::io::Error::other(
+            e.problems()
+                .first()
+                .map(|p| p.message.clone())
+                .unwrap_or_else(|| e.to_string()),
+        )
+    })
+}
+
 impl Workspace {
     /// Imports control libraries (and catalogs, crosswalks) from files or folders.
     pub fn import(&mut self, paths: &[PathBuf], options: &ImportOptions) -> Result<ImportReport> {
-        let found = collect_files(paths)?;
+        self.import_with(paths, options, &crate::interop::InteropOptions::default())
+    }
+
+    /// [`Workspace::import`], with the options only foreign formats use.
+    pub fn import_with(
+        &mut self,
+        paths: &[PathBuf],
+        options: &ImportOptions,
+        interop: &crate::interop::InteropOptions,
+    ) -> Result<ImportReport> {
+        let (paths, mut foreign) = crate::interop::split_projects(paths);
+        let (found, mut passed_over) = if paths.is_empty() && !foreign.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            collect_files(&paths)?
+        };
+        let confinement = crate::input::Confinement::new(&options.allow_outside)?;
         let mut problems: Vec<Problem> = Vec::new();
         let mut parsed: Vec<(PathBuf, String, Node, String)> = Vec::new();
         let mut skipped = Vec::new();
@@ -203,21 +253,34 @@ impl Workspace {
         let files: Vec<PathBuf> = found.into_iter().map(|(p, _)| p).collect();
         for path in &files {
             let display = path.display().to_string();
-            let bytes = match std::fs::read(path) {
+            let bytes = match crate::input::read_untrusted(path, crate::interop::MAX_FILE_BYTES) {
                 Ok(b) => b,
                 Err(e) => {
-                    problems.push(Problem {
-                        location: crate::Location {
-                            file: display,
-                            line: 1,
-                            column: 1,
-                        },
-                        message: format!("cannot read the file: {e}"),
-                    });
+                    problems.extend(e.problems().iter().cloned());
                     continue;
                 }
             };
             let sha = crate::hash::sha256_hex(&bytes);
+            if explicit[path] {
+                match crate::interop::detect(&bytes) {
+                    Some(Ok(format)) => {
+                        foreign.push(crate::interop::Foreign::file(path, format, bytes, sha));
+                        continue;
+                    }
+                    Some(Err(message)) => {
+                        problems.push(Problem {
+                            location: crate::Location {
+                                file: display,
+                                line: 1,
+                                column: 1,
+                            },
+                            message,
+                        });
+                        continue;
+                    }
+                    None => {}
+                }
+            }
             match yaml::parse(&display, &bytes) {
                 Ok(node) => parsed.push((path.clone(), display, node, sha)),
                 Err(p) => problems.push(p),
@@ -237,7 +300,27 @@ impl Workspace {
         let mut crosswalk_nodes = Vec::new();
         let mut control_nodes = Vec::new();
         for (path, display, node, sha) in &parsed {
-            match catalog::file_kind(node) {
+            let kind = catalog::file_kind(node);
+            // A catalog or crosswalk changes what every control covers: one
+            // found in a library folder is taken only when asked for.
+            if matches!(kind, Some(FileKind::Catalog | FileKind::Crosswalk))
+                && !explicit[path]
+                && !options.with_catalogs
+            {
+                passed_over.push(crate::input::Skipped {
+                    path: display.clone(),
+                    reason: format!(
+                        "a {} found in a folder; import it with --with-catalogs, or name the file",
+                        if matches!(kind, Some(FileKind::Catalog)) {
+                            "framework catalog"
+                        } else {
+                            "crosswalk"
+                        }
+                    ),
+                });
+                continue;
+            }
+            match kind {
                 Some(FileKind::Catalog) => match catalog::parse_catalog(display, node) {
                     Ok(c) => {
                         if shipped.contains(&c.framework.id) && self.is_shipped(&c.framework.id)? {
@@ -259,6 +342,65 @@ impl Workspace {
             }
         }
         let mut links = Vec::new();
+        let mut specs: Vec<ControlSpec> = Vec::new();
+        let mut first_seen: HashMap<String, (String, usize)> = HashMap::new();
+        // Foreign formats: translated by `interop`, then checked and written like YAML.
+        let mut extras = crate::interop::Extras::default();
+        if !foreign.is_empty() {
+            let mut all = self.requirements("")?;
+            for (c, _) in &catalogs {
+                all.extend(c.requirements.iter().cloned());
+            }
+            let mut fws = self.frameworks()?;
+            fws.extend(catalogs.iter().map(|(c, _)| c.framework.clone()));
+            let mut iknown = crate::interop::Known::new(fws, &all);
+            for (f, got) in crate::interop::read_all(&foreign, &mut iknown, interop, &mut problems)
+            {
+                for c in got.catalogs {
+                    if shipped.contains(&c.framework.id) && self.is_shipped(&c.framework.id)? {
+                        problems.push(Problem {
+                            location: crate::Location {
+                                file: f.display.clone(),
+                                line: 1,
+                                column: 1,
+                            },
+                            message: format!(
+                                "framework `{}` ships with Crosswalk; this file would replace it",
+                                c.framework.id
+                            ),
+                        });
+                        continue;
+                    }
+                    for r in &c.requirements {
+                        known.add(r);
+                    }
+                    catalogs.push((c, f.sha.clone()));
+                }
+                if !got.links.is_empty() {
+                    links.push((f.display.clone(), got.links));
+                }
+                for ic in got.controls {
+                    let id = ic.control.id.clone();
+                    if let Some((file, first)) = first_seen.get(&id) {
+                        problems.push(Problem { location: crate::Location { file: f.display.clone(), line: 0, column: 0 }, message: format!("{}: duplicate control id `{id}` (first defined at {file}:{first}); ids must be unique across all files", f.display) });
+                        continue;
+                    }
+                    first_seen.insert(id.clone(), (f.display.clone(), 0));
+                    let evidence = ic.links.into_iter().map(|(title, url, description)| {
+                        let key = format!("{id}/{title}");
+                        // OpenControl gives no date: the link is dated the day it was first imported.
+                        let collected_on = self.conn.query_row("SELECT collected_on FROM evidence WHERE import_key = ?1 AND removed_at IS NULL", [&key], |r| r.get::<_, String>(0)).ok().and_then(|d| crate::dates::parse_date(&d).ok()).unwrap_or(self.today());
+                        EvidenceSpec { title, description, source: SpecSource::Link(url), collected_on, valid_until: None, collected_by: None }
+                    }).collect();
+                    specs.push(ControlSpec {
+                        control: ic.control,
+                        evidence,
+                        source_file: f.source_file.clone(),
+                    });
+                }
+                extras.add(f, got.scopes, got.columns, got.skipped_cells);
+            }
+        }
         for (display, node) in &crosswalk_nodes {
             let resolve = |fw: &str, r: &str| {
                 known
@@ -273,8 +415,6 @@ impl Workspace {
                 Err(mut p) => problems.append(&mut p),
             }
         }
-        let mut specs: Vec<ControlSpec> = Vec::new();
-        let mut first_seen: HashMap<String, (String, usize)> = HashMap::new();
         for (path, display, node) in &control_nodes {
             let base = path.parent().unwrap_or(Path::new("."));
             let source_file = path
@@ -283,8 +423,14 @@ impl Workspace {
                 .display()
                 .to_string();
             let before = problems.len();
-            let entries =
-                read_control_file(display, node, base, &known, self.today(), &mut problems);
+            let entries = read_control_file(
+                display,
+                node,
+                &(base, &confinement),
+                &known,
+                self.today(),
+                &mut problems,
+            );
             for (spec, line) in entries {
                 if let Some((file, first)) = first_seen.get(&spec.control.id) {
                     problems.push(Problem {
@@ -322,10 +468,67 @@ impl Workspace {
             }
             return Err(Error::Invalid(problems));
         }
-        let files: Vec<PathBuf> = parsed.iter().map(|(p, ..)| p.clone()).collect();
-        let mut report = self.apply_import(&files, &parsed, catalogs, links, specs, options)?;
+        let mut files: Vec<PathBuf> = parsed.iter().map(|(p, ..)| p.clone()).collect();
+        files.extend(foreign.iter().map(|f| f.path.clone()));
+        let mut report =
+            self.apply_import(&files, &parsed, catalogs, links, specs, extras, options)?;
         report.skipped = skipped;
+        report.passed_over = passed_over;
         Ok(report)
+    }
+
+    /// One line per catalog and crosswalk file of an import, saying what it
+    /// changes, so nobody adopts a changed crosswalk without seeing it.
+    fn describe_catalog_changes(
+        &self,
+        catalogs: &[(Catalog, String)],
+        links: &[(String, Vec<CrosswalkLink>)],
+    ) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for (c, _) in catalogs {
+            let before: i64 = self.conn.query_row(
+                "SELECT count(*) FROM requirements WHERE framework_id = ?1",
+                [&c.framework.id],
+                |r| r.get(0),
+            )?;
+            out.push(if before == 0 {
+                format!(
+                    "adds framework {} with {} requirements",
+                    c.framework.id,
+                    c.requirements.len()
+                )
+            } else {
+                format!(
+                    "replaces framework {} ({before} requirements) with {} requirements",
+                    c.framework.id,
+                    c.requirements.len()
+                )
+            });
+        }
+        for (origin, l) in links {
+            let before: i64 = self.conn.query_row(
+                "SELECT count(*) FROM crosswalk_links WHERE origin = ?1",
+                [origin],
+                |r| r.get(0),
+            )?;
+            let mut pairs: Vec<String> = l
+                .iter()
+                .map(|x| format!("{} → {}", x.from_framework, x.to_framework))
+                .collect();
+            pairs.sort();
+            pairs.dedup();
+            out.push(format!(
+                "{origin}: {} crosswalk links ({}){}; requirements reached by a link can show as covered via crosswalk",
+                l.len(),
+                pairs.join(", "),
+                if before > 0 {
+                    format!(", replacing {before} links from this file")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        Ok(out)
     }
 
     fn is_shipped(&self, framework: &str) -> Result<bool> {
@@ -336,6 +539,8 @@ impl Workspace {
         )?)
     }
 
+    // One argument per kind of thing an import writes; bundling them would only rename the list.
+    #[allow(clippy::too_many_arguments)]
     fn apply_import(
         &mut self,
         files: &[PathBuf],
@@ -343,11 +548,24 @@ impl Workspace {
         catalogs: Vec<(Catalog, String)>,
         links: Vec<(String, Vec<CrosswalkLink>)>,
         specs: Vec<ControlSpec>,
+        extras: crate::interop::Extras,
         options: &ImportOptions,
     ) -> Result<ImportReport> {
+        // The write lock is taken before the plan is made: two imports of the
+        // same file at once then run one after the other, and the second sees
+        // the first's rows instead of failing on a unique constraint.
+        let lock = if options.dry_run {
+            None
+        } else {
+            Some(self.begin()?)
+        };
         let mut report = ImportReport {
             dry_run: options.dry_run,
             files: files.iter().map(|f| f.display().to_string()).collect(),
+            formats: extras.formats.clone(),
+            columns: extras.columns.clone(),
+            skipped_cells: extras.skipped_cells.clone(),
+            scopes: extras.scopes.iter().map(|s| s.id.clone()).collect(),
             ..Default::default()
         };
         let existing: HashMap<String, Control> = self
@@ -409,14 +627,25 @@ impl Workspace {
                 let key = format!("{}/{}", s.control.id, e.title);
                 let old = existing_evidence.get(&key);
                 let (blob, file_name) = match &e.source {
-                    SpecSource::File(p) => {
-                        let sha = evidence::hash_file(p, &mut |_, _| {}).map_err(|err| {
-                            Error::io(format!("cannot read evidence file {}", p.display()), err)
-                        })?;
-                        let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+                    SpecSource::File(confined) => {
+                        let (f, meta) = confined.open()?;
+                        let sha = evidence::hash_open_file(f, meta.len(), &mut |_, _| {}).map_err(
+                            |err| {
+                                Error::io(
+                                    format!(
+                                        "cannot read evidence file {}",
+                                        confined.path.display()
+                                    ),
+                                    err,
+                                )
+                            },
+                        )?;
+                        let size = meta.len();
                         (
                             Some(evidence::Blob { sha256: sha, size }),
-                            p.file_name()
+                            confined
+                                .path
+                                .file_name()
                                 .map(|n| n.to_string_lossy().to_string())
                                 .unwrap_or_default(),
                         )
@@ -475,6 +704,18 @@ impl Workspace {
             .map(|(c, _)| c.framework.id.clone())
             .collect();
         report.crosswalk_links = links.iter().map(|(_, l)| l.len()).sum();
+        let mut evidence_files: Vec<String> = specs
+            .iter()
+            .flat_map(|s| &s.evidence)
+            .filter_map(|e| match &e.source {
+                SpecSource::File(c) => Some(c.path.display().to_string()),
+                _ => None,
+            })
+            .collect();
+        evidence_files.sort();
+        evidence_files.dedup();
+        report.evidence_files = evidence_files;
+        report.catalog_changes = self.describe_catalog_changes(&catalogs, &links)?;
         if options.dry_run || report.is_noop() {
             return Ok(report);
         }
@@ -482,13 +723,18 @@ impl Workspace {
         // Blobs go into the vault before the transaction: they are content
         // addressed, so a failed import leaves at most an unreferenced blob.
         for plan in &mut plans {
-            if let SpecSource::File(p) = &plan.spec.source {
-                plan.blob = Some(self.vault().put_file(p, &mut |_, _| {})?);
+            if let SpecSource::File(confined) = &plan.spec.source {
+                let (mut f, meta) = confined.open()?;
+                let what = confined.path.display().to_string();
+                plan.blob = Some(
+                    self.vault()
+                        .put(&mut f, &what, meta.len(), &mut |_, _| {})?,
+                );
             }
         }
 
         let now = timestamp(crate::now());
-        let tx = self.begin()?;
+        let tx = lock.expect("not a dry run");
         let mut states: BTreeMap<String, Option<String>> = BTreeMap::new();
         for (catalog, sha) in &catalogs {
             self.store_user_catalog(&tx, catalog, sha)?;
@@ -496,6 +742,21 @@ impl Workspace {
         for (origin, l) in &links {
             tx.execute("DELETE FROM crosswalk_links WHERE origin = ?1", [origin])?;
             crate::workspace::insert_links(&tx, l, origin)?;
+        }
+        crate::interop::scope::store(&tx, &extras.scopes)?;
+        // Recorded after both, since a catalog can drop requirements links pointed at.
+        for (catalog, _) in &catalogs {
+            let id = &catalog.framework.id;
+            states.insert(
+                format!("framework:{id}"),
+                Some(crate::verify::framework_digest(&tx, id)?),
+            );
+        }
+        for (origin, _) in &links {
+            states.insert(
+                format!("crosswalk:{origin}"),
+                crate::verify::links_digest(&tx, origin)?,
+            );
         }
         let touched: HashSet<&str> = report
             .added
@@ -558,6 +819,10 @@ impl Workspace {
                     evidence::insert_revision(&tx, id, number, blob, &plan.file_name, &now)?;
                 }
             }
+            states.insert(
+                format!("import-key:{id}"),
+                Some(crate::verify::import_key_digest(&plan.key)),
+            );
             let e = evidence::load(&tx, "e.id = ?1", &[&id])?
                 .pop()
                 .expect("just written");
@@ -582,10 +847,16 @@ impl Workspace {
             report.evidence_added,
             report.evidence_updated
         );
-        let file_hashes: Vec<_> = parsed
+        let mut file_hashes: Vec<_> = parsed
             .iter()
             .map(|(_, d, _, sha)| json!({"file": d, "sha256": sha}))
             .collect();
+        file_hashes.extend(
+            extras
+                .hashes
+                .iter()
+                .map(|(d, sha, format)| json!({"file": d, "sha256": sha, "format": format})),
+        );
         self.record(
             &tx,
             "import",
@@ -598,6 +869,8 @@ impl Workspace {
                 "removed": report.removed,
                 "frameworks": report.frameworks,
                 "crosswalk_links": report.crosswalk_links,
+                "scopes": report.scopes,
+                "skipped_cells": report.skipped_cells,
                 "states": states,
             }),
         )?;
@@ -686,11 +959,14 @@ fn evidence_matches(old: &Evidence, spec: &EvidenceSpec, blob: Option<&evidence:
             .is_none_or(|c| c == &old.collected_by)
 }
 
+/// The folder of the file being read, and where its evidence may come from.
+type EvidenceBase<'a> = (&'a Path, &'a crate::input::Confinement);
+
 /// Reads one control file; returns each control with the line it starts on.
 fn read_control_file(
     file: &str,
     root: &Node,
-    base: &Path,
+    base: &EvidenceBase<'_>,
     known: &Known,
     today: NaiveDate,
     problems: &mut Vec<Problem>,
@@ -725,7 +1001,7 @@ fn read_control_file(
 fn read_control(
     file: &str,
     node: &Node,
-    base: &Path,
+    base: &EvidenceBase<'_>,
     known: &Known,
     today: NaiveDate,
     problems: &mut Vec<Problem>,
@@ -742,12 +1018,8 @@ fn read_control(
         .ok()
         .map(str::trim);
     if let Some(id) = id {
-        let ok = id.len() <= 64
-            && id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !ok {
-            problems.push(f.get("id").unwrap().problem(file, format!("control id `{id}` may use only letters, digits, `-`, `_` and `.` (64 at most), e.g. ENC-01")));
+        if let Err(m) = crate::validate::control_id(id) {
+            problems.push(f.get("id").unwrap().problem(file, m));
         }
     }
     let what = id
@@ -770,19 +1042,9 @@ fn read_control(
     let category = text("category", problems);
     let owner = text("owner", problems);
     let status = match f.required_text("status", &what) {
-        Ok(s) => ControlStatus::parse(s.trim()).or_else(|| {
-            let hint = closest(s, ControlStatus::NAMES.iter().copied())
-                .map(|c| format!("did you mean `{c}`? "))
-                .unwrap_or_default();
-            problems.push(f.get("status").unwrap().problem(
-                file,
-                format!(
-                    "status `{s}` is not allowed; {hint}use one of: {}",
-                    ControlStatus::NAMES.join(", ")
-                ),
-            ));
-            None
-        }),
+        Ok(s) => crate::validate::control_status(s)
+            .map_err(|m| problems.push(f.get("status").unwrap().problem(file, m)))
+            .ok(),
         Err(p) => {
             problems.push(p);
             None
@@ -986,7 +1248,7 @@ fn read_maps(file: &str, node: &Node, known: &Known, problems: &mut Vec<Problem>
 fn read_evidence(
     file: &str,
     node: &Node,
-    base: &Path,
+    base: &EvidenceBase<'_>,
     cadence: Option<u32>,
     today: NaiveDate,
     problems: &mut Vec<Problem>,
@@ -1086,26 +1348,20 @@ fn read_evidence(
                     None
                 }
                 Ok(t) => match *one {
-                    "file" => {
-                        let path = base.join(t.trim());
-                        if path.is_file() {
-                            Some(SpecSource::File(path))
-                        } else {
-                            problems.push(n.problem(file, format!("evidence file `{t}` not found (looked for {}); paths are relative to the YAML file", path.display())));
+                    "file" => match base.1.resolve(base.0, t.trim()) {
+                        Ok(confined) => Some(SpecSource::File(confined)),
+                        Err(message) => {
+                            problems.push(n.problem(file, message));
                             None
                         }
-                    }
-                    "url" => {
-                        let u = t.trim();
-                        if (u.starts_with("https://") || u.starts_with("http://"))
-                            && !u.contains(char::is_whitespace)
-                        {
-                            Some(SpecSource::Link(u.to_string()))
-                        } else {
-                            problems.push(n.problem(file, format!("`{u}` is not a web address; write a full http:// or https:// URL")));
+                    },
+                    "url" => match crate::validate::url(t) {
+                        Ok(u) => Some(SpecSource::Link(u)),
+                        Err(m) => {
+                            problems.push(n.problem(file, m));
                             None
                         }
-                    }
+                    },
                     _ => Some(SpecSource::Note(t.trim().to_string())),
                 },
             }
@@ -1145,4 +1401,66 @@ fn read_evidence(
         valid_until,
         collected_by,
     })
+}
+
+/// Entry points for the fuzz targets (`fuzz/`): the checks of an import on
+/// raw bytes, without a database. Not part of the stable API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use super::*;
+    use std::sync::OnceLock;
+
+    fn known() -> &'static Known {
+        static KNOWN: OnceLock<Known> = OnceLock::new();
+        KNOWN.get_or_init(|| {
+            let mut k = Known {
+                refs: HashMap::new(),
+                ordered: HashMap::new(),
+                children: HashMap::new(),
+            };
+            for (c, _) in catalog::shipped_catalogs().expect("shipped catalogs parse") {
+                for r in &c.requirements {
+                    k.add(r);
+                }
+            }
+            k
+        })
+    }
+
+    /// Parses `bytes` as a control file and runs every check on it; returns
+    /// how many controls passed and the problems found. Evidence paths
+    /// resolve against a folder that does not exist, so no file is read.
+    pub fn check_control_file(bytes: &[u8]) -> (usize, Vec<Problem>) {
+        let node = match yaml::parse("fuzz.yaml", bytes) {
+            Ok(n) => n,
+            Err(p) => return (0, vec![p]),
+        };
+        let mut problems = Vec::new();
+        let confinement = crate::input::Confinement::default();
+        let base = Path::new("/nonexistent-crosswalk-fuzz");
+        let today = NaiveDate::from_ymd_opt(2026, 6, 1).expect("a date");
+        let specs = read_control_file(
+            "fuzz.yaml",
+            &node,
+            &(base, &confinement),
+            known(),
+            today,
+            &mut problems,
+        );
+        (specs.len(), problems)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn the_fuzz_entry_point_checks_a_real_file() {
+            let (n, p) = super::check_control_file(
+                b"controls:\n  - id: A-1\n    title: A\n    status: planned\n    maps:\n      soc2: [CC6.1]\n",
+            );
+            assert_eq!((n, p.len()), (1, 0), "{p:?}");
+            let (n, p) = super::check_control_file(b"controls: [1]\n");
+            assert_eq!(n, 0);
+            assert!(!p.is_empty());
+        }
+    }
 }

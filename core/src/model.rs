@@ -30,6 +30,10 @@ pub struct Requirement {
     pub designation: Option<String>,
     /// ISO 27001 Annex A: organizational / people / physical / technological.
     pub theme: Option<String>,
+    /// The title is the Crosswalk authors' label: the publisher gives this
+    /// requirement no title of its own (catalog key `own_title: true`).
+    #[serde(default)]
+    pub own_title: bool,
 }
 
 macro_rules! string_enum {
@@ -63,14 +67,23 @@ string_enum!(
     MappingCoverage { Full = "full", Partial = "partial" }
 );
 string_enum!(
-    /// NIST IR 8477 set-theory relationship: "from is <relationship> to".
+    /// A NIST IR 8477 relationship, read "from is <relationship> to". Two
+    /// styles: set theory (equal … no_relationship: how much the two ask in
+    /// common) and supportive (supports / is_supported_by: one helps achieve
+    /// the other, qualified by [`SupportProperty`]).
     Relationship {
         Equal = "equal",
         SubsetOf = "subset_of",
         SupersetOf = "superset_of",
         Intersects = "intersects",
         NoRelationship = "no_relationship",
+        Supports = "supports",
+        IsSupportedBy = "is_supported_by",
     }
+);
+string_enum!(
+    /// NIST IR 8477 property of a supportive relationship: how `from` supports `to`.
+    SupportProperty { IntegralTo = "integral_to", ExampleOf = "example_of", Precedes = "precedes" }
 );
 string_enum!(
     /// Where a crosswalk link comes from.
@@ -90,7 +103,6 @@ string_enum!(
     /// Coverage status of one requirement, derived from data, never stored.
     Status {
         Covered = "covered",
-        CoveredViaCrosswalk = "covered_via_crosswalk",
         Partial = "partial",
         Stale = "stale",
         Gap = "gap",
@@ -104,8 +116,14 @@ impl Relationship {
         match self {
             Relationship::SubsetOf => Relationship::SupersetOf,
             Relationship::SupersetOf => Relationship::SubsetOf,
+            Relationship::Supports => Relationship::IsSupportedBy,
+            Relationship::IsSupportedBy => Relationship::Supports,
             other => other,
         }
+    }
+    /// IR 8477's supportive style (which takes properties) rather than set theory.
+    pub fn is_supportive(self) -> bool {
+        matches!(self, Relationship::Supports | Relationship::IsSupportedBy)
     }
 }
 
@@ -113,7 +131,6 @@ impl Status {
     pub fn label(self) -> &'static str {
         match self {
             Status::Covered => "Covered",
-            Status::CoveredViaCrosswalk => "Covered via crosswalk",
             Status::Partial => "Partial",
             Status::Stale => "Stale evidence",
             Status::Gap => "Gap",
@@ -143,16 +160,44 @@ pub struct Control {
     pub mappings: Vec<Mapping>,
 }
 
+/// One requirement ↔ requirement link between two frameworks: the internal
+/// model every crosswalk (shipped YAML, a user's YAML, an OSCAL mapping
+/// collection) is read into.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CrosswalkLink {
     pub from_framework: String,
     pub from_ref: String,
     pub to_framework: String,
     pub to_ref: String,
+    /// "from is <relationship> to".
     pub relationship: Relationship,
+    /// Supportive relationships only: how `from` supports `to` (the published
+    /// data sometimes gives two for one pair). Empty for set theory.
+    #[serde(default)]
+    pub properties: Vec<SupportProperty>,
+    /// The publisher's strength of the relationship, 1 (weak) to 10 (strong), when it gives one.
+    #[serde(default)]
+    pub strength: Option<u8>,
     pub basis: LinkBasis,
+    /// Where this link comes from: the link's own `source` if its file gave
+    /// one, else the file's.
     pub source: String,
+    /// For `judgement` links: the one-line rationale.
     pub note: Option<String>,
+    /// Whose mapping the link belongs to, to cite it.
+    #[serde(default)]
+    pub provenance: Provenance,
+}
+
+/// The citation of a crosswalk file: publisher, document, version, licence
+/// (empty strings where the file does not say).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub publisher: String,
+    pub document: String,
+    pub version: String,
+    pub licence: String,
+    pub url: String,
 }
 
 /// One stored version of an evidence file.
@@ -209,7 +254,12 @@ impl Evidence {
     pub fn validity_on(&self, day: NaiveDate, soon_days: u32) -> Validity {
         match self.valid_until {
             Some(until) if until < day => Validity::Expired,
-            Some(until) if until <= day + chrono::Duration::days(soon_days as i64) => {
+            // A window past the end of the calendar reaches every date (no overflow panic).
+            Some(until)
+                if day
+                    .checked_add_days(chrono::Days::new(soon_days as u64))
+                    .is_none_or(|limit| until <= limit) =>
+            {
                 Validity::Expiring
             }
             _ => Validity::Current,

@@ -19,6 +19,8 @@ pub struct Workspace {
     pub(crate) vault: Box<dyn crate::vault::BlobStore>,
     /// The unwrapped keys of an encrypted workspace.
     pub(crate) keys: Option<crate::vault::keys::Unlocked>,
+    /// Opened on a folder this process cannot write: reading only.
+    read_only: bool,
 }
 
 /// "Now" for everything Crosswalk records. `SOURCE_DATE_EPOCH` (the
@@ -47,15 +49,29 @@ impl Workspace {
                 dir.display()
             )));
         }
-        std::fs::create_dir_all(dir.join("evidence")).map_err(|e| {
-            Error::io(
-                format!("cannot create the data directory {}", dir.display()),
-                e,
-            )
-        })?;
-        let conn = crate::db::open(&dir.join("crosswalk.db"))?;
+        let db_path = dir.join("crosswalk.db");
+        // An existing workspace this process cannot write (an auditor's copy,
+        // a read-only mount) is opened for reading: verify, listings, reports.
+        let read_only =
+            db_path.is_file() && !(crate::db::writable(&dir) && crate::db::writable(&db_path));
+        if !db_path.exists() {
+            refuse_vault_without_database(&dir)?;
+        }
+        if !read_only {
+            std::fs::create_dir_all(dir.join("evidence")).map_err(|e| {
+                Error::io(
+                    format!("cannot create the data directory {}", dir.display()),
+                    e,
+                )
+            })?;
+        }
+        let conn = if read_only {
+            crate::db::open_read_only(&db_path)?
+        } else {
+            crate::db::open(&db_path)?
+        };
         let vault = Box::new(crate::vault::plain::PlainStore::new(dir.join("evidence")));
-        Self::from_parts(dir, conn, vault, None)
+        Self::from_parts(dir, conn, vault, None, read_only)
     }
 
     /// A workspace over an opened database and vault (plain or encrypted).
@@ -64,25 +80,33 @@ impl Workspace {
         conn: Connection,
         vault: Box<dyn crate::vault::BlobStore>,
         keys: Option<crate::vault::keys::Unlocked>,
+        read_only: bool,
     ) -> Result<Self> {
-        let actor = std::env::var("CROSSWALK_ACTOR")
-            .or_else(|_| std::env::var("USER"))
-            .or_else(|_| std::env::var("USERNAME"))
-            .unwrap_or_else(|_| "unknown".into());
+        let actor = crate::settings::actor_for(&conn)?;
         let mut ws = Workspace {
             conn,
             dir,
             actor,
             vault,
             keys,
+            read_only,
         };
-        ws.sync_shipped_data()?;
+        if !read_only {
+            // Read-only, an out-of-date copy is left as it is; verify says so.
+            ws.sync_shipped_data()?;
+            ws.protect_signing_key()?;
+        }
         Ok(ws)
     }
 
     /// The evidence-file store (the storage seam: core/src/vault/).
     pub fn vault(&self) -> &dyn crate::vault::BlobStore {
         self.vault.as_ref()
+    }
+
+    /// Whether the workspace was opened for reading only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     pub fn dir(&self) -> &Path {
@@ -104,6 +128,12 @@ impl Workspace {
     /// Starts a transaction. Every change and its audit event go in one, so
     /// either both are written or neither is.
     pub(crate) fn begin(&self) -> Result<Transaction<'_>> {
+        if self.read_only {
+            return Err(Error::Usage(format!(
+                "the workspace at {} is read-only (this user cannot write to it); it can be verified, listed and reported on, not changed",
+                self.dir.display()
+            )));
+        }
         // One Workspace is used from one thread at a time; nested transactions
         // would be a bug, which SQLite itself refuses.
         // IMMEDIATE: take the write lock up front, so a concurrent writer waits
@@ -242,7 +272,7 @@ impl Workspace {
             "settings.changed",
             "settings:organisation",
             format!("Organisation set to {name}"),
-            json!({"organisation": name}),
+            json!({"organisation": name, "states": {"setting:organisation": crate::verify::setting_digest(name)}}),
         )?;
         tx.commit()?;
         Ok(())
@@ -294,7 +324,7 @@ impl Workspace {
     /// Requirements of one framework, in catalog order.
     pub fn requirements(&self, framework_id: &str) -> Result<Vec<Requirement>> {
         let mut stmt = self.conn.prepare(
-            "SELECT framework_id, ref, parent, level, title, summary, assessable, designation, theme
+            "SELECT framework_id, ref, parent, level, title, summary, assessable, designation, theme, own_title
              FROM requirements WHERE ?1 IS NULL OR framework_id = ?1 ORDER BY framework_id, position",
         )?;
         let fw = if framework_id.is_empty() {
@@ -313,6 +343,7 @@ impl Workspace {
                 assessable: r.get(6)?,
                 designation: r.get(7)?,
                 theme: r.get(8)?,
+                own_title: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -325,20 +356,35 @@ impl Workspace {
 
     pub fn crosswalk_links(&self) -> Result<Vec<CrosswalkLink>> {
         let mut stmt = self.conn.prepare(
-            "SELECT from_framework, from_ref, to_framework, to_ref, relationship, basis, source, note FROM crosswalk_links ORDER BY id",
+            "SELECT from_framework, from_ref, to_framework, to_ref, relationship, basis, source, note,
+                    properties, strength, publisher, document, version, licence, url
+             FROM crosswalk_links ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
             let rel: String = r.get(4)?;
             let basis: String = r.get(5)?;
+            let properties: String = r.get(8)?;
             Ok(CrosswalkLink {
                 from_framework: r.get(0)?,
                 from_ref: r.get(1)?,
                 to_framework: r.get(2)?,
                 to_ref: r.get(3)?,
                 relationship: Relationship::parse(&rel).unwrap_or(Relationship::Intersects),
+                properties: properties
+                    .split(',')
+                    .filter_map(SupportProperty::parse)
+                    .collect(),
+                strength: r.get(9)?,
                 basis: LinkBasis::parse(&basis).unwrap_or(LinkBasis::Judgement),
                 source: r.get(6)?,
                 note: r.get(7)?,
+                provenance: Provenance {
+                    publisher: r.get(10)?,
+                    document: r.get(11)?,
+                    version: r.get(12)?,
+                    licence: r.get(13)?,
+                    url: r.get(14)?,
+                },
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -362,6 +408,20 @@ impl Workspace {
     /// The audit trail, newest first.
     pub fn log(&self, limit: usize, subject: Option<&str>) -> Result<Vec<AuditEvent>> {
         audit::list(&self.conn, limit, subject)
+    }
+
+    /// The newest audit event's number and hash (0 and the genesis hash for
+    /// an empty trail): a cheap way to notice that the workspace changed.
+    pub fn audit_head(&self) -> Result<(i64, String)> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .unwrap_or((0, audit::GENESIS_HASH.to_string())))
     }
 
     /// Loads a framework catalog a user wrote (a seventh framework).
@@ -405,9 +465,13 @@ pub(crate) fn resolve_ref_in(
 
 pub(crate) fn insert_links(conn: &Connection, links: &[CrosswalkLink], origin: &str) -> Result<()> {
     let mut stmt = conn.prepare(
-        "INSERT INTO crosswalk_links (from_framework, from_ref, to_framework, to_ref, relationship, basis, source, note, origin) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+        "INSERT INTO crosswalk_links (from_framework, from_ref, to_framework, to_ref, relationship, basis, source, note, origin,
+            properties, strength, publisher, document, version, licence, url)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
     )?;
     for l in links {
+        let properties: Vec<&str> = l.properties.iter().map(|p| p.as_str()).collect();
+        let p = &l.provenance;
         stmt.execute(params![
             l.from_framework,
             l.from_ref,
@@ -417,7 +481,14 @@ pub(crate) fn insert_links(conn: &Connection, links: &[CrosswalkLink], origin: &
             l.basis.as_str(),
             l.source,
             l.note,
-            origin
+            origin,
+            properties.join(","),
+            l.strength,
+            p.publisher,
+            p.document,
+            p.version,
+            p.licence,
+            p.url
         ])?;
     }
     Ok(())
@@ -455,11 +526,11 @@ fn store_catalog(tx: &Transaction<'_>, catalog: &Catalog, sha: &str, shipped: bo
         [&f.id],
     )?;
     let mut stmt = tx.prepare(
-        "INSERT INTO requirements (framework_id, ref, ref_key, parent, level, title, summary, assessable, designation, theme, position)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)
+        "INSERT INTO requirements (framework_id, ref, ref_key, parent, level, title, summary, assessable, designation, theme, position, own_title)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)
          ON CONFLICT(framework_id, ref) DO UPDATE SET ref_key=excluded.ref_key, parent=excluded.parent, level=excluded.level,
            title=excluded.title, summary=excluded.summary, assessable=excluded.assessable, designation=excluded.designation,
-           theme=excluded.theme, position=excluded.position",
+           theme=excluded.theme, position=excluded.position, own_title=excluded.own_title",
     )?;
     for (i, r) in catalog.requirements.iter().enumerate() {
         stmt.execute(params![
@@ -473,7 +544,8 @@ fn store_catalog(tx: &Transaction<'_>, catalog: &Catalog, sha: &str, shipped: bo
             r.assessable,
             r.designation,
             r.theme,
-            i as i64
+            i as i64,
+            r.own_title
         ])?;
     }
     Ok(())
@@ -512,4 +584,29 @@ pub(crate) fn load_controls(conn: &Connection) -> Result<Vec<Control>> {
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A vault full of evidence beside no database is a deleted or lost
+/// `crosswalk.db`, not a new workspace: starting afresh there would hide it.
+fn refuse_vault_without_database(dir: &Path) -> Result<()> {
+    let vault = dir.join("evidence");
+    let Ok(shards) = std::fs::read_dir(&vault) else {
+        return Ok(());
+    };
+    let blobs = shards
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().to_string();
+            n.len() == 2 && n.bytes().all(|b| b.is_ascii_hexdigit())
+        })
+        .filter_map(|e| std::fs::read_dir(e.path()).ok())
+        .map(|files| files.count())
+        .sum::<usize>();
+    if blobs > 0 {
+        return Err(Error::Usage(format!(
+            "{} holds {blobs} evidence file(s) but no crosswalk.db: the database was deleted or lost. Restore crosswalk.db from a backup; to start a new workspace instead, move the evidence folder away first",
+            dir.display()
+        )));
+    }
+    Ok(())
 }

@@ -57,19 +57,9 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Node, Problem> {
             ),
         ));
     }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let good = &bytes[..e.valid_up_to()];
-            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-            let column = good.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-            return Err(at(
-                line,
-                column,
-                "file is not valid UTF-8; save it as UTF-8".into(),
-            ));
-        }
-    };
+    // NUL bytes and bad UTF-8 are refused with their position: the parser
+    // would otherwise stop at a NUL and silently drop the rest of the file.
+    let text = crate::input::check_text(file, bytes)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, line) in text.lines().enumerate() {
         let indent: &str = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];

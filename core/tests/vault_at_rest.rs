@@ -187,3 +187,67 @@ fn the_same_scan_finds_the_markers_in_a_plaintext_workspace() {
     assert!(found.markers.iter().any(|m| m.starts_with(FILE_MARKER)));
     assert_eq!(found.sha_names.len(), 4, "{:#?}", found.sha_names);
 }
+
+/// The seed of the workspace signing key, as the key file of a plain
+/// workspace holds it (`secret_key`), or `None` when the file keeps none.
+fn clear_seed(data: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(data.join("keys/workspace-ed25519.json")).unwrap();
+    let file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let seed = file["secret_key"].as_str().unwrap_or_default().to_string();
+    (!seed.is_empty()).then_some(seed)
+}
+
+/// Which files under `data` hold `needle` (as text).
+fn files_holding(data: &Path, needle: &str) -> Vec<PathBuf> {
+    all_files(data)
+        .into_iter()
+        .filter(|f| contains(&std::fs::read(f).unwrap(), needle.as_bytes()))
+        .collect()
+}
+
+#[test]
+fn the_signing_key_of_an_encrypted_workspace_is_never_in_the_clear() {
+    std::env::set_var("CROSSWALK_KDF_TARGET_MS", "50");
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let (ws, _) = Workspace::create_encrypted(&data, PASS).unwrap();
+    let first = ws.checkpoint("test").unwrap();
+    assert_eq!(
+        clear_seed(&data),
+        None,
+        "the key file keeps only the public half"
+    );
+    drop(ws);
+    // Reopened with the passphrase, the same key signs again.
+    let secret = crosswalk_core::vault::Secret::Passphrase(zeroize::Zeroizing::new(PASS.into()));
+    let ws = Workspace::open_with(&data, &secret).unwrap();
+    let second = ws.checkpoint("test").unwrap();
+    assert_eq!(first.fingerprint, second.fingerprint);
+    let report = ws.verify(&mut |_| {}).unwrap();
+    assert!(report.ok, "{:#?}", report.faults);
+}
+
+#[test]
+fn encrypting_a_workspace_wraps_its_existing_signing_key() {
+    std::env::set_var("CROSSWALK_KDF_TARGET_MS", "50");
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let ws = Workspace::open(&data).unwrap();
+    let before = ws.checkpoint("before").unwrap();
+    drop(ws);
+    let seed = clear_seed(&data).expect("a plain workspace keeps its seed in the key file");
+    let (ws, _) = Workspace::encrypt_workspace(&data, Some(PASS), None, &mut |_| {}).unwrap();
+    assert_eq!(clear_seed(&data), None);
+    assert!(
+        files_holding(&data, &seed).is_empty(),
+        "the seed is nowhere under the data dir: {:?}",
+        files_holding(&data, &seed)
+    );
+    let after = ws.checkpoint("after").unwrap();
+    assert_eq!(
+        before.fingerprint, after.fingerprint,
+        "the same key, now wrapped"
+    );
+    let report = ws.verify(&mut |_| {}).unwrap();
+    assert!(report.ok, "{:#?}", report.faults);
+}

@@ -17,12 +17,20 @@ use std::path::{Path, PathBuf};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
-/// An error as the window sees it.
+/// An error as the window sees it: what failed (`title`, when the shell
+/// knows better than the view), a plain sentence, what to do (`hint`), and
+/// the raw system text only as `details`.
 #[derive(Debug, Clone, Serialize)]
 pub struct IpcError {
     pub kind: String,
     pub message: String,
     pub problems: Vec<Problem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
 }
 
 impl IpcError {
@@ -31,16 +39,47 @@ impl IpcError {
             kind: "internal".into(),
             message: message.into(),
             problems: Vec::new(),
+            title: None,
+            hint: None,
+            details: None,
+        }
+    }
+
+    /// A failure with a title, a sentence, what to do and the raw text.
+    pub fn titled(
+        kind: &str,
+        title: impl Into<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+        details: impl Into<String>,
+    ) -> Self {
+        IpcError {
+            kind: kind.into(),
+            message: message.into(),
+            problems: Vec::new(),
+            title: Some(title.into()),
+            hint: Some(hint.into()),
+            details: Some(details.into()).filter(|d: &String| !d.is_empty()),
         }
     }
 }
 
 impl From<crosswalk_core::Error> for IpcError {
     fn from(e: crosswalk_core::Error) -> Self {
+        // The OS's own words ("Permission denied (os error 13)") go under details.
+        let (message, details) = match &e {
+            crosswalk_core::Error::Io { context, source } => {
+                (format!("{context}."), Some(source.to_string()))
+            }
+            _ => (e.to_string(), None),
+        };
         IpcError {
             kind: e.kind().into(),
-            message: e.to_string(),
+            message,
             problems: e.problems().to_vec(),
+            title: None,
+            hint: e.hint().map(String::from),
+            details,
         }
     }
 }
@@ -159,6 +198,7 @@ async fn delete_control(state: State<'_, AppState>, id: String) -> Res<()> {
 
 #[tauri::command]
 async fn export_controls(state: State<'_, AppState>, path: PathBuf) -> Res<usize> {
+    state.chosen.check_write(&path)?;
     state.run(move |ws| ws.export_controls(&path)).await
 }
 
@@ -185,6 +225,9 @@ async fn add_evidence(
     evidence: NewEvidence,
     on_progress: Channel<Progress>,
 ) -> Res<Evidence> {
+    if let crosswalk_core::evidence::Source::File(p) = &evidence.source {
+        state.chosen.check_read(p)?;
+    }
     state
         .run(move |ws| ws.add_evidence(&evidence, &mut reporter(on_progress)))
         .await
@@ -199,6 +242,7 @@ async fn replace_evidence(
     valid_until: Option<NaiveDate>,
     on_progress: Channel<Progress>,
 ) -> Res<Evidence> {
+    state.chosen.check_read(&path)?;
     state
         .run(move |ws| {
             ws.replace_evidence(
@@ -221,12 +265,19 @@ async fn remove_evidence(state: State<'_, AppState>, id: i64) -> Res<Evidence> {
 #[tauri::command]
 async fn expiry(state: State<'_, AppState>, within_days: Option<u32>) -> Res<Expiry> {
     state
-        .run(move |ws| ws.expiry(within_days.unwrap_or(30)))
+        .run(move |ws| {
+            let days = match within_days {
+                Some(d) => d,
+                None => ws.expiry_window()?,
+            };
+            ws.expiry(days)
+        })
         .await
 }
 
 /// Opens a stored evidence file in the system viewer. Blobs are named by
-/// hash, so a read-only copy under its original name goes to a temp folder.
+/// hash, so a read-only copy under its original name goes to this session's
+/// private folder (see `AppState::viewer_copy`).
 #[tauri::command]
 async fn open_evidence(
     app: AppHandle,
@@ -234,25 +285,13 @@ async fn open_evidence(
     id: i64,
     revision: Option<u32>,
 ) -> Res<()> {
-    let (blob, rev) = state.run(move |ws| ws.evidence_file(id, revision)).await?;
-    let dir = std::env::temp_dir()
-        .join("crosswalk-open")
-        .join(&rev.sha256[..16]);
-    let name = Path::new(&rev.file_name)
-        .file_name()
-        .map(|n| n.to_owned())
-        .unwrap_or_else(|| rev.sha256.clone().into());
-    let copy = dir.join(name);
-    let io =
-        |e: std::io::Error| IpcError::internal(format!("cannot prepare the file for viewing: {e}"));
-    if !copy.exists() {
-        std::fs::create_dir_all(&dir).map_err(io)?;
-        std::fs::copy(&blob, &copy).map_err(io)?;
-        let mut perms = std::fs::metadata(&copy).map_err(io)?.permissions();
-        perms.set_readonly(true);
-        std::fs::set_permissions(&copy, perms).map_err(io)?;
-    }
-    open_in_system_viewer(&app, &copy)
+    let (mut reader, rev) = state
+        .run(move |ws| ws.evidence_reader(id, revision))
+        .await?;
+    let copy = state
+        .viewer_copy(&mut reader, rev.file_name.as_ref())
+        .map_err(|e| IpcError::internal(format!("cannot prepare the file for viewing: {e}")))?;
+    open_in_system_viewer(&app, &copy, "the evidence file")
 }
 
 #[tauri::command]
@@ -261,12 +300,24 @@ async fn import_files(
     paths: Vec<PathBuf>,
     dry_run: Option<bool>,
     prune: Option<bool>,
+    skip_unknown: Option<bool>,
 ) -> Res<ImportReport> {
+    for p in &paths {
+        state.chosen.check_read(p)?;
+    }
     let options = ImportOptions {
         dry_run: dry_run.unwrap_or(false),
         prune: prune.unwrap_or(false),
+        ..Default::default()
     };
-    state.run(move |ws| ws.import(&paths, &options)).await
+    // Foreign formats (OSCAL, OpenControl, matrices) are recognised by content in core.
+    let interop = crosswalk_core::interop::InteropOptions {
+        skip_unknown: skip_unknown.unwrap_or(false),
+        columns: Vec::new(),
+    };
+    state
+        .run(move |ws| ws.import_with(&paths, &options, &interop))
+        .await
 }
 
 /// Loads the example controls shipped in the binary (the demo workspace).
@@ -334,7 +385,10 @@ async fn generate_report(
     on_progress: Channel<Progress>,
 ) -> Res<ReportSummary> {
     let out = match out_path {
-        Some(p) => p,
+        Some(p) => {
+            state.chosen.check_write(&p)?;
+            p
+        }
         None => {
             let stamp = crosswalk_core::now().format("%Y%m%d-%H%M%S");
             state
@@ -371,9 +425,14 @@ async fn open_report(app: AppHandle, state: State<'_, AppState>, path: PathBuf) 
             kind: "usage".into(),
             message: format!("{} is not a report generated here", path.display()),
             problems: Vec::new(),
+            title: Some("Could not open the PDF".into()),
+            hint: Some(
+                "Generate the report again, or open it from the reports folder yourself.".into(),
+            ),
+            details: None,
         });
     }
-    open_in_system_viewer(&app, &path)
+    open_in_system_viewer(&app, &path, "the PDF")
 }
 
 #[tauri::command]
@@ -387,11 +446,19 @@ async fn audit_log(
         .await
 }
 
-fn open_in_system_viewer(app: &AppHandle, path: &Path) -> Res<()> {
+fn open_in_system_viewer(app: &AppHandle, path: &Path, what: &str) -> Res<()> {
     use tauri_plugin_opener::OpenerExt;
     app.opener()
         .open_path(path.to_string_lossy(), None::<&str>)
-        .map_err(|e| IpcError::internal(format!("cannot open {}: {e}", path.display())))
+        .map_err(|e| {
+            IpcError::titled(
+                "open",
+                format!("Could not open {what}"),
+                format!("No program on this computer opened {}.", path.display()),
+                "Install a viewer for this kind of file (a PDF viewer for reports), or open the file yourself from the folder above; it was written completely.",
+                e.to_string(),
+            )
+        })
 }
 
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
@@ -433,6 +500,27 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         crate::evidence_cmds::decide_applicability,
         crate::evidence_cmds::soa_document,
         crate::evidence_cmds::set_soa_document,
+        crate::vault_cmds::vault_state,
+        crate::vault_cmds::unlock,
+        crate::vault_cmds::lock_now,
+        crate::vault_cmds::encrypt_workspace,
+        crate::vault_cmds::change_passphrase,
+        crate::vault_cmds::set_idle_lock,
+        crate::vault_cmds::set_keyring,
+        crate::package_cmds::workspace_key,
+        crate::package_cmds::write_package,
+        crate::package_cmds::export_register,
+        crate::app_cmds::validate_fields,
+        crate::app_cmds::settings,
+        crate::app_cmds::save_settings,
+        crate::app_cmds::bulk_controls,
+        crate::app_cmds::audit_head,
+        crate::crosswalk_cmds::crosswalk_between,
+        crate::crosswalk_cmds::adopt_related,
+        crate::crosswalk_cmds::framework_choices,
+        crate::crosswalk_cmds::set_tracked,
+        crate::paths::pick_paths,
+        crate::paths::pick_save_path,
     ]
 }
 

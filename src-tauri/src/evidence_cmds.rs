@@ -37,6 +37,7 @@ pub async fn replace_evidence_as(
     valid_until: Option<NaiveDate>,
     on_progress: Channel<Progress>,
 ) -> Res<Evidence> {
+    state.chosen.check_read(&path)?;
     state
         .run(move |ws| {
             ws.replace_evidence(

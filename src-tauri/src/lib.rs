@@ -2,9 +2,14 @@
 //! thin IPC commands in [`commands`], and wires the plugins the window uses.
 //! No rule of the domain lives here: every command parses, calls
 //! `crosswalk-core`, and returns.
+mod app_cmds;
 mod commands;
+mod crosswalk_cmds;
 mod evidence_cmds;
+mod package_cmds;
+mod paths;
 mod state;
+mod vault_cmds;
 
 use tauri::Manager;
 
@@ -45,12 +50,31 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let dir = data_dir(app);
             app.manage(AppState::open(dir));
+            app_cmds::watch(app.handle().clone());
             Ok(())
         })
+        // A drop on the window is a choice of the user: remember its paths
+        // before the page asks a command to use them.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                if let Some(state) = window.try_state::<AppState>() {
+                    state.chosen.choose_for_reading(paths);
+                }
+            }
+        })
         .invoke_handler(commands::handler())
-        .run(tauri::generate_context!())
-        .expect("error while running Crosswalk");
+        .build(tauri::generate_context!())
+        .expect("error while running Crosswalk")
+        .run(|app, event| {
+            // Copies made for the system viewer go with the session.
+            if let tauri::RunEvent::Exit = event {
+                if let Some(state) = app.try_state::<AppState>() {
+                    state.clear_viewer_dir();
+                }
+            }
+        });
 }

@@ -32,10 +32,15 @@ fi
 n="${display#:}"
 while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
 display=":$n"
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$logs/xvfb.log" 2>&1 &
+Xvfb "$display" -screen 0 1920x1080x24 -nolisten tcp >"$logs/xvfb.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
 export DISPLAY="$display"
+
+# WebDriver cannot drive a native file dialog, so the specs type their
+# fixture paths; a debug build accepts typed paths only with this set (see
+# src-tauri/src/paths.rs). Release builds ignore it.
+export CROSSWALK_E2E_TYPED_PATHS=1
 
 tauri-driver --port "$port" --native-port "$((port + 1))" >"$logs/tauri-driver.log" 2>&1 &
 pids+=($!)

@@ -60,6 +60,8 @@ pub struct ReportData {
     pub kind: Option<AssessmentType>,
     /// The SoA's document-control fields, per framework that has an SoA.
     pub soa: HashMap<String, crate::applicability::SoaDocument>,
+    /// Fingerprint of the workspace signing key, once it has one.
+    pub key_fingerprint: Option<String>,
 }
 
 impl Workspace {
@@ -80,20 +82,13 @@ impl Workspace {
             phase: "layout",
             percent: 60,
         });
-        let doc = build_document(&data);
-        let bytes = layout::render(
-            &doc,
-            &PageSetup {
-                footer_note: Some(format!("{} · Crosswalk", data.organisation)),
-                ..PageSetup::a4()
-            },
-        )
-        .map_err(|e| Error::Report(e.to_string()))?;
+        let bytes = render_pdf(&data)?;
         progress(ReportProgress {
             phase: "writing",
             percent: 90,
         });
-        crate::fsutil::write_atomic(out, &bytes)?;
+        // The file appears under its name only after its audit event commits.
+        let staged = crate::fsutil::stage(out, &bytes)?;
         let sha256 = crate::hash::sha256_hex(&bytes);
         let pages = count_pages(&bytes);
         let frameworks: Vec<String> = data
@@ -101,15 +96,23 @@ impl Workspace {
             .iter()
             .map(|c| c.framework.id.clone())
             .collect();
-        let tx = self.begin()?;
-        self.record(
-            &tx,
-            "report.generated",
-            "report",
-            format!("Generated report for {} ({} pages) at {}", frameworks.join(", "), pages, out.display()),
-            json!({"sha256": sha256, "pages": pages, "bytes": bytes.len(), "frameworks": frameworks, "assessment": request.assessment_id, "path": out.display().to_string()}),
-        )?;
-        tx.commit()?;
+        // A read-only workspace cannot record it; the report is still made.
+        if !self.is_read_only() {
+            // A signed checkpoint of the trail at each report (issue 11), in the
+            // report's transaction, just before its event.
+            let key = self.workspace_key()?;
+            let tx = self.begin()?;
+            self.checkpoint_in(&tx, &key, "report")?;
+            self.record(
+                &tx,
+                "report.generated",
+                "report",
+                format!("Generated report for {} ({} pages) at {}", frameworks.join(", "), pages, out.display()),
+                json!({"sha256": sha256, "pages": pages, "bytes": bytes.len(), "frameworks": frameworks, "assessment": request.assessment_id, "path": out.display().to_string()}),
+            )?;
+            tx.commit()?;
+        }
+        staged.publish()?;
         progress(ReportProgress {
             phase: "done",
             percent: 100,
@@ -206,8 +209,22 @@ impl Workspace {
             recent_events: self.log(25, None)?,
             kind,
             soa,
+            key_fingerprint: self.key_info_if_any()?.map(|k| k.fingerprint),
         })
     }
+}
+
+/// The PDF bytes of a report's data.
+pub fn render_pdf(data: &ReportData) -> Result<Vec<u8>> {
+    let doc = build_document(data);
+    layout::render(
+        &doc,
+        &PageSetup {
+            footer_note: Some(format!("{} · Crosswalk", data.organisation)),
+            ..PageSetup::a4()
+        },
+    )
+    .map_err(|e| Error::Report(e.to_string()))
 }
 
 fn count_pages(pdf: &[u8]) -> usize {
@@ -221,7 +238,6 @@ fn count_pages(pdf: &[u8]) -> usize {
 fn tone(status: Option<Status>) -> Tone {
     match status {
         Some(Status::Covered) => Tone::Green,
-        Some(Status::CoveredViaCrosswalk) => Tone::Blue,
         Some(Status::Partial) => Tone::Amber,
         Some(Status::Stale) | Some(Status::Gap) => Tone::Red,
         _ => Tone::Grey,
@@ -231,7 +247,6 @@ fn tone(status: Option<Status>) -> Tone {
 fn status_color(status: Status) -> Color {
     match status {
         Status::Covered => Color::GREEN,
-        Status::CoveredViaCrosswalk => Color::BLUE,
         Status::Partial => Color::AMBER,
         Status::Stale => Color::hex(0xC8553D),
         Status::Gap => Color::RED,
@@ -320,6 +335,8 @@ pub fn build_document(d: &ReportData) -> Document {
         period_text(d.period)
     );
     doc.keywords = d.coverage.iter().map(|c| c.framework.id.clone()).collect();
+    // The chain anchor, machine-readable: `crosswalk verify --anchor report.pdf`.
+    doc.keywords.push(crate::verify::anchor_keyword(&d.verify));
     doc.creation_date = d.generated_at.timestamp();
     let generated = timestamp(d.generated_at);
 
@@ -345,18 +362,22 @@ pub fn build_document(d: &ReportData) -> Document {
         (
             "Audit trail".to_string(),
             format!(
-                "{} — head {}",
+                "{} — head {} ({} events)",
                 if d.verify.ok {
                     "verified intact"
                 } else {
                     "FAULTS FOUND"
                 },
-                d.verify.last_event_hash
+                d.verify.last_event_hash,
+                d.verify.events_checked
             ),
         ),
     ];
     if let Some(a) = &d.assessment {
         details.insert(1, ("Assessment".into(), format!("#{} {}", a.id, a.name)));
+    }
+    if let Some(fp) = &d.key_fingerprint {
+        details.push(("Signing key".into(), format!("Ed25519, fingerprint {fp}")));
     }
     doc.push(Block::Cover(Cover {
         title: "Compliance Assessment Report".into(),
@@ -392,13 +413,12 @@ fn executive_summary(doc: &mut Document, d: &ReportData) {
         Run::bold(format!("{total_covered} of {total_scope}")),
         Run::normal(format!(
             " requirements in scope are covered by an implemented control whose evidence holds under the rule below; {total_gaps} are gaps or rest on expired evidence. \
-             Requirements shown as covered via crosswalk have no control of their own: a covered requirement of another framework that is equal to or \
-             broader than them suggests coverage, which an auditor should confirm. They are not counted as covered."
+             A gap marked with related coverage has no control of its own, but a covered requirement of another framework is linked to it by a crosswalk \
+             (the path is named): work that may be reused once someone maps the control to it. It is counted as a gap, not as covered."
         )),
     ])));
     let statuses = [
         Status::Covered,
-        Status::CoveredViaCrosswalk,
         Status::Partial,
         Status::Stale,
         Status::Gap,
@@ -432,7 +452,7 @@ fn executive_summary(doc: &mut Document, d: &ReportData) {
         Column::new("Framework", 1.7),
         Column::new("Scope", 0.9).align(Align::Right),
         Column::new("Covered", 1.05).align(Align::Right),
-        Column::new("Crosswalk", 1.2).align(Align::Right),
+        Column::new("Related", 1.2).align(Align::Right),
         Column::new("Partial", 0.95).align(Align::Right),
         Column::new("Stale", 0.85).align(Align::Right),
         Column::new("Gap", 0.8).align(Align::Right),
@@ -445,7 +465,7 @@ fn executive_summary(doc: &mut Document, d: &ReportData) {
             Cell::new(c.framework.short_name.clone()).bold(),
             n(c.counts.in_scope()),
             n(c.counts.covered),
-            n(c.counts.covered_via_crosswalk),
+            n(c.related_coverage),
             n(c.counts.partial),
             n(c.counts.stale),
             n(c.counts.gap),
@@ -495,7 +515,7 @@ fn executive_summary(doc: &mut Document, d: &ReportData) {
         "Stale".into(),
         "The controls behind it have evidence, but all of it has expired.".into(),
     ));
-    kv.push(("Via crosswalk".into(), "No control of its own; a covered requirement of another framework is equal to it or a superset of it (NIST IR 8477 relationships).".into()));
+    kv.push(("Related coverage".into(), "No control of its own, but a covered requirement of another framework is linked to it by a crosswalk (the path is named); shown, never counted as covered.".into()));
     kv.push((
         "Gap".into(),
         "No implemented control with evidence maps to it.".into(),
@@ -511,17 +531,17 @@ fn framework_section(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) 
     doc.push(Block::PageBreak);
     doc.push(Block::heading(1, f.framework.name.clone()));
     doc.push(Block::Paragraph(Paragraph::new(format!(
-        "{}, published by {} {:.1}% of {} requirements in scope are covered ({} covered, {} via crosswalk, {} partial, {} stale, {} gaps, {} not applicable).",
+        "{}, published by {} {:.1}% of {} requirements in scope are covered ({} covered, {} partial, {} stale, {} gaps, {} not applicable; {} with related coverage from other frameworks).",
         with_version(&f.framework.short_name, &f.framework.version),
         end_sentence(&f.framework.publisher),
         f.percent_covered,
         f.counts.in_scope(),
         f.counts.covered,
-        f.counts.covered_via_crosswalk,
         f.counts.partial,
         f.counts.stale,
         f.counts.gap,
-        f.counts.not_applicable
+        f.counts.not_applicable,
+        f.related_coverage
     ))));
     if !f.framework.text_rights.is_empty() {
         doc.push(Block::Paragraph(
@@ -555,13 +575,7 @@ fn framework_section(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) 
             ]);
             continue;
         }
-        let controls = if r.status == Some(Status::CoveredViaCrosswalk) {
-            r.via_crosswalk
-                .iter()
-                .map(|v| format!("via {} {}", v.framework_id, v.reference))
-                .collect::<Vec<_>>()
-                .join(", ")
-        } else if let (Some(j), Some(dn)) = (&r.justification, &r.decision) {
+        let mut controls = if let (Some(j), Some(dn)) = (&r.justification, &r.decision) {
             format!("N/A: {}\n{}", end_sentence(j), decided_text(dn))
         } else if let Some(j) = &r.justification {
             format!("N/A: {j}")
@@ -604,6 +618,20 @@ fn framework_section(doc: &mut Document, d: &ReportData, f: &FrameworkCoverage) 
                 .collect::<Vec<_>>()
                 .join("\n")
         };
+        if !r.related_coverage.is_empty() {
+            // Not coverage: where existing work could be reused (related.rs).
+            let paths: Vec<&str> = r
+                .related_coverage
+                .iter()
+                .map(|c| c.summary.as_str())
+                .collect();
+            controls = format!(
+                "{controls}\nRelated coverage (not counted): {}",
+                paths.join("; ")
+            )
+            .trim()
+            .to_string();
+        }
         t.row(vec![
             Cell::new(r.reference.clone()).mono(),
             Cell::new(r.title.clone()),
@@ -924,7 +952,7 @@ fn findings(doc: &mut Document, d: &ReportData) {
         for r in f.requirements.iter().filter(|r| {
             matches!(
                 r.status,
-                Some(Status::Gap | Status::Stale | Status::Partial | Status::CoveredViaCrosswalk)
+                Some(Status::Gap | Status::Stale | Status::Partial)
             )
         }) {
             any = true;
@@ -1116,6 +1144,10 @@ fn audit_trail(doc: &mut Document, d: &ReportData) {
         ),
         ("Last event hash".into(), v.last_event_hash.clone()),
         (
+            "Anchor".into(),
+            format!("{}:{}", v.last_event_hash, v.events_checked),
+        ),
+        (
             "Evidence files re-hashed".into(),
             format!(
                 "{}, {}",
@@ -1133,7 +1165,7 @@ fn audit_trail(doc: &mut Document, d: &ReportData) {
         ),
     ]));
     doc.push(Block::Paragraph(Paragraph::new(
-        "Each event's SHA-256 covers its content and the previous event's hash, so changing, removing or reordering any event breaks the chain from that point. Keep the last event hash: a later verification that reproduces it proves nothing before it changed.",
+        "Each event's SHA-256 covers its content and the previous event's hash. On its own, a consistent chain proves only that nobody edited the trail without recomputing it: someone able to write to the workspace could rewrite every event with new hashes, or cut events off its end, and the chain would still check. Kept outside the workspace, the anchor above (also in this PDF's metadata) closes that gap: `crosswalk verify --anchor` with it, or with this PDF, proves the workspace still holds exactly these events, so nothing up to here can be rewritten, forged or removed unnoticed. Changes after the anchor are covered only by a later anchor.",
     ).size(8.5).color(Color::MUTED)));
     if !v.faults.is_empty() {
         doc.push(Block::heading(2, "Faults"));

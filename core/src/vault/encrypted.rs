@@ -315,7 +315,7 @@ impl BlobStore for EncryptedStore {
                 ),
             ));
         };
-        let file = File::open(&path)?;
+        let (file, _) = crate::input::open_regular(&path, false)?;
         if w == Where::Plain {
             return Ok(Box::new(Verifying::new(file, sha256)));
         }

@@ -313,7 +313,8 @@ pub struct KeyFile {
     pub checksum: Option<String>,
 }
 
-/// The unwrapped keys of an open workspace.
+/// The unwrapped keys of an open workspace (zeroed when dropped).
+#[derive(Clone)]
 pub struct Unlocked {
     pub current: DataKey,
     pub next: Option<DataKey>,

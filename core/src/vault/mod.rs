@@ -21,7 +21,6 @@
 use crate::error::{Error, Result};
 use crate::evidence::Blob;
 use sha2::{Digest, Sha256};
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -31,7 +30,7 @@ mod ops;
 pub mod plain;
 
 pub use keys::{KeyFile, RecoveryKey, Secret, VaultStatus};
-pub use ops::{purged_evidence, PurgeOutcome, VaultOutcome, VaultProgress};
+pub use ops::{parse_idle_lock, purged_evidence, PurgeOutcome, VaultOutcome, VaultProgress};
 
 /// Bytes read, hashed, encrypted and written per step.
 pub const CHUNK: usize = 1024 * 1024;
@@ -119,17 +118,11 @@ pub trait BlobStore: Send + Sync {
     /// For operations specific to one backend (conversion, rotation).
     fn as_any(&self) -> &dyn std::any::Any;
 
-    /// Stores a file from disk (a regular file only).
+    /// Stores a file from disk: a regular file only, opened without blocking
+    /// (a FIFO or a device named like evidence never hangs the ingest).
     fn put_file(&self, src: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<Blob> {
-        let ctx = |what: &str| format!("cannot {what} {}", src.display());
-        let mut input = File::open(src).map_err(|e| Error::io(ctx("read"), e))?;
-        let meta = input.metadata().map_err(|e| Error::io(ctx("read"), e))?;
-        if !meta.is_file() {
-            return Err(Error::Usage(format!(
-                "{} is not a regular file",
-                src.display()
-            )));
-        }
+        let (mut input, meta) = crate::input::open_regular(src, true)
+            .map_err(|e| Error::io(format!("cannot read {}", src.display()), e))?;
         self.put(&mut input, &src.display().to_string(), meta.len(), progress)
     }
 

@@ -217,7 +217,7 @@ impl Workspace {
         let u = kf.unlock(secret, &dir)?;
         let conn = open_db(&dir, &kf, &u)?;
         let vault = store_for(&dir, &kf, &u);
-        Self::from_parts(dir, conn, vault, Some(u))
+        Self::from_parts(dir, conn, vault, Some(u), false)
     }
 
     /// Creates a new encrypted workspace in `dir` (which must not hold one).
@@ -247,7 +247,7 @@ impl Workspace {
         let conn = crate::db::open_keyed(&dir.join(DB), Some(&db_key(&u.current)))?;
         let vault = store_for(&dir, &kf, &u);
         let key_id = kf.current.key_id.clone();
-        let ws = Self::from_parts(dir, conn, vault, Some(u))?;
+        let ws = Self::from_parts(dir, conn, vault, Some(u), false)?;
         {
             let tx = ws.begin()?;
             ws.record(
@@ -331,7 +331,7 @@ impl Workspace {
         }
         let conn = open_db(&dir, &kf, &u)?;
         let vault = store_for(&dir, &kf, &u);
-        let mut ws = Self::from_parts(dir.clone(), conn, vault, Some(u))?;
+        let mut ws = Self::from_parts(dir.clone(), conn, vault, Some(u), false)?;
         let (moved, removed) = ws.move_blobs("evidence files", true, progress)?;
         let conversion = kf.conversion.clone().unwrap_or_default();
         if !audit_has(&ws.conn, "vault.encrypted", "conversion", &conversion)? {
@@ -345,6 +345,8 @@ impl Workspace {
             )?;
             tx.commit()?;
         }
+        // Opening wrapped the signing key into the file on disk: keep it.
+        kf.secrets = KeyFile::load(&dir)?.secrets;
         kf.state = KeyState::Ready;
         kf.conversion = None;
         kf.save(&dir)?;
@@ -714,6 +716,43 @@ impl Workspace {
         Ok(dest.to_path_buf())
     }
 
+    /// A verified reader of an evidence file's plaintext (decrypted in an
+    /// encrypted workspace), for the viewer: it fails rather than hand out
+    /// bytes whose SHA-256 is not the recorded one, and never blocks on a
+    /// FIFO or follows a link planted in the vault.
+    pub fn evidence_reader(
+        &self,
+        id: i64,
+        revision: Option<u32>,
+    ) -> Result<(super::BlobReader, crate::model::Revision)> {
+        let (_, rev) = self.evidence_file(id, revision)?;
+        let reader = self.vault().open(&rev.sha256).map_err(|e| {
+            Error::io(
+                format!(
+                    "cannot read the stored file of evidence #{id} revision {} ({})",
+                    rev.number,
+                    self.vault().location(&rev.sha256).display()
+                ),
+                e,
+            )
+        })?;
+        Ok((reader, rev))
+    }
+
+    /// Another handle on the same workspace, with its own database
+    /// connection and the same unwrapped keys (no passphrase asked again):
+    /// for a watcher that must not wait behind this handle's long commands.
+    pub fn second_handle(&self) -> Result<Workspace> {
+        let Some(u) = &self.keys else {
+            return Workspace::open(self.dir());
+        };
+        let dir = self.dir().to_path_buf();
+        let kf = KeyFile::load(&dir)?;
+        let conn = open_db(&dir, &kf, u)?;
+        let vault = store_for(&dir, &kf, u);
+        Self::from_parts(dir, conn, vault, Some(u.clone()), false)
+    }
+
     /// Whether this workspace is encrypted.
     pub fn is_encrypted(&self) -> bool {
         self.keys.is_some()
@@ -746,5 +785,81 @@ impl Workspace {
         kf.secrets
             .insert(name.into(), keys::seal_secret(dk, plain, name));
         kf.save(self.dir())
+    }
+}
+
+// --- lock after idle ------------------------------------------------------
+
+/// The settings row holding the app's idle lock, in minutes.
+const IDLE_LOCK_KEY: &str = "vault.idle_lock_minutes";
+/// A day: an idle lock longer than that protects nothing a shut lid would not.
+pub const MAX_IDLE_LOCK_MINUTES: u32 = 24 * 60;
+
+/// Reads the idle lock as typed: empty or `off` turns it off, else whole
+/// minutes between 1 and [`MAX_IDLE_LOCK_MINUTES`].
+pub fn parse_idle_lock(text: &str) -> Result<Option<u32>> {
+    let t = text.trim();
+    if t.is_empty() || t.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    match t.parse::<u32>() {
+        Ok(m) if (1..=MAX_IDLE_LOCK_MINUTES).contains(&m) => Ok(Some(m)),
+        _ => Err(Error::Usage(format!(
+            "lock after idle: `{t}` is not a number of minutes between 1 and {MAX_IDLE_LOCK_MINUTES}; leave it empty to turn the idle lock off"
+        ))),
+    }
+}
+
+impl Workspace {
+    /// Minutes without input after which the app locks an encrypted
+    /// workspace; `None`: it stays open until locked by hand or closed.
+    pub fn idle_lock_minutes(&self) -> Result<Option<u32>> {
+        Ok(self
+            .setting(IDLE_LOCK_KEY)?
+            .and_then(|v| v.parse().ok())
+            .filter(|m| (1..=MAX_IDLE_LOCK_MINUTES).contains(m)))
+    }
+
+    /// Sets (or, with `None`, turns off) the idle lock, with one audit event.
+    pub fn set_idle_lock_minutes(&mut self, minutes: Option<u32>) -> Result<Option<u32>> {
+        if let Some(m) = minutes {
+            if !(1..=MAX_IDLE_LOCK_MINUTES).contains(&m) {
+                return Err(Error::Usage(format!(
+                    "lock after idle: give between 1 and {MAX_IDLE_LOCK_MINUTES} minutes, or turn it off"
+                )));
+            }
+        }
+        if !self.is_encrypted() {
+            return Err(Error::Usage(
+                "only an encrypted workspace can be locked; encrypt it first (`crosswalk vault encrypt`)".into(),
+            ));
+        }
+        if self.idle_lock_minutes()? == minutes {
+            return Ok(minutes);
+        }
+        let tx = self.begin()?;
+        let value = minutes.map(|m| m.to_string());
+        match &value {
+            Some(v) => crate::workspace::set_setting(&tx, IDLE_LOCK_KEY, v)?,
+            None => {
+                tx.execute("DELETE FROM settings WHERE key = ?1", [IDLE_LOCK_KEY])?;
+            }
+        }
+        let summary = match minutes {
+            Some(m) => format!("The app locks the workspace after {m} minutes without input"),
+            None => "The app no longer locks the workspace when idle".into(),
+        };
+        self.record(
+            &tx,
+            "settings.changed",
+            "settings",
+            summary,
+            json!({
+                "changed": {IDLE_LOCK_KEY: minutes},
+                "states": {format!("setting:{IDLE_LOCK_KEY}"): value.as_deref().map(crate::verify::setting_digest)},
+            }),
+        )?;
+        tx.commit()?;
+        Ok(minutes)
     }
 }

@@ -5,7 +5,6 @@ use super::{shard_files, tmp_files, BlobReader, BlobStore, Verifying, CHUNK};
 use crate::error::{Error, Result};
 use crate::evidence::Blob;
 use sha2::{Digest, Sha256};
-use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -76,7 +75,8 @@ impl BlobStore for PlainStore {
     }
 
     fn open(&self, sha256: &str) -> std::io::Result<BlobReader> {
-        let f = File::open(path(&self.dir, sha256))?;
+        // Never follows a link or blocks on a FIFO planted under a blob's name.
+        let (f, _) = crate::input::open_regular(&path(&self.dir, sha256), false)?;
         Ok(Box::new(Verifying::new(f, sha256)))
     }
 
@@ -103,10 +103,8 @@ impl BlobStore for PlainStore {
     }
 
     fn list(&self) -> Result<Vec<PathBuf>> {
-        Ok(shard_files(&self.dir)?
-            .into_iter()
-            .filter(|p| is_plain_name(p))
-            .collect())
+        // Every entry, odd names and non-files too: verify and gc report them.
+        shard_files(&self.dir)
     }
 
     fn temp_files(&self) -> Vec<PathBuf> {
@@ -127,4 +125,36 @@ pub(crate) fn is_plain_name(p: &Path) -> bool {
     p.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// A FIFO or a link planted under a blob's name is refused at once: the
+    /// viewer, packages and exports read through `open`, which must not hang
+    /// or follow the link out of the vault.
+    #[test]
+    fn open_refuses_a_fifo_or_a_link_under_a_blob_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = PlainStore::new(dir.path());
+        let blob = store
+            .put(&mut &b"evidence"[..], "x", 8, &mut |_, _| {})
+            .unwrap();
+        let at = store.location(&blob.sha256);
+        assert!(store.open(&blob.sha256).is_ok());
+
+        std::fs::remove_file(&at).unwrap();
+        let fifo = std::ffi::CString::new(at.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+        let err = store.open(&blob.sha256).err().expect("a FIFO is refused");
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+
+        std::fs::remove_file(&at).unwrap();
+        let target = dir.path().join("elsewhere");
+        std::fs::write(&target, b"evidence").unwrap();
+        std::os::unix::fs::symlink(&target, &at).unwrap();
+        let err = store.open(&blob.sha256).err().expect("a link is refused");
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+    }
 }

@@ -122,3 +122,46 @@ export async function fill(browser, selector, value) {
 export async function until(browser, fn, message, timeout = 15000) {
   await browser.waitUntil(fn, { timeout, interval: 200, timeoutMsg: message });
 }
+
+/** Resizes the window and waits until the page sees the new viewport. */
+export async function windowSize(browser, width, height) {
+  await browser.setWindowSize(width, height);
+  await browser.waitUntil(
+    async () => (await browser.execute(() => [innerWidth, innerHeight])).every((v, i) => Math.abs(v - [width, height][i]) <= 40),
+    { timeout: 5000, timeoutMsg: `window ${width}×${height}` },
+  );
+}
+
+/**
+ * Elements whose content does not fit: text wider than its box (unless it
+ * ends in an ellipsis and has a tooltip), buttons sticking out of their
+ * parent, a page that scrolls sideways. Returns descriptions, [] when all fits.
+ */
+export async function overflowing(browser) {
+  return browser.execute(() => {
+    const bad = [];
+    const name = (el) =>
+      `${el.tagName.toLowerCase()}${el.dataset.testid ? `[${el.dataset.testid}]` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ')[0]}` : ''} "${(el.textContent || '').trim().slice(0, 40)}"`;
+    const shown = (el) => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+    };
+    const sel = 'button, h1, h2, h3, .view-header, .pill, label, th, td, .kind, .label, .detail, [data-testid="error-title"]';
+    for (const el of document.querySelectorAll(sel)) {
+      if (!shown(el)) continue;
+      const cs = getComputedStyle(el);
+      const tooltip = el.title || el.closest('[title]')?.title;
+      const ellipsis = cs.textOverflow === 'ellipsis' && tooltip;
+      if (el.scrollWidth > el.clientWidth + 1 && !ellipsis && cs.overflowX !== 'auto' && cs.overflowX !== 'scroll') bad.push(`overflows: ${name(el)} (${el.scrollWidth} > ${el.clientWidth})`);
+    }
+    for (const b of document.querySelectorAll('button')) {
+      if (!shown(b) || !b.parentElement) continue;
+      const p = b.parentElement.getBoundingClientRect();
+      const r = b.getBoundingClientRect();
+      if (r.right > p.right + 1 || r.left < p.left - 1) bad.push(`sticks out of its parent: ${name(b)}`);
+      if (r.right > innerWidth + 1) bad.push(`outside the window: ${name(b)}`);
+    }
+    if (document.documentElement.scrollWidth > innerWidth + 1) bad.push('the page scrolls sideways');
+    return bad;
+  });
+}

@@ -28,7 +28,12 @@ test('importing a bad YAML file shows file:line and writes nothing; a good one l
     await browser.$('[data-testid="import-paths"] button').click();
     await fill(browser, '[data-testid="import-path"]', join(fixtures, 'good/controls.yaml'));
     await browser.$('[data-testid="run-import"]').click();
-    await browser.$('[data-testid="import-report"]').waitForExist({ timeout: 15000 });
+    // The view checks first and shows what would change; nothing is written until "Import now".
+    await browser.$('[data-testid="import-now"]').waitForExist({ timeout: 15000 });
+    assert.equal(await text(browser, '[data-testid="added-count"]'), '2');
+    assert.deepEqual(cli(dataDir, 'controls', '--json'), [], 'the check wrote nothing');
+    await browser.$('[data-testid="import-now"]').click();
+    await until(browser, async () => (await text(browser, '[data-testid="import-report"] h2')) === 'Imported', 'the import ran');
     assert.equal(await text(browser, '[data-testid="added-count"]'), '2');
     await shot(browser, '12-import-done');
 
@@ -38,7 +43,7 @@ test('importing a bad YAML file shows file:line and writes nothing; a good one l
     // The controls view lists them.
     await nav(browser, 'controls');
     await until(browser, async () => (await browser.$$('[data-testid="control-list"] [data-control]')).length === 2, 'two controls listed');
-    await browser.$('[data-control="E2E-ENC-01"] td').click();
+    await browser.$('[data-control="E2E-ENC-01"] td.tcell').click();
     await browser.$('[data-testid="control-detail"]').waitForExist({ timeout: 10000 });
     const detail = await text(browser, '[data-testid="control-detail"]');
     assert.ok(detail.includes('Encryption of data at rest'));

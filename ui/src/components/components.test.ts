@@ -20,12 +20,11 @@ describe('ErrorMessage', () => {
 });
 
 describe('StatusBadge', () => {
-  it('draws "covered via crosswalk" differently from "covered"', () => {
-    const { container } = render(StatusBadge, { status: 'covered_via_crosswalk' });
+  it('labels a gap as a gap, whatever related coverage it has', () => {
+    const { container } = render(StatusBadge, { status: 'gap' });
     const badge = container.querySelector('[data-status]')!;
-    expect(badge.className).toContain('s-covered_via_crosswalk');
-    expect(badge.textContent).toContain('Covered via crosswalk');
-    expect(badge.textContent).toContain('⇄');
+    expect(badge.className).toContain('s-gap');
+    expect(badge.textContent).toContain('Gap');
   });
 });
 

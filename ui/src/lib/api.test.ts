@@ -37,7 +37,7 @@ describe('api', () => {
     await api.importFiles(['/tmp/a.yaml'], { dryRun: true });
     expect(calls[0]).toEqual(['coverage', { frameworks: ['soc2'], assessmentId: 7 }]);
     expect(calls[1]).toEqual(['requirements', { frameworkId: 'gdpr' }]);
-    expect(calls[2]).toEqual(['import_files', { paths: ['/tmp/a.yaml'], dryRun: true, prune: false }]);
+    expect(calls[2]).toEqual(['import_files', { paths: ['/tmp/a.yaml'], dryRun: true, prune: false, skipUnknown: false }]);
   });
 
   it('rejects with an AppError carrying the problems', async () => {

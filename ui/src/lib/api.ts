@@ -2,6 +2,7 @@
 // Nothing here decides anything about the domain; it only carries calls.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
+  Adoption,
   Applicability,
   ApplicabilityDecision,
   ApplicabilityRequest,
@@ -18,8 +19,16 @@ import type {
   Evidence,
   Expiry,
   Framework,
+  FrameworkChoice,
   FrameworkCoverage,
   ImportReport,
+  KeyInfo,
+  PackageSummary,
+  RegisterExport,
+  RegisterFormat,
+  RegisterKind,
+  LinkQuery,
+  LinksView,
   NewEvidence,
   Problem,
   Progress,
@@ -30,10 +39,15 @@ import type {
   VerifyReport,
 } from './types';
 
-/** An error from the Rust side: `{kind, message, problems}`. */
+/** An error from the Rust side: `{kind, message, problems}`, and when the
+ * shell knows them, `title` (what failed), `hint` (what to do) and `details`
+ * (the system's raw text). */
 export class AppError extends Error {
   kind: string;
   problems: Problem[];
+  title: string | null = null;
+  hint: string | null = null;
+  details: string | null = null;
   constructor(kind: string, message: string, problems: Problem[] = []) {
     super(message);
     this.name = 'AppError';
@@ -45,18 +59,23 @@ export class AppError extends Error {
   static from(e: unknown): AppError {
     if (e instanceof AppError) return e;
     if (e && typeof e === 'object' && 'message' in e) {
-      const o = e as { kind?: unknown; message?: unknown; problems?: unknown };
-      return new AppError(
+      const o = e as { kind?: unknown; message?: unknown; problems?: unknown; title?: unknown; hint?: unknown; details?: unknown };
+      const err = new AppError(
         typeof o.kind === 'string' ? o.kind : 'internal',
         String(o.message),
         Array.isArray(o.problems) ? (o.problems as Problem[]) : [],
       );
+      const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
+      err.title = text(o.title);
+      err.hint = text(o.hint);
+      err.details = text(o.details);
+      return err;
     }
     return new AppError('internal', typeof e === 'string' ? e : 'Something went wrong.');
   }
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+export async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
@@ -83,6 +102,24 @@ export const api = {
   coverage: (frameworks?: string[], assessmentId?: number | null) =>
     call<FrameworkCoverage[]>('coverage', { frameworks: frameworks ?? null, assessmentId: assessmentId ?? null }),
   crosswalkLinks: () => call<CrosswalkLink[]>('crosswalk_links'),
+  crosswalkBetween: (query: LinkQuery) => call<LinksView>('crosswalk_between', { query }),
+  adoptRelated: (
+    frameworkId: string,
+    ref: string,
+    via: { frameworkId: string; ref: string },
+    options: { rationale?: string | null; partial?: boolean } = {},
+  ) =>
+    call<Adoption>('adopt_related', {
+      frameworkId,
+      reference: ref,
+      viaFramework: via.frameworkId,
+      viaRef: via.ref,
+      rationale: options.rationale || null,
+      partial: options.partial ?? false,
+    }),
+  frameworkChoices: () => call<FrameworkChoice[]>('framework_choices'),
+  setTracked: (frameworkId: string, tracked: boolean) =>
+    call<FrameworkChoice[]>('set_tracked', { frameworkId, tracked }),
 
   controls: () => call<Control[]>('controls'),
   control: (id: string) => call<Control>('control', { id }),
@@ -108,11 +145,17 @@ export const api = {
       onProgress: progressChannel(onProgress),
     }),
   removeEvidence: (id: number) => call<Evidence>('remove_evidence', { id }),
-  expiry: (withinDays = 30) => call<Expiry>('expiry', { withinDays }),
+  /** Without a window, core's setting (Settings → expiry window) applies. */
+  expiry: (withinDays?: number | null) => call<Expiry>('expiry', { withinDays: withinDays ?? null }),
   openEvidence: (id: number, revision?: number) => call<void>('open_evidence', { id, revision: revision ?? null }),
 
-  importFiles: (paths: string[], options: { dryRun?: boolean; prune?: boolean } = {}) =>
-    call<ImportReport>('import_files', { paths, dryRun: options.dryRun ?? false, prune: options.prune ?? false }),
+  importFiles: (paths: string[], options: { dryRun?: boolean; prune?: boolean; skipUnknown?: boolean } = {}) =>
+    call<ImportReport>('import_files', {
+      paths,
+      dryRun: options.dryRun ?? false,
+      prune: options.prune ?? false,
+      skipUnknown: options.skipUnknown ?? false,
+    }),
   loadExamples: () => call<ImportReport>('load_examples'),
 
   verify: (onProgress?: OnProgress) => call<VerifyReport>('verify', { onProgress: progressChannel(onProgress) }),
@@ -126,6 +169,11 @@ export const api = {
   generateReport: (request: ReportRequest, outPath?: string | null, onProgress?: OnProgress) =>
     call<ReportSummary>('generate_report', { request, outPath: outPath ?? null, onProgress: progressChannel(onProgress) }),
   openReport: (path: string) => call<void>('open_report', { path }),
+  workspaceKey: () => call<KeyInfo>('workspace_key'),
+  writePackage: (request: ReportRequest, outPath?: string | null, onProgress?: OnProgress) =>
+    call<PackageSummary>('write_package', { request, outPath: outPath ?? null, onProgress: progressChannel(onProgress) }),
+  exportRegister: (request: ReportRequest, what: RegisterKind, format: RegisterFormat, outPath?: string | null) =>
+    call<RegisterExport>('export_register', { request, what, format, outPath: outPath ?? null }),
 
   auditLog: (limit = 500, subject?: string) => call<AuditEvent[]>('audit_log', { limit, subject: subject ?? null }),
 

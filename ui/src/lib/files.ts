@@ -1,26 +1,27 @@
-// Native file pickers and drag-and-drop. They only hand paths to Rust
-// commands; the webview never reads or writes a file itself.
-import { open, save } from '@tauri-apps/plugin-dialog';
+// Native file pickers and drag-and-drop. The dialogs open from Rust
+// (`pick_paths`, `pick_save_path`), which remembers what the user chose: the
+// commands accept no other path. The webview never reads or writes a file.
+import { invoke } from '@tauri-apps/api/core';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 
-export async function pickFile(title: string, filters?: { name: string; extensions: string[] }[]): Promise<string | null> {
-  const chosen = await open({ title, multiple: false, directory: false, filters });
-  return typeof chosen === 'string' ? chosen : null;
+type Filter = { name: string; extensions: string[] };
+
+export async function pickFile(title: string, filters?: Filter[]): Promise<string | null> {
+  const chosen = await invoke<string[]>('pick_paths', { title, filters, multiple: false, directory: false });
+  return chosen[0] ?? null;
 }
 
-export async function pickFiles(title: string, filters?: { name: string; extensions: string[] }[]): Promise<string[]> {
-  const chosen = await open({ title, multiple: true, directory: false, filters });
-  if (!chosen) return [];
-  return Array.isArray(chosen) ? chosen : [chosen];
+export async function pickFiles(title: string, filters?: Filter[]): Promise<string[]> {
+  return invoke<string[]>('pick_paths', { title, filters, multiple: true, directory: false });
 }
 
 export async function pickFolder(title: string): Promise<string | null> {
-  const chosen = await open({ title, directory: true, multiple: false });
-  return typeof chosen === 'string' ? chosen : null;
+  const chosen = await invoke<string[]>('pick_paths', { title, multiple: false, directory: true });
+  return chosen[0] ?? null;
 }
 
 export async function pickSavePath(title: string, defaultPath: string, extensions: string[]): Promise<string | null> {
-  return (await save({ title, defaultPath, filters: [{ name: extensions.join(', ').toUpperCase(), extensions }] })) ?? null;
+  return invoke<string | null>('pick_save_path', { title, defaultName: defaultPath, extensions });
 }
 
 export type DropState = 'idle' | 'over';

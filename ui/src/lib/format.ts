@@ -4,7 +4,6 @@ import type { ControlStatus, Status } from './types';
 
 export const STATUS_LABEL: Record<Status, string> = {
   covered: 'Covered',
-  covered_via_crosswalk: 'Covered via crosswalk',
   partial: 'Partial',
   stale: 'Stale evidence',
   gap: 'Gap',
@@ -24,6 +23,8 @@ export const RELATIONSHIP_LABEL: Record<string, string> = {
   superset_of: 'superset of',
   intersects: 'intersects',
   no_relationship: 'no relationship',
+  supports: 'supports',
+  is_supported_by: 'supported by',
 };
 
 export function percent(value: number): string {

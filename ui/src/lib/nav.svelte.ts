@@ -1,14 +1,16 @@
 // Which view is open, kept in the URL hash so the back key and tests can use it.
-export type View = 'dashboard' | 'frameworks' | 'controls' | 'evidence' | 'assessments' | 'import' | 'activity';
+export type View = 'dashboard' | 'frameworks' | 'explorer' | 'controls' | 'evidence' | 'assessments' | 'import' | 'activity' | 'settings';
 
 export const VIEWS: { id: View; label: string }[] = [
   { id: 'dashboard', label: 'Dashboard' },
   { id: 'frameworks', label: 'Frameworks' },
+  { id: 'explorer', label: 'Mapping explorer' },
   { id: 'controls', label: 'Controls' },
   { id: 'evidence', label: 'Evidence' },
   { id: 'assessments', label: 'Assessments & reports' },
   { id: 'import', label: 'Import' },
   { id: 'activity', label: 'Activity' },
+  { id: 'settings', label: 'Settings' },
 ];
 
 export interface Route {

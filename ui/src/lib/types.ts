@@ -23,15 +23,34 @@ export interface Requirement {
   assessable: boolean;
   designation: string | null;
   theme: string | null;
+  /** The title is the Crosswalk authors' label (the publisher gives none). */
+  own_title?: boolean;
 }
 
-export type Status = 'covered' | 'covered_via_crosswalk' | 'partial' | 'stale' | 'gap' | 'not_applicable';
-export const STATUSES: Status[] = ['covered', 'covered_via_crosswalk', 'partial', 'stale', 'gap', 'not_applicable'];
+export type Status = 'covered' | 'partial' | 'stale' | 'gap' | 'not_applicable';
+export const STATUSES: Status[] = ['covered', 'partial', 'stale', 'gap', 'not_applicable'];
 
 export type ControlStatus = 'implemented' | 'partial' | 'planned' | 'not_applicable';
 export const CONTROL_STATUSES: ControlStatus[] = ['implemented', 'partial', 'planned', 'not_applicable'];
 export type MappingCoverage = 'full' | 'partial';
-export type Relationship = 'equal' | 'subset_of' | 'superset_of' | 'intersects' | 'no_relationship';
+export type Relationship =
+  | 'equal'
+  | 'subset_of'
+  | 'superset_of'
+  | 'intersects'
+  | 'no_relationship'
+  | 'supports'
+  | 'is_supported_by';
+export const RELATIONSHIPS: Relationship[] = [
+  'equal',
+  'subset_of',
+  'superset_of',
+  'intersects',
+  'no_relationship',
+  'supports',
+  'is_supported_by',
+];
+export type SupportProperty = 'integral_to' | 'example_of' | 'precedes';
 export type LinkBasis = 'published' | 'derived' | 'judgement';
 export type EvidenceKind = 'file' | 'link' | 'note';
 
@@ -50,12 +69,33 @@ export interface ControlCoverage {
   windows?: ReviewWindow[];
 }
 
-export interface ViaCrosswalk {
+/** A requirement of another framework linked to this one (core/src/related.rs). */
+export interface Related {
+  framework_id: string;
+  ref: string;
+  relationship: Relationship;
+  properties: SupportProperty[];
+  strength: number | null;
+  basis: LinkBasis;
+  source: string;
+  status: Status | null;
+}
+
+export interface PathStep {
   framework_id: string;
   ref: string;
   relationship: Relationship;
   basis: LinkBasis;
   source: string;
+}
+
+/** A covered requirement elsewhere that a gap could reuse; never counted as covered. */
+export interface RelatedCoverage {
+  framework_id: string;
+  ref: string;
+  controls: string[];
+  path: PathStep[];
+  summary: string;
 }
 
 export interface RequirementCoverage {
@@ -67,7 +107,8 @@ export interface RequirementCoverage {
   status: Status | null;
   reason: string;
   controls: ControlCoverage[];
-  via_crosswalk: ViaCrosswalk[];
+  related: Related[];
+  related_coverage: RelatedCoverage[];
   justification: string | null;
   /** The applicability decision behind it, if anyone made one. */
   decision?: Decision | null;
@@ -79,7 +120,8 @@ export interface FrameworkCoverage {
   counts: Counts;
   assessable: number;
   percent_covered: number;
-  percent_with_crosswalk: number;
+  /** Requirements with related coverage from other frameworks. */
+  related_coverage: number;
   requirements: RequirementCoverage[];
   /** Which evidence rule applied, in a sentence written by core. */
   rule?: string;
@@ -109,9 +151,76 @@ export interface CrosswalkLink {
   to_framework: string;
   to_ref: string;
   relationship: Relationship;
+  properties?: SupportProperty[];
+  strength?: number | null;
   basis: LinkBasis;
   source: string;
   note: string | null;
+  provenance?: Provenance;
+}
+
+export interface Provenance {
+  publisher: string;
+  document: string;
+  version: string;
+  licence: string;
+  url: string;
+}
+
+/** Which links the explorer asks for (core/src/reuse.rs LinkQuery). */
+export interface LinkQuery {
+  from: string;
+  to: string;
+  ref?: string | null;
+  relationship?: Relationship | null;
+  basis?: LinkBasis | null;
+  source?: string | null;
+}
+
+export interface LinkRow {
+  from_ref: string;
+  from_title: string;
+  from_status: Status | null;
+  to_ref: string;
+  to_title: string;
+  to_status: Status | null;
+  relationship: Relationship;
+  properties: SupportProperty[];
+  strength: number | null;
+  basis: LinkBasis;
+  source: string;
+  note: string | null;
+  inverted: boolean;
+}
+
+export interface LinkSource {
+  from_framework: string;
+  to_framework: string;
+  provenance: Provenance;
+  by_basis: Record<string, number>;
+}
+
+export interface LinksView {
+  from: Framework;
+  to: Framework;
+  sources: LinkSource[];
+  total: number;
+  links: LinkRow[];
+}
+
+export interface Adoption {
+  framework_id: string;
+  ref: string;
+  via_framework: string;
+  via_ref: string;
+  path: string;
+  controls: string[];
+  coverage: MappingCoverage;
+  rationale: string | null;
+}
+
+export interface FrameworkChoice extends Framework {
+  tracked: boolean;
 }
 
 export interface Revision {
@@ -227,6 +336,19 @@ export interface ImportReport {
   evidence_unchanged: number;
   frameworks: string[];
   crosswalk_links: number;
+  /** Files read as a foreign format (OSCAL, OpenControl, matrix). */
+  formats?: { file: string; format: string; name: string }[];
+  /** Matrices: how each column was read. */
+  columns?: { file: string; columns: ColumnGuess[] }[];
+  /** Cells left out (`skipUnknown`) and references without a web address. */
+  skipped_cells?: string[];
+  scopes?: string[];
+}
+
+export interface ColumnGuess {
+  header: string;
+  role: string;
+  reason: string;
 }
 
 export interface Fault {
@@ -358,4 +480,43 @@ export interface SoaInput {
   owner?: string | null;
   approved_by?: string | null;
   approved_on?: string | null;
+}
+
+/** The workspace signing key (public side). */
+export interface KeyInfo {
+  workspace_id: string;
+  fingerprint: string;
+  public_key: string;
+  created_at: string;
+  key_file: string;
+}
+
+export interface Checkpoint {
+  workspace_id: string;
+  event_count: number;
+  head_hash: string;
+  at: string;
+  reason: string;
+  fingerprint: string;
+  signature: string;
+}
+
+export interface PackageSummary {
+  path: string;
+  bytes: number;
+  sha256: string;
+  files: number;
+  evidence_files: number;
+  evidence_bytes: number;
+  fingerprint: string;
+  chain_ok: boolean;
+  checkpoint: Checkpoint;
+}
+
+export type RegisterKind = 'requirements' | 'controls' | 'evidence' | 'gaps' | 'soa' | 'audit_trail';
+export type RegisterFormat = 'csv' | 'xlsx';
+
+export interface RegisterExport {
+  path: string;
+  rows: number;
 }

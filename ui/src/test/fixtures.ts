@@ -2,7 +2,7 @@
 import type { Counts, Expiry, FrameworkCoverage } from '../lib/types';
 
 export function counts(partial: Partial<Counts> = {}): Counts {
-  return { covered: 0, covered_via_crosswalk: 0, partial: 0, stale: 0, gap: 0, not_applicable: 0, ...partial };
+  return { covered: 0, partial: 0, stale: 0, gap: 0, not_applicable: 0, ...partial };
 }
 
 export function framework(id: string, short: string, c: Counts, percentCovered: number): FrameworkCoverage {
@@ -22,7 +22,7 @@ export function framework(id: string, short: string, c: Counts, percentCovered: 
     counts: c,
     assessable,
     percent_covered: percentCovered,
-    percent_with_crosswalk: percentCovered,
+    related_coverage: 0,
     requirements: [
       {
         ref: 'A',
@@ -33,7 +33,8 @@ export function framework(id: string, short: string, c: Counts, percentCovered: 
         status: null,
         reason: '',
         controls: [],
-        via_crosswalk: [],
+        related: [],
+        related_coverage: [],
         justification: null,
         rollup: c,
       },
@@ -46,7 +47,8 @@ export function framework(id: string, short: string, c: Counts, percentCovered: 
         status: 'gap',
         reason: 'no control maps to it',
         controls: [],
-        via_crosswalk: [],
+        related: [],
+        related_coverage: [],
         justification: null,
         rollup: null,
       },

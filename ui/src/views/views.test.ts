@@ -96,4 +96,48 @@ describe('Import', () => {
     await fireEvent.click(screen.getByTestId('run-import'));
     await waitFor(() => expect(screen.getByTestId('added-count').textContent).toBe('2'));
   });
+
+  it('checks first and shows how a matrix\'s columns are read, with the cells left out', async () => {
+    const calls: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd !== 'import_files') return null;
+      calls.push(args);
+      return {
+        dry_run: true,
+        files: ['/data/m.csv'],
+        added: ['ENC-01'],
+        changed: [],
+        unchanged: [],
+        removed: [],
+        missing: [],
+        evidence_added: 0,
+        evidence_updated: 0,
+        evidence_unchanged: 0,
+        frameworks: [],
+        crosswalk_links: 0,
+        formats: [{ file: '/data/m.csv', format: 'matrix-csv', name: 'control matrix (CSV)' }],
+        columns: [
+          {
+            file: '/data/m.csv',
+            columns: [
+              { header: 'Control ID', role: 'id', reason: 'guessed' },
+              { header: 'CIS v8', role: 'ignored', reason: 'no framework or field of this name in the workspace' },
+            ],
+          },
+        ],
+        skipped_cells: ['/data/m.csv: line 2, column 4 (SOC 2): `CC99.9` is not a requirement of soc2'],
+        scopes: [],
+      };
+    });
+    render(Import);
+    await fireEvent.input(screen.getByTestId('import-path'), { target: { value: '/data/m.csv' } });
+    await fireEvent.click(screen.getByTestId('skip-unknown'));
+    await fireEvent.click(screen.getByTestId('run-import'));
+    await waitFor(() => expect(screen.getByTestId('column-guess').textContent).toContain('CIS v8'));
+    expect(screen.getByTestId('column-guess').textContent).toContain('ignored');
+    expect(screen.getByTestId('skipped-cells').textContent).toContain('CC99.9');
+    expect(screen.getByTestId('import-formats').textContent).toContain('control matrix (CSV)');
+    expect(calls[0]).toMatchObject({ dryRun: true, skipUnknown: true });
+    expect(screen.getByTestId('import-now')).toBeTruthy();
+  });
 });

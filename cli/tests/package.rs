@@ -1,0 +1,882 @@
+//! The auditor package, checked the way an auditor would: unpacked and run
+//! through coreutils, OpenSSL and a spreadsheet reader that is not the
+//! writer, then attacked (a byte changed, files removed and added, the
+//! manifest edited, a signature replaced, hostile zips) and `package verify`
+//! must catch and name each. Plus signed checkpoints against a forger who
+//! rewrites or truncates the trail.
+mod common;
+
+use common::*;
+use rusqlite::Connection;
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A demo workspace with its key, pinned in time.
+fn demo() -> Ws {
+    let ws = Ws::pinned();
+    ws.ok(&["demo"]);
+    ws
+}
+
+fn package(ws: &Ws, name: &str, extra: &[&str]) -> (PathBuf, Value) {
+    let out = ws.path(name);
+    let mut args = vec!["package", "-o", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let summary = ws.json(&args);
+    (out, summary)
+}
+
+fn tool(dir: &Path, cmd: &str, args: &[&str]) -> std::process::Output {
+    Command::new(cmd)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd} must be installed (scripts/setup.sh): {e}"))
+}
+
+fn unzip(zip: &Path, into: &Path) {
+    std::fs::create_dir_all(into).unwrap();
+    let out = tool(into, "unzip", &["-q", zip.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "unzip: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The system Python, which has python3-openpyxl from apt (a pyenv shim may not).
+fn python() -> &'static str {
+    if Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    }
+}
+
+fn verify(ws: &Ws, zip: &Path, extra: &[&str]) -> (Run, Value) {
+    let mut args = vec!["package", "verify", zip.to_str().unwrap(), "--json"];
+    args.extend_from_slice(extra);
+    // An auditor has no workspace: the data dir must not even be created.
+    let r = ws.run(&args);
+    let v = r.json();
+    (r, v)
+}
+
+fn faults(v: &Value) -> Vec<(String, String, String)> {
+    v["faults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Rewrites a zip entry by entry; `edit` may change, drop (None) or keep each.
+fn rewrite(
+    src: &Path,
+    dst: &Path,
+    mut edit: impl FnMut(&str, Vec<u8>) -> Option<Vec<u8>>,
+    add: &[(&str, &[u8])],
+) {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(src).unwrap()).unwrap();
+    let mut w = zip::ZipWriter::new(std::fs::File::create(dst).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        if let Some(bytes) = edit(&name, bytes) {
+            w.start_file(name, options).unwrap();
+            w.write_all(&bytes).unwrap();
+        }
+    }
+    for (name, bytes) in add {
+        w.start_file(*name, options).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap();
+}
+
+fn entry_names(zip: &Path) -> Vec<String> {
+    let archive = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
+    archive
+        .file_names()
+        .map(|n| n.unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_demo_package_checks_out_with_coreutils_openssl_and_openpyxl() {
+    let ws = demo();
+    let key = ws.json(&["key"]);
+    let fp = key["fingerprint"].as_str().unwrap().to_string();
+    assert_eq!(
+        ws.json(&["fingerprint"])["fingerprint"],
+        key["fingerprint"],
+        "`fingerprint` is `key`"
+    );
+    let (zip, summary) = package(&ws, "audit.zip", &[]);
+    assert_eq!(summary["fingerprint"], fp.as_str());
+    assert!(
+        summary["evidence_files"].as_u64().unwrap() >= 10,
+        "{summary}"
+    );
+
+    let dir = ws.path("unpacked");
+    unzip(&zip, &dir);
+    let sums = tool(&dir, "sha256sum", &["-c", "--strict", "SHA256SUMS"]);
+    let text = String::from_utf8_lossy(&sums.stdout);
+    assert!(
+        sums.status.success(),
+        "sha256sum -c failed:\n{text}{}",
+        String::from_utf8_lossy(&sums.stderr)
+    );
+    let files = walk(&dir);
+    for f in &files {
+        let exempt = [
+            "SHA256SUMS",
+            "signature/SHA256SUMS.sig",
+            "signature/manifest.json.sig",
+        ];
+        if !exempt.contains(&f.as_str()) {
+            assert!(
+                text.contains(&format!("{f}: OK")),
+                "{f} is not covered by SHA256SUMS:\n{text}"
+            );
+        }
+    }
+    assert!(
+        files
+            .iter()
+            .any(|f| f.starts_with("evidence/AIOS-ENC-01/2026-09-14 ")),
+        "{files:?}"
+    );
+
+    // Both signatures with OpenSSL, and the fingerprint with coreutils.
+    for (signed, sig) in [
+        ("SHA256SUMS", "signature/SHA256SUMS.sig"),
+        ("manifest.json", "signature/manifest.json.sig"),
+    ] {
+        let out = tool(
+            &dir,
+            "openssl",
+            &[
+                "pkeyutl",
+                "-verify",
+                "-pubin",
+                "-inkey",
+                "signature/workspace-key.pem",
+                "-rawin",
+                "-in",
+                signed,
+                "-sigfile",
+                sig,
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "openssl rejects the signature of {signed}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let der = tool(
+        &dir,
+        "openssl",
+        &[
+            "pkey",
+            "-pubin",
+            "-in",
+            "signature/workspace-key.pem",
+            "-outform",
+            "DER",
+        ],
+    );
+    use sha2::Digest;
+    let raw = &der.stdout[der.stdout.len() - 32..];
+    assert_eq!(
+        hex::encode(sha2::Sha256::digest(raw)),
+        fp.replace(' ', ""),
+        "the printed fingerprint is SHA-256 of the raw key"
+    );
+
+    // The manifest says what each file is.
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["organisation"],
+        "Example Org (AIOS and AMAS example controls)"
+    );
+    assert_eq!(manifest["audit_trail"]["chain_ok"], true);
+    let log = ws.log();
+    let ev = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["path"]
+                .as_str()
+                .unwrap()
+                .starts_with("evidence/AIOS-ENC-01/")
+        })
+        .unwrap();
+    assert_eq!(ev["role"], "evidence");
+    assert_eq!(ev["evidence"]["evidence_date"], "2026-09-14");
+    assert!(
+        ev["evidence"]["requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "iso27001-2022 A.8.24"),
+        "{ev}"
+    );
+    // The checkpoint it signed is now in the trail, for the head it names.
+    let cp = log
+        .iter()
+        .find(|e| e["action"] == "checkpoint.signed")
+        .expect("a checkpoint event");
+    assert_eq!(
+        cp["details"]["head_hash"],
+        manifest["audit_trail"]["head_hash"]
+    );
+    assert!(log.iter().any(|e| e["action"] == "package.generated"));
+
+    // The workbook read back by openpyxl: frozen header, a known row, dates as dates.
+    let script = r#"
+import sys, openpyxl, datetime
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["Evidence"]
+assert ws.freeze_panes == "A2", ws.freeze_panes
+head = [c.value for c in ws[1]]
+for row in ws.iter_rows(min_row=2, values_only=True):
+    r = dict(zip(head, row))
+    if r["Title"] == "Storage encryption settings (example config excerpt)":
+        assert isinstance(r["Evidence date"], datetime.datetime), type(r["Evidence date"])
+        print(r["Controls"], r["Evidence date"].date().isoformat(), r["SHA-256"])
+        break
+else:
+    sys.exit("row not found")
+print(",".join(wb.sheetnames))
+"#;
+    let out = tool(&dir, python(), &["-c", script, "registers/registers.xlsx"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "openpyxl: {text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("AIOS-ENC-01 2026-09-14 "), "{text}");
+    assert!(text.contains("Statement of Applicability"), "{text}");
+
+    // And Crosswalk's own check, with the key the officer gave.
+    let (r, v) = verify(&ws, &zip, &["--key", &fp.to_uppercase()]);
+    assert!(r.ok(), "{}", r.stdout);
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["key_checked"], true);
+    ws.assert_verifies("after a package");
+}
+
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().to_string_lossy().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn package_verify_catches_and_names_each_tampering() {
+    let ws = demo();
+    let (zip, summary) = package(&ws, "audit.zip", &[]);
+    let fp = summary["fingerprint"].as_str().unwrap().to_string();
+    let evidence = entry_names(&zip)
+        .into_iter()
+        .find(|n| n.starts_with("evidence/"))
+        .unwrap();
+    let t = |name: &str| ws.path(name);
+
+    // One evidence byte changed.
+    let changed = t("changed.zip");
+    rewrite(
+        &zip,
+        &changed,
+        |n, mut b| {
+            if n == evidence {
+                b[0] ^= 1;
+            }
+            Some(b)
+        },
+        &[],
+    );
+    let (r, v) = verify(&ws, &changed, &[]);
+    assert!(!r.ok());
+    assert!(
+        faults(&v)
+            .iter()
+            .any(|(k, p, _)| k == "changed" && p == &evidence),
+        "{:?}",
+        faults(&v)
+    );
+
+    // One file removed.
+    let removed = t("removed.zip");
+    rewrite(&zip, &removed, |n, b| (n != evidence).then_some(b), &[]);
+    let (r, v) = verify(&ws, &removed, &[]);
+    assert!(!r.ok());
+    assert!(
+        faults(&v)
+            .iter()
+            .any(|(k, p, _)| k == "missing" && p == &evidence),
+        "{:?}",
+        faults(&v)
+    );
+
+    // One file added.
+    let added = t("added.zip");
+    rewrite(
+        &zip,
+        &added,
+        |_, b| Some(b),
+        &[("evidence/AIOS-ENC-01/2026-09-15 forged.txt", b"trust me")],
+    );
+    let (r, v) = verify(&ws, &added, &[]);
+    assert!(!r.ok());
+    assert!(
+        faults(&v)
+            .iter()
+            .any(|(k, p, _)| k == "extra" && p == "evidence/AIOS-ENC-01/2026-09-15 forged.txt"),
+        "{:?}",
+        faults(&v)
+    );
+
+    // The manifest edited.
+    let edited = t("manifest.zip");
+    rewrite(
+        &zip,
+        &edited,
+        |n, b| {
+            if n == "manifest.json" {
+                Some(
+                    String::from_utf8(b)
+                        .unwrap()
+                        .replace("Example Org", "Other Org")
+                        .into_bytes(),
+                )
+            } else {
+                Some(b)
+            }
+        },
+        &[],
+    );
+    let (r, v) = verify(&ws, &edited, &[]);
+    assert!(!r.ok());
+    let f = faults(&v);
+    assert!(
+        f.iter()
+            .any(|(k, p, _)| k == "signature" && p == "signature/manifest.json.sig"),
+        "{f:?}"
+    );
+    assert!(
+        f.iter()
+            .any(|(k, p, _)| k == "changed" && p == "manifest.json"),
+        "{f:?}"
+    );
+
+    // A signature replaced.
+    let resigned = t("signature.zip");
+    rewrite(
+        &zip,
+        &resigned,
+        |n, b| {
+            if n == "signature/SHA256SUMS.sig" {
+                Some(vec![7u8; 64])
+            } else {
+                Some(b)
+            }
+        },
+        &[],
+    );
+    let (r, v) = verify(&ws, &resigned, &[]);
+    assert!(!r.ok());
+    assert!(
+        faults(&v)
+            .iter()
+            .any(|(k, p, _)| k == "signature" && p == "signature/SHA256SUMS.sig"),
+        "{:?}",
+        faults(&v)
+    );
+
+    // SHA256SUMS rewritten to match a changed file: its signature no longer holds.
+    let relisted = t("relisted.zip");
+    let mut new_hash = String::new();
+    rewrite(
+        &changed,
+        &relisted,
+        |n, b| {
+            if n == evidence {
+                use sha2::Digest;
+                new_hash = hex::encode(sha2::Sha256::digest(&b));
+            }
+            Some(b)
+        },
+        &[],
+    );
+    let relisted2 = t("relisted2.zip");
+    let old_hash = {
+        let m: Value = serde_json::from_slice(&read_entry(&zip, "manifest.json")).unwrap();
+        m["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == evidence.as_str())
+            .unwrap()["sha256"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    rewrite(
+        &relisted,
+        &relisted2,
+        |n, b| {
+            if n == "SHA256SUMS" {
+                Some(
+                    String::from_utf8(b)
+                        .unwrap()
+                        .replace(&old_hash, &new_hash)
+                        .into_bytes(),
+                )
+            } else {
+                Some(b)
+            }
+        },
+        &[],
+    );
+    let (r, v) = verify(&ws, &relisted2, &[]);
+    assert!(!r.ok());
+    let f = faults(&v);
+    assert!(
+        f.iter()
+            .any(|(k, p, _)| k == "signature" && p == "signature/SHA256SUMS.sig"),
+        "{f:?}"
+    );
+    assert!(
+        f.iter().any(|(k, p, _)| k == "manifest" && p == &evidence),
+        "{f:?}"
+    );
+
+    // Signed by someone else: only the fingerprint shows it.
+    let other = demo();
+    let other_fp = other.json(&["key"])["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(other_fp, fp);
+    let (r, v) = verify(&ws, &zip, &["--key", &other_fp]);
+    assert!(!r.ok());
+    assert!(
+        faults(&v)
+            .iter()
+            .any(|(k, p, _)| k == "key" && p == "signature/workspace-key.pem"),
+        "{:?}",
+        faults(&v)
+    );
+
+    // Text output names the file too, and an unknown fingerprint is a usage error.
+    let r = ws.run(&["package", "verify", removed.to_str().unwrap()]);
+    assert!(
+        !r.ok() && r.stdout.contains(&format!("MISSING {evidence}")),
+        "{}",
+        r.stdout
+    );
+    ws.fails(&["package", "verify", zip.to_str().unwrap(), "--key", "abc"]);
+    ws.fails(&[
+        "package",
+        "verify",
+        ws.path("nothing.zip").to_str().unwrap(),
+    ]);
+}
+
+fn read_entry(zip: &Path, name: &str) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
+    let mut f = archive.by_name(name).unwrap();
+    let mut b = Vec::new();
+    f.read_to_end(&mut b).unwrap();
+    b
+}
+
+#[test]
+fn package_verify_treats_the_zip_as_hostile() {
+    let ws = Ws::new();
+    // Path traversal and absolute names.
+    let evil = ws.path("evil.zip");
+    {
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&evil).unwrap());
+        let o = zip::write::SimpleFileOptions::default();
+        for name in [
+            "../../etc/cron.d/x",
+            "/etc/passwd",
+            "a/./b",
+            "C:evil",
+            "ok\\..\\x",
+        ] {
+            w.start_file(name, o).unwrap();
+            w.write_all(b"x").unwrap();
+        }
+        // A bomb: 64 MiB of zeros deflate to about 64 KiB.
+        w.start_file(
+            "bomb.bin",
+            o.compression_method(zip::CompressionMethod::Deflated),
+        )
+        .unwrap();
+        let zeros = vec![0u8; 1024 * 1024];
+        for _ in 0..64 {
+            w.write_all(&zeros).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    let (r, v) = verify(&ws, &evil, &[]);
+    assert!(!r.ok());
+    let f = faults(&v);
+    for name in [
+        "../../etc/cron.d/x",
+        "/etc/passwd",
+        "a/./b",
+        "C:evil",
+        "ok\\..\\x",
+    ] {
+        assert!(
+            f.iter().any(|(k, p, _)| k == "unsafe" && p == name),
+            "{name} not refused: {f:?}"
+        );
+    }
+    assert!(
+        f.iter()
+            .any(|(k, p, m)| k == "unsafe" && p == "bomb.bin" && m.contains("zip bomb")),
+        "{f:?}"
+    );
+    assert!(
+        f.iter()
+            .any(|(k, p, _)| k == "missing" && p == "SHA256SUMS"),
+        "{f:?}"
+    );
+
+    // Not a zip at all: a clear error, no panic.
+    let junk = ws.path("junk.zip");
+    std::fs::write(&junk, b"PK\x03\x04 not really").unwrap();
+    let r = ws.fails(&["package", "verify", junk.to_str().unwrap()]);
+    assert!(r.stderr.contains("junk.zip"), "{}", r.stderr);
+    assert!(
+        !ws.data.exists(),
+        "package verify must not create a workspace"
+    );
+}
+
+#[test]
+fn same_data_gives_the_same_package_bytes() {
+    let a = demo();
+    a.ok(&["key"]);
+    let b = Ws::pinned();
+    copy_dir(&a.data, &b.data);
+    let (za, _) = package(
+        &a,
+        "a.zip",
+        &["--framework", "iso27001-2022", "--framework", "soc2"],
+    );
+    let (zb, _) = package(
+        &b,
+        "b.zip",
+        &["--framework", "iso27001-2022", "--framework", "soc2"],
+    );
+    let (ba, bb) = (std::fs::read(&za).unwrap(), std::fs::read(&zb).unwrap());
+    assert!(
+        ba == bb,
+        "same data and SOURCE_DATE_EPOCH must give the same zip bytes"
+    );
+    // Entries are 0644 with the pinned time.
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&za).unwrap()).unwrap();
+    for i in 0..archive.len() {
+        let f = archive.by_index(i).unwrap();
+        assert_eq!(
+            f.unix_mode().map(|m| m & 0o777),
+            Some(0o644),
+            "{}",
+            f.name().unwrap()
+        );
+    }
+}
+
+#[test]
+fn a_changed_blob_stops_the_package_and_leaves_nothing_behind() {
+    let ws = demo();
+    let blob = blobs(&ws.data).into_iter().next().unwrap();
+    let mut bytes = std::fs::read(&blob).unwrap();
+    bytes[0] ^= 1;
+    std::fs::write(&blob, bytes).unwrap();
+    let out = ws.path("out/audit.zip");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let r = ws.fails(&["package", "-o", out.to_str().unwrap()]);
+    assert!(r.stderr.contains("has changed"), "{}", r.stderr);
+    let left: Vec<_> = std::fs::read_dir(out.parent().unwrap()).unwrap().collect();
+    assert!(left.is_empty(), "nothing may be left: {left:?}");
+}
+
+#[test]
+fn registers_export_as_rfc4180_csv_and_xlsx() {
+    let ws = demo();
+    let csv = ws.path("req.csv");
+    ws.ok(&[
+        "export",
+        "--format",
+        "csv",
+        "--what",
+        "requirements",
+        "--framework",
+        "iso27001-2022",
+        "-o",
+        csv.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        text.starts_with(
+            "Framework,Ref,Title,Status,Reason,Controls,Evidence,Not applicable because\r\n"
+        ),
+        "{}",
+        &text[..200]
+    );
+    assert!(
+        text.contains("\r\niso27001-2022,A.8.24,"),
+        "A.8.24 row missing"
+    );
+    let xlsx = ws.path("soa.xlsx");
+    ws.ok(&[
+        "export",
+        "--format",
+        "xlsx",
+        "--what",
+        "soa",
+        "--framework",
+        "iso27001-2022",
+        "-o",
+        xlsx.to_str().unwrap(),
+    ]);
+    let out = tool(ws.tmp.path(), python(), &["-c", "import sys,openpyxl; ws=openpyxl.load_workbook(sys.argv[1]).active; print(ws.title, ws.max_row, ws['A2'].value, ws['D2'].value)", xlsx.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.starts_with("Statement of Applicability 9"),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains(" A.5.1 not recorded"),
+        "no invented applicability decision: {text}"
+    );
+    for what in ["controls", "evidence", "gaps", "audit-trail"] {
+        let p = ws.path(&format!("{what}.csv"));
+        ws.ok(&[
+            "export",
+            "--format",
+            "csv",
+            "--what",
+            what,
+            "-o",
+            p.to_str().unwrap(),
+        ]);
+        assert!(
+            std::fs::read_to_string(&p).unwrap().lines().count() > 1,
+            "{what} is empty"
+        );
+    }
+    // The YAML export keeps working; bad requests follow the error contract.
+    let yaml = ws.path("controls.yaml");
+    ws.ok(&["export", "controls", "-o", yaml.to_str().unwrap()]);
+    assert!(std::fs::read_to_string(&yaml)
+        .unwrap()
+        .contains("controls:"));
+    ws.fails(&[
+        "export",
+        "--format",
+        "csv",
+        "--what",
+        "nonsense",
+        "-o",
+        ws.path("x.csv").to_str().unwrap(),
+    ]);
+    ws.fails(&[
+        "export",
+        "--format",
+        "pdf",
+        "--what",
+        "gaps",
+        "-o",
+        ws.path("x.pdf").to_str().unwrap(),
+    ]);
+    assert!(!ws.path("x.csv").exists() && !ws.path("x.pdf").exists());
+    assert!(
+        ws.log().iter().any(|e| e["action"] == "register.exported"),
+        "exports are audited"
+    );
+}
+
+fn db(ws: &Ws) -> Connection {
+    Connection::open(ws.data.join("crosswalk.db")).unwrap()
+}
+
+fn verify_faults(ws: &Ws) -> Vec<Value> {
+    let (r, v) = ws.verify();
+    assert!(!r.ok(), "verify must fail: {v}");
+    v["faults"].as_array().unwrap().clone()
+}
+
+#[test]
+fn signed_checkpoints_catch_a_truncated_or_rechained_trail() {
+    let ws = demo();
+    let cp = ws.json(&["checkpoint"]);
+    let n = cp["event_count"].as_i64().unwrap();
+    ws.ok(&["organisation", "After the checkpoint"]);
+    ws.assert_verifies("with a checkpoint");
+
+    // Truncation: the checkpoint and everything after it deleted, rows too.
+    let cut = Ws::pinned();
+    copy_dir(&ws.data, &cut.data);
+    db(&cut)
+        .execute("DELETE FROM audit_log WHERE seq > ?1", [n - 2])
+        .unwrap();
+    let f = verify_faults(&cut);
+    assert!(
+        f.iter().any(|x| x["subject"] == "checkpoint:1"
+            && x["message"].as_str().unwrap().contains("events deleted")),
+        "{f:?}"
+    );
+
+    // A forged checkpoint row.
+    let forged = Ws::pinned();
+    copy_dir(&ws.data, &forged.data);
+    db(&forged)
+        .execute(
+            "UPDATE checkpoints SET signature = ?1",
+            [hex::encode([1u8; 64])],
+        )
+        .unwrap();
+    let f = verify_faults(&forged);
+    assert!(
+        f.iter().any(|x| x["subject"] == "checkpoint:1"
+            && x["message"].as_str().unwrap().contains("not signed")),
+        "{f:?}"
+    );
+
+    // The whole trail re-chained after editing an early event: every hash recomputed.
+    let rechained = Ws::pinned();
+    copy_dir(&ws.data, &rechained.data);
+    {
+        let conn = db(&rechained);
+        conn.execute(
+            "UPDATE audit_log SET summary = 'nothing happened' WHERE seq = 2",
+            [],
+        )
+        .unwrap();
+        let rows: Vec<(i64, String, String, String, String, String, String)> = {
+            let mut stmt = conn.prepare("SELECT seq, at, actor, action, subject, summary, details FROM audit_log ORDER BY seq").unwrap();
+            stmt.query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+        };
+        let mut prev = "0".repeat(64);
+        for (seq, at, actor, action, subject, summary, details) in rows {
+            let canonical = serde_json::to_string(&(
+                seq, &at, &actor, &action, &subject, &summary, &details, &prev,
+            ))
+            .unwrap();
+            use sha2::Digest;
+            let hash = hex::encode(sha2::Sha256::digest(canonical.as_bytes()));
+            conn.execute(
+                "UPDATE audit_log SET prev_hash = ?1, hash = ?2 WHERE seq = ?3",
+                rusqlite::params![prev, hash, seq],
+            )
+            .unwrap();
+            prev = hash;
+        }
+    }
+    let f = verify_faults(&rechained);
+    assert!(
+        f.iter().any(|x| x["subject"] == "checkpoint:1"
+            && x["message"]
+                .as_str()
+                .unwrap()
+                .contains("no longer holds the prefix")),
+        "a re-chained trail passes the chain walk; only the checkpoint catches it: {f:?}"
+    );
+
+    // A report signs a checkpoint too.
+    ws.ok(&[
+        "report",
+        "--framework",
+        "soc2",
+        "-o",
+        ws.path("r.pdf").to_str().unwrap(),
+    ]);
+    let log = ws.log();
+    assert!(log
+        .iter()
+        .any(|e| e["action"] == "checkpoint.signed" && e["details"]["reason"] == "report"));
+    ws.assert_verifies("after a report");
+}
+
+#[test]
+fn the_key_file_is_private_and_a_missing_key_is_not_silently_replaced() {
+    let ws = demo();
+    let key = ws.json(&["key"]);
+    let path = PathBuf::from(key["key_file"].as_str().unwrap());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode, 0o600,
+            "the private key must be readable by its owner only"
+        );
+    }
+    assert_eq!(
+        ws.json(&["key"])["fingerprint"],
+        key["fingerprint"],
+        "one key per workspace"
+    );
+    std::fs::remove_file(&path).unwrap();
+    let r = ws.fails(&["checkpoint"]);
+    assert!(
+        r.stderr.contains("missing") && r.stderr.contains(key["fingerprint"].as_str().unwrap()),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !path.exists(),
+        "no new key may be made behind the user's back"
+    );
+}

@@ -1,0 +1,358 @@
+//! Changing many controls at once: delete them, or set their owner, status
+//! or category. A selection (ids and/or filters) names the controls; the plan
+//! lists every control the change touches with its before and after, so the
+//! app and `--dry-run` can show it first. Applying writes the whole plan in
+//! one transaction with one audit event that lists every changed control:
+//! either all of it is written or none.
+use crate::error::{Error, Result};
+use crate::import::{control_digest, upsert_control};
+use crate::model::*;
+use crate::workspace::{load_controls, timestamp, Workspace};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Which controls. Ids and filters combine (a control must pass all that are
+/// given); a selection that names nothing is refused rather than read as
+/// "everything" (`all` says that).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Selection {
+    #[serde(default)]
+    pub ids: Vec<String>,
+    /// Every control (still narrowed by the filters).
+    #[serde(default)]
+    pub all: bool,
+    /// The example controls shipped with Crosswalk (AIOS and AMAS).
+    #[serde(default)]
+    pub examples: bool,
+    pub status: Option<ControlStatus>,
+    pub category: Option<String>,
+    pub owner: Option<String>,
+    /// Mapped to this framework.
+    pub framework: Option<String>,
+    /// Last imported from this YAML file (its path, or its file name).
+    pub source_file: Option<String>,
+}
+
+/// What to do to the selected controls.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Change {
+    /// Deletes them. Evidence stays in the vault; with
+    /// `withdraw_orphaned_evidence`, evidence that supported only these
+    /// controls is withdrawn too (its files and history stay).
+    Delete {
+        #[serde(default)]
+        withdraw_orphaned_evidence: bool,
+    },
+    /// Sets the given fields; fields left out stay as they are.
+    Set {
+        owner: Option<String>,
+        status: Option<ControlStatus>,
+        category: Option<String>,
+    },
+}
+
+/// One control the change touches.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlannedControl {
+    pub id: String,
+    pub title: String,
+    pub before: Fields,
+    /// None when the control is deleted.
+    pub after: Option<Fields>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fields {
+    pub owner: String,
+    pub status: ControlStatus,
+    pub category: String,
+}
+
+/// What a bulk change does (or did).
+#[derive(Debug, Clone, Serialize)]
+pub struct BulkReport {
+    pub dry_run: bool,
+    pub change: Change,
+    /// Controls that change, in id order.
+    pub controls: Vec<PlannedControl>,
+    /// Selected but already as asked.
+    pub unchanged: Vec<String>,
+    /// Evidence that loses a link to a deleted control.
+    pub evidence_unlinked: Vec<i64>,
+    /// Evidence withdrawn because it supported only deleted controls.
+    pub evidence_withdrawn: Vec<i64>,
+    /// The audit event written (None on a dry run or when nothing changed).
+    pub event: Option<i64>,
+}
+
+fn fields(c: &Control) -> Fields {
+    Fields {
+        owner: c.owner.clone(),
+        status: c.status,
+        category: c.category.clone(),
+    }
+}
+
+fn is_empty(s: &Selection) -> bool {
+    s.ids.is_empty()
+        && !s.all
+        && !s.examples
+        && s.status.is_none()
+        && s.category.is_none()
+        && s.owner.is_none()
+        && s.framework.is_none()
+        && s.source_file.is_none()
+}
+
+impl Workspace {
+    /// The controls a selection names, in id order.
+    pub fn select_controls(&self, sel: &Selection) -> Result<Vec<Control>> {
+        if is_empty(sel) {
+            return Err(Error::Usage(
+                "say which controls: ids, a filter (status, category, owner, framework, source file), the examples, or all".into(),
+            ));
+        }
+        let controls = self.controls()?;
+        for id in &sel.ids {
+            if !controls.iter().any(|c| &c.id == id) {
+                self.control(id)?; // names the closest id
+            }
+        }
+        if let Some(fw) = &sel.framework {
+            self.framework(fw)?;
+        }
+        let examples: BTreeSet<String> = if sel.examples {
+            crate::examples::example_control_ids()?
+                .into_iter()
+                .collect()
+        } else {
+            BTreeSet::new()
+        };
+        let sources: BTreeMap<String, Option<String>> = {
+            let mut stmt = self.conn.prepare("SELECT id, source_file FROM controls")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let wanted_source = sel.source_file.as_ref().map(|s| {
+            let canonical = std::path::Path::new(s)
+                .canonicalize()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|_| s.clone());
+            (canonical, s.clone())
+        });
+        Ok(controls
+            .into_iter()
+            .filter(|c| sel.ids.is_empty() || sel.ids.contains(&c.id))
+            .filter(|c| !sel.examples || examples.contains(&c.id))
+            .filter(|c| sel.status.is_none_or(|s| c.status == s))
+            .filter(|c| sel.category.as_ref().is_none_or(|x| &c.category == x))
+            .filter(|c| sel.owner.as_ref().is_none_or(|x| &c.owner == x))
+            .filter(|c| {
+                sel.framework
+                    .as_ref()
+                    .is_none_or(|fw| c.mappings.iter().any(|m| &m.framework_id == fw))
+            })
+            .filter(|c| {
+                wanted_source.as_ref().is_none_or(|(canonical, given)| {
+                    sources
+                        .get(&c.id)
+                        .cloned()
+                        .flatten()
+                        .is_some_and(|f| &f == canonical || f.ends_with(&format!("/{given}")))
+                })
+            })
+            .collect())
+    }
+
+    /// Works out, and unless `dry_run` applies, one change to many controls.
+    pub fn bulk_controls(
+        &mut self,
+        sel: &Selection,
+        change: &Change,
+        dry_run: bool,
+    ) -> Result<BulkReport> {
+        let change = match change {
+            Change::Set {
+                owner,
+                status,
+                category,
+            } => {
+                if owner.is_none() && status.is_none() && category.is_none() {
+                    return Err(Error::Usage(
+                        "say what to set: an owner, a status or a category".into(),
+                    ));
+                }
+                let category = match category {
+                    Some(c) => {
+                        Some(crate::validate::non_empty(c, "the category").map_err(Error::Usage)?)
+                    }
+                    None => None,
+                };
+                Change::Set {
+                    owner: owner.as_ref().map(|o| o.trim().to_string()),
+                    status: *status,
+                    category,
+                }
+            }
+            d => d.clone(),
+        };
+        let selected = self.select_controls(sel)?;
+        let mut planned = Vec::new();
+        let mut unchanged = Vec::new();
+        let mut updated: Vec<Control> = Vec::new();
+        for c in &selected {
+            match &change {
+                Change::Delete { .. } => planned.push(PlannedControl {
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    before: fields(c),
+                    after: None,
+                }),
+                Change::Set {
+                    owner,
+                    status,
+                    category,
+                } => {
+                    let mut n = c.clone();
+                    if let Some(o) = owner {
+                        n.owner = o.clone();
+                    }
+                    if let Some(s) = status {
+                        n.status = *s;
+                    }
+                    if let Some(x) = category {
+                        n.category = x.clone();
+                    }
+                    if &n == c {
+                        unchanged.push(c.id.clone());
+                    } else {
+                        planned.push(PlannedControl {
+                            id: c.id.clone(),
+                            title: c.title.clone(),
+                            before: fields(c),
+                            after: Some(fields(&n)),
+                        });
+                        updated.push(n);
+                    }
+                }
+            }
+        }
+        let ids: Vec<String> = planned.iter().map(|p| p.id.clone()).collect();
+        let (unlinked, withdrawn) = match &change {
+            Change::Delete {
+                withdraw_orphaned_evidence,
+            } => self.evidence_losing_links(&ids, *withdraw_orphaned_evidence)?,
+            Change::Set { .. } => (Vec::new(), Vec::new()),
+        };
+        let mut report = BulkReport {
+            dry_run,
+            change: change.clone(),
+            controls: planned,
+            unchanged,
+            evidence_unlinked: unlinked,
+            evidence_withdrawn: withdrawn,
+            event: None,
+        };
+        if dry_run || report.controls.is_empty() {
+            return Ok(report);
+        }
+        let now = timestamp(crate::now());
+        let tx = self.begin()?;
+        let mut states: BTreeMap<String, Option<String>> = BTreeMap::new();
+        let (action, verb) = match &change {
+            Change::Delete { .. } => {
+                states = crate::evidence::states_after_unlinking(&tx, &ids)?;
+                for id in &report.evidence_withdrawn {
+                    tx.execute(
+                        "UPDATE evidence SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL",
+                        params![id, now],
+                    )?;
+                    if let Some(e) = crate::evidence::load(&tx, "e.id = ?1", &[id])?.pop() {
+                        states.insert(
+                            format!("evidence:{id}"),
+                            Some(crate::evidence::state_digest(&e)),
+                        );
+                    }
+                }
+                for id in &ids {
+                    states.insert(format!("control:{id}"), None);
+                }
+                ("controls.bulk_deleted", "Deleted")
+            }
+            Change::Set { .. } => {
+                for c in &updated {
+                    upsert_control(&tx, c, "", &now)?;
+                }
+                let stored = load_controls(&tx)?;
+                for s in stored.iter().filter(|s| ids.contains(&s.id)) {
+                    states.insert(format!("control:{}", s.id), Some(control_digest(s)));
+                }
+                ("controls.bulk_edited", "Changed")
+            }
+        };
+        let what = match &change {
+            Change::Set {
+                owner,
+                status,
+                category,
+            } => {
+                let mut parts = Vec::new();
+                if let Some(o) = owner {
+                    parts.push(format!("owner to \"{o}\""));
+                }
+                if let Some(s) = status {
+                    parts.push(format!("status to {s}"));
+                }
+                if let Some(c) = category {
+                    parts.push(format!("category to \"{c}\""));
+                }
+                format!(": set {}", parts.join(", "))
+            }
+            Change::Delete { .. } if !report.evidence_withdrawn.is_empty() => format!(
+                "; withdrew {} evidence item(s) that supported only them",
+                report.evidence_withdrawn.len()
+            ),
+            Change::Delete { .. } => String::new(),
+        };
+        let summary = format!("{verb} {} control(s) ({}){what}", ids.len(), ids.join(", "));
+        let event = self.record(
+            &tx,
+            action,
+            "controls",
+            summary,
+            json!({
+                "controls": report.controls,
+                "evidence_unlinked": report.evidence_unlinked,
+                "evidence_withdrawn": report.evidence_withdrawn,
+                "states": states,
+            }),
+        )?;
+        tx.commit()?;
+        report.event = Some(event.seq);
+        Ok(report)
+    }
+
+    /// Current evidence linked to any of `ids`, and of those, the evidence
+    /// with no link to any other control (withdrawn when `withdraw`).
+    fn evidence_losing_links(
+        &self,
+        ids: &[String],
+        withdraw: bool,
+    ) -> Result<(Vec<i64>, Vec<i64>)> {
+        let gone: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+        let mut unlinked = Vec::new();
+        let mut orphaned = Vec::new();
+        for e in self.evidence_list(None)? {
+            if e.controls.iter().any(|c| gone.contains(c.as_str())) {
+                unlinked.push(e.id);
+                if withdraw && e.controls.iter().all(|c| gone.contains(c.as_str())) {
+                    orphaned.push(e.id);
+                }
+            }
+        }
+        Ok((unlinked, orphaned))
+    }
+}

@@ -1,0 +1,184 @@
+//! OSCAL component definition → controls with their implemented requirements.
+//!
+//! Spec: <https://pages.nist.gov/OSCAL/resources/concepts/layer/implementation/component-definition/>
+//!
+//! Rules:
+//! - Each component becomes a control: id from the `crosswalk-control-id`
+//!   prop (what Crosswalk's own export writes) or else from the title
+//!   (`MongoDB` → `MongoDB`); title, description as written.
+//! - Each `control-implementations[]` names its catalog or profile by
+//!   `source`; its requirements are resolved against the framework that has
+//!   every `control-id` (OSCAL ids `sc-8.1` match labels `SC-8(1)`), or the
+//!   one a `crosswalk-framework-id` prop on the back-matter resource names.
+//! - Each implemented requirement becomes a mapping; its description (or
+//!   its statements' descriptions) is the rationale. Coverage is full unless
+//!   a `crosswalk-coverage` prop says `partial`.
+//! - Status: the `crosswalk-status` prop, else `implemented` (the model
+//!   lists requirements the component implements). `crosswalk-category`,
+//!   `crosswalk-owner` and `crosswalk-review-every` props fill those fields.
+use super::oscal_json::{Cursor, Doc};
+use super::{
+    bytes_of, control_id, Format, Imported, ImportedControl, Importer, Input, InteropOptions, Known,
+};
+use crate::error::Problem;
+use crate::model::{Control, ControlStatus, Mapping, MappingCoverage};
+
+pub struct OscalComponent;
+
+/// The namespace of the props Crosswalk writes so a round trip is exact.
+pub const NS: &str = "https://crosswalk.invalid/ns/oscal";
+
+/// The `href`s and titles that describe a `#uuid` reference in back matter.
+pub(crate) fn resource_hint(model: &Cursor<'_>, reference: &str) -> (String, Option<String>) {
+    let mut hint = reference.to_string();
+    let mut framework = None;
+    let uuid = reference.trim_start_matches('#');
+    if let Some(bm) = model.field("back-matter") {
+        for r in bm.items("resources").unwrap_or_default() {
+            if r.opt_str("uuid") == Some(uuid) {
+                for k in ["title", "description"] {
+                    if let Some(t) = r.opt_str(k) {
+                        hint.push(' ');
+                        hint.push_str(t);
+                    }
+                }
+                for l in r.items("rlinks").unwrap_or_default() {
+                    hint.push(' ');
+                    hint.push_str(l.opt_str("href").unwrap_or_default());
+                }
+                framework = r.prop("crosswalk-framework-id").map(str::to_string);
+            }
+        }
+    }
+    (hint, framework)
+}
+
+impl Importer for OscalComponent {
+    const FORMAT: Format = Format::OscalComponentDefinition;
+    fn read(
+        file: &str,
+        input: &Input,
+        known: &Known,
+        _options: &InteropOptions,
+    ) -> Result<Imported, Vec<Problem>> {
+        let doc = Doc::parse(file, bytes_of(file, input)?)?;
+        let model = doc.model("component-definition", 0)?;
+        let mut problems = Vec::new();
+        let mut controls = Vec::new();
+        for comp in model.items("components")? {
+            let title = comp.required_str("title")?.trim().to_string();
+            let id = comp
+                .prop("crosswalk-control-id")
+                .map(str::to_string)
+                .unwrap_or_else(|| control_id(&title));
+            let status = match comp.prop("crosswalk-status") {
+                None => ControlStatus::Implemented,
+                Some(s) => match ControlStatus::parse(s) {
+                    Some(s) => s,
+                    None => {
+                        problems
+                            .push(comp.problem(format!("crosswalk-status `{s}` is not a status")));
+                        continue;
+                    }
+                },
+            };
+            let mut mappings = Vec::new();
+            for ci in comp.items("control-implementations")? {
+                let source = ci.opt_str("source").unwrap_or_default();
+                let (hint, named) = resource_hint(&model, source);
+                let reqs = ci.items("implemented-requirements")?;
+                let ids: Vec<&str> = reqs
+                    .iter()
+                    .filter_map(|r| r.opt_str("control-id"))
+                    .collect();
+                let fw = named
+                    .filter(|f| known.has_framework(f))
+                    .or_else(|| known.framework_for(&ids, &hint));
+                let Some(fw) = fw else {
+                    problems.push(ci.problem(format!(
+                        "no framework in the workspace has all the controls this implements ({}); import its catalog ({source}) first, or in the same command",
+                        ids.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+                    )));
+                    continue;
+                };
+                for r in reqs {
+                    let cid = r.required_str("control-id")?;
+                    let Some((reference, assessable)) = known.resolve(&fw, cid) else {
+                        problems.push(
+                            r.field("control-id")
+                                .unwrap()
+                                .problem(format!("`{cid}` is not a requirement of {fw}")),
+                        );
+                        continue;
+                    };
+                    if !assessable {
+                        problems.push(r.field("control-id").unwrap().problem(format!("{fw} `{reference}` is not assessable (it groups others, or is withdrawn)")));
+                        continue;
+                    }
+                    let mut why: Vec<String> = Vec::new();
+                    if let Some(d) = r
+                        .opt_str("description")
+                        .map(str::trim)
+                        .filter(|d| !d.is_empty())
+                    {
+                        why.push(d.to_string());
+                    }
+                    for s in r.items("statements")? {
+                        if let Some(d) = s
+                            .opt_str("description")
+                            .map(str::trim)
+                            .filter(|d| !d.is_empty())
+                        {
+                            why.push(d.to_string());
+                        }
+                    }
+                    let coverage = match r.prop("crosswalk-coverage") {
+                        Some("partial") => MappingCoverage::Partial,
+                        _ => MappingCoverage::Full,
+                    };
+                    if !mappings
+                        .iter()
+                        .any(|m: &Mapping| m.framework_id == fw && m.reference == reference)
+                    {
+                        mappings.push(Mapping {
+                            framework_id: fw.clone(),
+                            reference,
+                            coverage,
+                            rationale: (!why.is_empty()).then(|| why.join("\n\n")),
+                        });
+                    }
+                }
+            }
+            let review = comp
+                .prop("crosswalk-review-every")
+                .and_then(|d| d.parse().ok());
+            controls.push(ImportedControl {
+                control: Control {
+                    id,
+                    title,
+                    description: comp
+                        .opt_str("description")
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string(),
+                    category: comp
+                        .prop("crosswalk-category")
+                        .unwrap_or("general")
+                        .to_string(),
+                    owner: comp.prop("crosswalk-owner").unwrap_or_default().to_string(),
+                    status,
+                    review_every_days: review,
+                    mappings,
+                },
+                links: Vec::new(),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Imported {
+            controls,
+            ..Default::default()
+        })
+    }
+}

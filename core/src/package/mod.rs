@@ -1,0 +1,643 @@
+//! The auditor package: one zip an auditor can check on their own machine,
+//! with their own tools, without Crosswalk (docs/formats.md, "Audit package").
+//!
+//! What it promises:
+//! - every file is listed in `SHA256SUMS` (the format `sha256sum -c` reads)
+//!   and in `manifest.json` with what it is; both are signed with the
+//!   workspace's Ed25519 key, whose public half is in the package and whose
+//!   fingerprint is on the report cover;
+//! - evidence is streamed from the vault into the zip (memory stays flat
+//!   whatever the evidence size), re-hashed on the way: a stored file that no
+//!   longer matches what was collected stops the package;
+//! - the zip is written to a temporary name, fsynced and renamed: an
+//!   interrupted run never leaves a half package under the final name;
+//! - the same data and `SOURCE_DATE_EPOCH` give the same bytes (fixed entry
+//!   times, order and permissions; Ed25519 signatures are deterministic).
+pub mod names;
+pub mod verify;
+
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::registers::{self, RegisterKind, Selection};
+use crate::report::ReportRequest;
+use crate::signing::Checkpoint;
+use crate::workspace::{timestamp, Workspace};
+use chrono::NaiveDate;
+use names::UniqueNames;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+pub const FORMAT: &str = "crosswalk-audit-package";
+pub const MANIFEST: &str = "manifest.json";
+pub const SUMS: &str = "SHA256SUMS";
+pub const SUMS_SIG: &str = "signature/SHA256SUMS.sig";
+pub const MANIFEST_SIG: &str = "signature/manifest.json.sig";
+pub const PUBLIC_KEY: &str = "signature/workspace-key.pem";
+const CHUNK: usize = 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Readme,
+    Report,
+    Register,
+    Evidence,
+    PublicKey,
+}
+
+/// What the manifest says of one evidence file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceEntry {
+    pub evidence_id: i64,
+    pub revision: u32,
+    /// The revision the workspace relies on now (older ones are kept for the record).
+    pub current: bool,
+    pub title: String,
+    /// When the evidence was gathered. Today's model keeps it for the current
+    /// revision only; an earlier revision's is not recorded (null).
+    pub evidence_date: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    /// When this file was stored in the vault.
+    pub upload_date: String,
+    pub collector: String,
+    pub original_file_name: String,
+    /// The control whose folder holds this copy.
+    pub control: String,
+    pub controls: Vec<String>,
+    /// `framework ref`, e.g. `iso27001-2022 A.8.24`.
+    pub requirements: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestFile {
+    pub path: String,
+    pub role: Role,
+    pub sha256: String,
+    pub size: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<EvidenceEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestSelection {
+    pub assessment: Option<i64>,
+    pub assessment_name: Option<String>,
+    pub frameworks: Vec<String>,
+    pub period: Option<(NaiveDate, NaiveDate)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestTrail {
+    pub head_hash: String,
+    pub event_count: i64,
+    /// Whether `verify` found the chain and every record intact when the package was made.
+    pub chain_ok: bool,
+    pub faults: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestKey {
+    pub algorithm: String,
+    pub fingerprint: String,
+    pub public_key: String,
+    pub file: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    pub version: u32,
+    pub workspace_id: String,
+    pub organisation: String,
+    pub generated_at: String,
+    pub generated_by: String,
+    pub selection: ManifestSelection,
+    pub audit_trail: ManifestTrail,
+    /// The trail's head signed with the workspace key at packaging time.
+    pub checkpoint: Checkpoint,
+    pub signing_key: ManifestKey,
+    /// Every file of the package except this manifest, `SHA256SUMS` and the two signatures.
+    pub files: Vec<ManifestFile>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PackageProgress {
+    pub phase: &'static str,
+    pub done: u64,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PackageSummary {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub sha256: String,
+    pub files: usize,
+    pub evidence_files: usize,
+    pub evidence_bytes: u64,
+    pub fingerprint: String,
+    pub chain_ok: bool,
+    pub checkpoint: Checkpoint,
+}
+
+/// One stored file of evidence that goes into a package.
+#[derive(Debug, Clone)]
+pub struct EvidenceFile {
+    pub evidence: Evidence,
+    pub revision: Revision,
+    pub entry: EvidenceEntry,
+}
+
+/// Which stored files of a selection go into a package: for each piece of
+/// evidence the report relies on, its current revision and every earlier
+/// revision stored inside the period, once under each selected control it
+/// supports. This is the one place that knows how evidence becomes files.
+pub fn evidence_files(sel: &Selection) -> Vec<EvidenceFile> {
+    let supports = sel.evidence_requirements();
+    // The controls through which the selection relies on each piece of evidence.
+    let mut via: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
+    for f in &sel.coverage {
+        for r in &f.requirements {
+            for c in &r.controls {
+                for id in c.current_evidence.iter().chain(&c.expired_evidence) {
+                    via.entry(*id).or_default().insert(c.id.clone());
+                }
+            }
+        }
+    }
+    let in_period = |day: NaiveDate| sel.period.is_none_or(|(from, to)| day >= from && day <= to);
+    // Occurrences the selection added for their series (not cited themselves)
+    // go under the controls of the occurrences that are.
+    for e in &sel.evidence {
+        if !via.contains_key(&e.id) {
+            let from_series: BTreeSet<String> = sel
+                .evidence
+                .iter()
+                .filter(|o| o.series() == e.series())
+                .filter_map(|o| via.get(&o.id))
+                .flatten()
+                .cloned()
+                .collect();
+            via.insert(e.id, from_series);
+        }
+    }
+    let mut out = Vec::new();
+    for e in &sel.evidence {
+        let Some(current) = e.current_revision() else {
+            continue; // links and notes are in the evidence register
+        };
+        let controls: Vec<String> = via
+            .get(&e.id)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default();
+        let requirements: Vec<String> = supports
+            .get(&e.id)
+            .map(|s| s.iter().map(|(f, r)| format!("{f} {r}")).collect())
+            .unwrap_or_default();
+        for rev in &e.revisions {
+            let is_current = rev.number == current.number;
+            let uploaded = rev
+                .added_at
+                .get(..10)
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            if !is_current && !uploaded.is_some_and(in_period) {
+                continue;
+            }
+            for control in &controls {
+                out.push(EvidenceFile {
+                    evidence: e.clone(),
+                    revision: rev.clone(),
+                    entry: EvidenceEntry {
+                        evidence_id: e.id,
+                        revision: rev.number,
+                        current: is_current,
+                        title: e.title.clone(),
+                        evidence_date: is_current.then_some(e.collected_on),
+                        valid_until: if is_current { e.valid_until } else { None },
+                        upload_date: rev.added_at.clone(),
+                        collector: e.collected_by.clone(),
+                        original_file_name: rev.file_name.clone(),
+                        control: control.clone(),
+                        controls: controls.clone(),
+                        requirements: requirements.clone(),
+                    },
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The readable name of an evidence file: `<date> <title>[ (revision N)].<ext>`.
+fn evidence_name(f: &EvidenceFile) -> String {
+    let date = match f.entry.evidence_date {
+        Some(d) => d.to_string(),
+        None => f.revision.added_at.get(..10).unwrap_or("").to_string(),
+    };
+    let ext = names::extension_of(&f.revision.file_name);
+    let mut title = f.evidence.title.trim().to_string();
+    if !ext.is_empty() && title.to_lowercase().ends_with(&ext) {
+        title.truncate(title.len() - ext.len());
+    }
+    let rev = if f.entry.current {
+        String::new()
+    } else {
+        format!(" (revision {})", f.revision.number)
+    };
+    // Keep the extension through the length cut: shorten the title first.
+    let max_title =
+        names::MAX_COMPONENT_BYTES.saturating_sub(date.len() + rev.len() + ext.len() + 1);
+    let mut short = String::new();
+    for c in title.chars() {
+        if short.len() + c.len_utf8() > max_title {
+            break;
+        }
+        short.push(c);
+    }
+    format!("{date} {short}{rev}{ext}")
+}
+
+/// Copies `r` into `w`, returning its SHA-256 and size.
+fn copy_hashing(
+    r: &mut dyn Read,
+    w: &mut dyn Write,
+    progress: &mut dyn FnMut(u64),
+) -> std::io::Result<(String, u64)> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut n_total = 0u64;
+    loop {
+        let n = r.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        w.write_all(&buf[..n])?;
+        n_total += n as u64;
+        progress(n as u64);
+    }
+    Ok((hex::encode(hasher.finalize()), n_total))
+}
+
+/// The zip side: fixed entry time and permissions so the bytes are reproducible.
+struct Writer<W: Write + Seek> {
+    zip: zip::ZipWriter<W>,
+    time: zip::DateTime,
+    files: Vec<ManifestFile>,
+}
+
+impl<W: Write + Seek> Writer<W> {
+    fn options(&self, size: u64) -> zip::write::SimpleFileOptions {
+        zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(self.time)
+            .unix_permissions(0o644)
+            .large_file(size >= u32::MAX as u64)
+    }
+
+    fn start(&mut self, path: &str, size: u64) -> Result<()> {
+        let options = self.options(size);
+        self.zip.start_file(path, options).map_err(|e| {
+            Error::io(
+                format!("cannot add {path} to the package"),
+                std::io::Error::other(e.to_string()),
+            )
+        })
+    }
+
+    fn add_bytes(&mut self, path: &str, role: Role, bytes: &[u8], listed: bool) -> Result<()> {
+        self.start(path, bytes.len() as u64)?;
+        self.zip
+            .write_all(bytes)
+            .map_err(|e| Error::io(format!("cannot write {path} into the package"), e))?;
+        if listed {
+            self.files.push(ManifestFile {
+                path: path.to_string(),
+                role,
+                sha256: crate::hash::sha256_hex(bytes),
+                size: bytes.len() as u64,
+                evidence: None,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn zip_time(at: chrono::DateTime<chrono::Utc>) -> zip::DateTime {
+    use chrono::{Datelike, Timelike};
+    // A zip entry time is local, 2-second resolution, from 1980 on; UTC is used.
+    let at = at.max(chrono::DateTime::from_timestamp(315_532_800, 0).unwrap());
+    zip::DateTime::from_date_and_time(
+        at.year().min(2107) as u16,
+        at.month() as u8,
+        at.day() as u8,
+        at.hour() as u8,
+        at.minute() as u8,
+        at.second() as u8,
+    )
+    .unwrap_or_default()
+}
+
+fn readme(m: &Manifest) -> String {
+    let sel = &m.selection;
+    format!(
+        "Crosswalk audit package\r\n\
+         =======================\r\n\r\n\
+         Organisation:  {org}\r\n\
+         Generated:     {at} by {by}\r\n\
+         Frameworks:    {fw}\r\n\
+         Period:        {period}\r\n\
+         Assessment:    {assessment}\r\n\
+         Audit trail:   {count} events, head {head} ({chain})\r\n\
+         Signing key:   Ed25519, fingerprint {fp}\r\n\r\n\
+         Contents: report.pdf (the audit report), registers/ (CSV and one XLSX\r\n\
+         workbook), evidence/<control>/<evidence date> <title> (each evidence file\r\n\
+         as collected), manifest.json (what every file is), SHA256SUMS, and\r\n\
+         signature/ (Ed25519 signatures of SHA256SUMS and manifest.json, and the\r\n\
+         public key).\r\n\r\n\
+         To check this package without Crosswalk, in the unpacked folder:\r\n\r\n\
+         \x20 sha256sum -c SHA256SUMS\r\n\
+         \x20 openssl pkeyutl -verify -pubin -inkey {key} -rawin -in SHA256SUMS -sigfile {sums_sig}\r\n\
+         \x20 openssl pkeyutl -verify -pubin -inkey {key} -rawin -in manifest.json -sigfile {manifest_sig}\r\n\
+         \x20 openssl pkey -pubin -in {key} -outform DER | tail -c 32 | sha256sum\r\n\r\n\
+         The last line prints the key's fingerprint (without spaces): compare it with\r\n\
+         the fingerprint the organisation gave you. A valid signature proves the files\r\n\
+         were signed with this key; only the fingerprint proves the key is theirs.\r\n\
+         With Crosswalk: crosswalk package verify <package.zip> --key \"<fingerprint>\"\r\n",
+        org = m.organisation,
+        at = m.generated_at,
+        by = m.generated_by,
+        fw = sel.frameworks.join(", "),
+        period = sel
+            .period
+            .map(|(a, b)| format!("{a} to {b}"))
+            .unwrap_or_else(|| "none set".into()),
+        assessment = sel
+            .assessment
+            .map(|id| format!("#{id} {}", sel.assessment_name.clone().unwrap_or_default()))
+            .unwrap_or_else(|| "none".into()),
+        count = m.audit_trail.event_count,
+        head = m.audit_trail.head_hash,
+        chain = if m.audit_trail.chain_ok { "verified intact" } else { "FAULTS FOUND" },
+        fp = m.signing_key.fingerprint,
+        key = PUBLIC_KEY,
+        sums_sig = SUMS_SIG,
+        manifest_sig = MANIFEST_SIG,
+    )
+}
+
+impl Workspace {
+    /// Writes the auditor package of a selection to `out`, records a signed
+    /// checkpoint and the package in the audit trail.
+    pub fn write_package(
+        &mut self,
+        request: &ReportRequest,
+        out: &Path,
+        progress: &mut dyn FnMut(PackageProgress),
+    ) -> Result<PackageSummary> {
+        let key = self.workspace_key()?;
+        progress(PackageProgress {
+            phase: "verifying",
+            done: 0,
+            total: 100,
+        });
+        let data = self.report_data(request, &mut |p| {
+            progress(PackageProgress {
+                phase: "verifying",
+                done: p.percent as u64,
+                total: 100,
+            })
+        })?;
+        let (event_count, head_hash) = crate::signing::head(&self.conn)?;
+        let at = crate::now();
+        let generated_at = timestamp(at);
+        let checkpoint = key.checkpoint(event_count, &head_hash, &generated_at, "package");
+        progress(PackageProgress {
+            phase: "report",
+            done: 0,
+            total: 1,
+        });
+        let pdf = crate::report::render_pdf(&data)?;
+        let sel = self.selection(request)?;
+        let files = evidence_files(&sel);
+
+        let dir = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let ctx = |what: &str| format!("cannot {what} {}", out.display());
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".crosswalk-package-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(ctx("write"), e))?;
+        let mut w = Writer {
+            zip: zip::ZipWriter::new(std::io::BufWriter::with_capacity(
+                CHUNK,
+                tmp.as_file()
+                    .try_clone()
+                    .map_err(|e| Error::io(ctx("write"), e))?,
+            )),
+            time: zip_time(at),
+            files: Vec::new(),
+        };
+
+        let manifest_base = Manifest {
+            format: FORMAT.into(),
+            version: 1,
+            workspace_id: key.info.workspace_id.clone(),
+            organisation: data.organisation.clone(),
+            generated_at: generated_at.clone(),
+            generated_by: self.actor().to_string(),
+            selection: ManifestSelection {
+                assessment: data.assessment.as_ref().map(|a| a.id),
+                assessment_name: data.assessment.as_ref().map(|a| a.name.clone()),
+                frameworks: sel.framework_ids(),
+                period: sel.period,
+            },
+            audit_trail: ManifestTrail {
+                head_hash: head_hash.clone(),
+                event_count,
+                chain_ok: data.verify.ok,
+                faults: data
+                    .verify
+                    .faults
+                    .iter()
+                    .map(|f| format!("{}: {}", f.subject, f.message))
+                    .collect(),
+            },
+            checkpoint: checkpoint.clone(),
+            signing_key: ManifestKey {
+                algorithm: "ed25519".into(),
+                fingerprint: key.info.fingerprint.clone(),
+                public_key: key.info.public_key.clone(),
+                file: PUBLIC_KEY.into(),
+            },
+            files: Vec::new(),
+        };
+        w.add_bytes(
+            "README.txt",
+            Role::Readme,
+            readme(&manifest_base).as_bytes(),
+            true,
+        )?;
+        w.add_bytes("report.pdf", Role::Report, &pdf, true)?;
+        drop(pdf);
+
+        progress(PackageProgress {
+            phase: "registers",
+            done: 0,
+            total: 1,
+        });
+        let mut regs = Vec::new();
+        let iso = sel.framework_ids().iter().any(|f| f == registers::ISO27001);
+        for kind in RegisterKind::ALL {
+            if kind == RegisterKind::Soa && !iso {
+                continue;
+            }
+            regs.push(self.register(&sel, kind)?);
+        }
+        for reg in &regs {
+            let mut csv = Vec::new();
+            registers::write_csv(reg, &mut csv)?;
+            w.add_bytes(
+                &format!("registers/{}.csv", reg.kind.name()),
+                Role::Register,
+                &csv,
+                true,
+            )?;
+        }
+        let xlsx = registers::write_xlsx(&regs.iter().collect::<Vec<_>>(), at)?;
+        w.add_bytes("registers/registers.xlsx", Role::Register, &xlsx, true)?;
+        drop(regs);
+
+        let total: u64 = files.iter().map(|f| f.revision.size).sum();
+        let mut done = 0u64;
+        let mut unique = UniqueNames::default();
+        let vault = self.vault();
+        let mut evidence_bytes = 0u64;
+        for f in &files {
+            let path = unique.claim(&["evidence", &f.entry.control], &evidence_name(f));
+            let blob = vault.location(&f.revision.sha256);
+            let who = format!("evidence #{} revision {}", f.evidence.id, f.revision.number);
+            // The store's reader decrypts (if need be) and never blocks on a
+            // FIFO or follows a link planted in the vault.
+            let mut input = vault.open(&f.revision.sha256).map_err(|e| {
+                Error::io(
+                    format!("cannot read the stored file of {who} ({})", blob.display()),
+                    e,
+                )
+            })?;
+            w.start(&path, f.revision.size)?;
+            let (sha, size) = copy_hashing(&mut input, &mut w.zip, &mut |n| {
+                done += n;
+                progress(PackageProgress {
+                    phase: "evidence",
+                    done,
+                    total,
+                });
+            })
+            .map_err(|e| Error::io(format!("cannot copy {who} into the package"), e))?;
+            if sha != f.revision.sha256 {
+                return Err(Error::Usage(format!(
+                    "the stored file of {who} has changed since it was collected (SHA-256 {sha}, recorded {}); run `crosswalk verify`. No package was written",
+                    f.revision.sha256
+                )));
+            }
+            evidence_bytes += size;
+            w.files.push(ManifestFile {
+                path,
+                role: Role::Evidence,
+                sha256: sha,
+                size,
+                evidence: Some(f.entry.clone()),
+            });
+        }
+
+        progress(PackageProgress {
+            phase: "signing",
+            done: 0,
+            total: 1,
+        });
+        let pem = key.public_key_pem();
+        w.add_bytes(PUBLIC_KEY, Role::PublicKey, pem.as_bytes(), true)?;
+        let manifest = Manifest {
+            files: w.files.clone(),
+            ..manifest_base
+        };
+        let manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("serializes");
+        w.add_bytes(MANIFEST, Role::Readme, &manifest_bytes, false)?;
+        // SHA256SUMS covers every file but itself and the signatures.
+        let mut sums = String::new();
+        for f in &manifest.files {
+            sums.push_str(&format!("{}  {}\n", f.sha256, f.path));
+        }
+        sums.push_str(&format!(
+            "{}  {MANIFEST}\n",
+            crate::hash::sha256_hex(&manifest_bytes)
+        ));
+        w.add_bytes(SUMS, Role::Readme, sums.as_bytes(), false)?;
+        w.add_bytes(SUMS_SIG, Role::Readme, &key.sign(sums.as_bytes()), false)?;
+        w.add_bytes(
+            MANIFEST_SIG,
+            Role::Readme,
+            &key.sign(&manifest_bytes),
+            false,
+        )?;
+        let mut buffered = w
+            .zip
+            .finish()
+            .map_err(|e| Error::io(ctx("finish"), std::io::Error::other(e.to_string())))?;
+        buffered.flush().map_err(|e| Error::io(ctx("write"), e))?;
+        drop(buffered);
+        tmp.as_file()
+            .sync_all()
+            .map_err(|e| Error::io(ctx("sync"), e))?;
+        let bytes = tmp.as_file().metadata().map(|m| m.len()).unwrap_or(0);
+        tmp.as_file_mut()
+            .rewind()
+            .map_err(|e| Error::io(ctx("read back"), e))?;
+        let (sha256, _) = copy_hashing(tmp.as_file_mut(), &mut std::io::sink(), &mut |_| {})
+            .map_err(|e| Error::io(ctx("read back"), e))?;
+        tmp.persist(out)
+            .map_err(|e| Error::io(ctx("write"), e.error))?;
+        crate::fsutil::sync_dir(dir);
+
+        let tx = self.begin()?;
+        self.store_checkpoint(&tx, &checkpoint)?;
+        self.record(
+            &tx,
+            "package.generated",
+            "package",
+            format!(
+                "Wrote the auditor package for {} ({} files, {} of them evidence) to {}",
+                manifest.selection.frameworks.join(", "),
+                manifest.files.len() + 4,
+                files.len(),
+                out.display()
+            ),
+            json!({"sha256": sha256, "bytes": bytes, "files": manifest.files.len() + 4, "evidence_files": files.len(), "frameworks": manifest.selection.frameworks, "assessment": request.assessment_id, "period": sel.period, "path": out.display().to_string(), "fingerprint": key.info.fingerprint, "head_hash": head_hash, "event_count": event_count}),
+        )?;
+        tx.commit()?;
+        progress(PackageProgress {
+            phase: "done",
+            done: 1,
+            total: 1,
+        });
+        Ok(PackageSummary {
+            path: out.to_path_buf(),
+            bytes,
+            sha256,
+            files: manifest.files.len() + 4,
+            evidence_files: files.len(),
+            evidence_bytes,
+            fingerprint: key.info.fingerprint.clone(),
+            chain_ok: manifest.audit_trail.chain_ok,
+            checkpoint,
+        })
+    }
+}

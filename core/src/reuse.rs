@@ -1,0 +1,433 @@
+//! Working with crosswalks in a workspace: the frameworks the organisation
+//! tracks, the links between two frameworks (the mapping explorer and
+//! `crosswalk links`), and adopting related coverage (mapping the control of
+//! a covered requirement elsewhere to a gap here, with a rationale, audited).
+//! The rule of what counts as related coverage lives in `related.rs`.
+use crate::controls::CoverageRequest;
+use crate::error::{Error, Result};
+use crate::import::{control_digest, upsert_control};
+use crate::model::*;
+use crate::workspace::{set_setting, timestamp, Workspace};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap};
+
+/// Settings key of the tracked frameworks: a JSON array of ids. Absent means
+/// every installed framework is tracked (a fresh workspace, and every
+/// workspace from before tracking existed, keeps showing all six).
+const TRACKED_KEY: &str = "tracked_frameworks";
+
+/// An installed framework and whether the organisation tracks it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FrameworkChoice {
+    #[serde(flatten)]
+    pub framework: Framework,
+    pub tracked: bool,
+}
+
+/// Which links to list: between `from` and `to` (either stored direction,
+/// always read "from is <relationship> to").
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LinkQuery {
+    pub from: String,
+    pub to: String,
+    /// Only links of this `from` requirement (matched forgiving whitespace).
+    #[serde(default, rename = "ref")]
+    pub reference: Option<String>,
+    #[serde(default)]
+    pub relationship: Option<Relationship>,
+    /// Only links of this basis (published, derived, judgement).
+    #[serde(default)]
+    pub basis: Option<LinkBasis>,
+    /// Only links whose source or publisher contains this text (any case).
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// One link read from `from` to `to`, with both ends' titles and statuses.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkRow {
+    pub from_ref: String,
+    pub from_title: String,
+    pub from_status: Option<Status>,
+    pub to_ref: String,
+    pub to_title: String,
+    pub to_status: Option<Status>,
+    pub relationship: Relationship,
+    pub properties: Vec<SupportProperty>,
+    pub strength: Option<u8>,
+    pub basis: LinkBasis,
+    pub source: String,
+    pub note: Option<String>,
+    /// True when the file states the link the other way round (`to` → `from`)
+    /// and it is shown inverted.
+    pub inverted: bool,
+}
+
+/// Where the listed links come from, once per crosswalk.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkSource {
+    pub from_framework: String,
+    pub to_framework: String,
+    pub provenance: Provenance,
+    /// Links of it per basis (all of them, before filters).
+    pub by_basis: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinksView {
+    pub from: Framework,
+    pub to: Framework,
+    pub sources: Vec<LinkSource>,
+    /// Links between the two frameworks before filtering.
+    pub total: usize,
+    pub links: Vec<LinkRow>,
+}
+
+/// What an adoption changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Adoption {
+    pub framework_id: String,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub via_framework: String,
+    pub via_ref: String,
+    pub path: String,
+    /// Controls now mapped to the requirement.
+    pub controls: Vec<String>,
+    pub coverage: MappingCoverage,
+    pub rationale: Option<String>,
+}
+
+impl Workspace {
+    /// Ids of the tracked frameworks, in the order `frameworks()` lists them.
+    pub fn tracked_framework_ids(&self) -> Result<Vec<String>> {
+        let all = self.frameworks()?;
+        let chosen: Option<Vec<String>> = self
+            .setting(TRACKED_KEY)?
+            .and_then(|v| serde_json::from_str(&v).ok());
+        Ok(all
+            .into_iter()
+            .map(|f| f.id)
+            .filter(|id| chosen.as_ref().is_none_or(|c| c.contains(id)))
+            .collect())
+    }
+
+    /// Every installed framework with whether it is tracked.
+    pub fn framework_choices(&self) -> Result<Vec<FrameworkChoice>> {
+        let tracked = self.tracked_framework_ids()?;
+        Ok(self
+            .frameworks()?
+            .into_iter()
+            .map(|f| FrameworkChoice {
+                tracked: tracked.contains(&f.id),
+                framework: f,
+            })
+            .collect())
+    }
+
+    /// Tracks or stops tracking a framework. Untracked frameworks stay
+    /// installed (controls may still map to them) but leave the dashboard,
+    /// the default report and the gap counts. One framework at least stays tracked.
+    pub fn set_tracked(
+        &mut self,
+        framework_id: &str,
+        tracked: bool,
+    ) -> Result<Vec<FrameworkChoice>> {
+        let f = self.framework(framework_id)?;
+        let mut ids = self.tracked_framework_ids()?;
+        let was = ids.contains(&f.id);
+        if was == tracked {
+            return self.framework_choices();
+        }
+        if tracked {
+            ids.push(f.id.clone());
+        } else {
+            ids.retain(|i| i != &f.id);
+            if ids.is_empty() {
+                return Err(Error::Usage(format!(
+                    "{} is the only tracked framework; track another before untracking it",
+                    f.id
+                )));
+            }
+        }
+        let order: Vec<String> = self.frameworks()?.into_iter().map(|f| f.id).collect();
+        ids.sort_by_key(|i| order.iter().position(|o| o == i));
+        let tx = self.begin()?;
+        let value = serde_json::to_string(&ids).expect("ids serialize");
+        set_setting(&tx, TRACKED_KEY, &value)?;
+        self.record(
+            &tx,
+            if tracked {
+                "framework.tracked"
+            } else {
+                "framework.untracked"
+            },
+            &format!("framework:{}", f.id),
+            format!(
+                "{} {} ({} tracked: {})",
+                if tracked {
+                    "Tracked"
+                } else {
+                    "Stopped tracking"
+                },
+                f.short_name,
+                ids.len(),
+                ids.join(", ")
+            ),
+            json!({
+                "framework": f.id,
+                "tracked": tracked,
+                "tracked_frameworks": ids,
+                "states": {format!("setting:{TRACKED_KEY}"): crate::verify::setting_digest(&value)},
+            }),
+        )?;
+        tx.commit()?;
+        self.framework_choices()
+    }
+
+    /// The links between two frameworks, read from `query.from` to `query.to`, filtered.
+    pub fn links(&self, query: &LinkQuery) -> Result<LinksView> {
+        let from = self.framework(&query.from)?;
+        let to = self.framework(&query.to)?;
+        if from.id == to.id {
+            return Err(Error::Usage(format!(
+                "give two different frameworks (both are {})",
+                from.id
+            )));
+        }
+        let reference = match &query.reference {
+            None => None,
+            Some(r) => Some(self.resolve_ref(&from.id, r).ok_or_else(|| {
+                Error::NotFound(format!("`{r}` is not a requirement of {}", from.id))
+            })?),
+        };
+        let titles: HashMap<(String, String), String> = self
+            .requirements("")?
+            .into_iter()
+            .filter(|r| r.framework_id == from.id || r.framework_id == to.id)
+            .map(|r| ((r.framework_id, r.reference), r.title))
+            .collect();
+        let coverage = self.coverage(&CoverageRequest {
+            frameworks: vec![from.id.clone(), to.id.clone()],
+            assessment_id: None,
+        })?;
+        let status: HashMap<(&str, &str), Status> = coverage
+            .iter()
+            .flat_map(|f| {
+                f.requirements.iter().filter_map(move |r| {
+                    Some(((f.framework.id.as_str(), r.reference.as_str()), r.status?))
+                })
+            })
+            .collect();
+        let mut sources: Vec<LinkSource> = Vec::new();
+        let mut rows = Vec::new();
+        let needle = query.source.as_ref().map(|s| s.to_lowercase());
+        for l in self.crosswalk_links()? {
+            let inverted = if l.from_framework == from.id && l.to_framework == to.id {
+                false
+            } else if l.from_framework == to.id && l.to_framework == from.id {
+                true
+            } else {
+                continue;
+            };
+            let (fr, tr, rel) = if inverted {
+                (&l.to_ref, &l.from_ref, l.relationship.inverse())
+            } else {
+                (&l.from_ref, &l.to_ref, l.relationship)
+            };
+            match sources.iter_mut().find(|s| {
+                s.from_framework == l.from_framework
+                    && s.to_framework == l.to_framework
+                    && s.provenance == l.provenance
+            }) {
+                Some(s) => *s.by_basis.entry(l.basis.to_string()).or_default() += 1,
+                None => sources.push(LinkSource {
+                    from_framework: l.from_framework.clone(),
+                    to_framework: l.to_framework.clone(),
+                    provenance: l.provenance.clone(),
+                    by_basis: BTreeMap::from([(l.basis.to_string(), 1)]),
+                }),
+            }
+            if reference.as_ref().is_some_and(|r| r != fr)
+                || query.relationship.is_some_and(|r| r != rel)
+                || query.basis.is_some_and(|b| b != l.basis)
+                || needle.as_ref().is_some_and(|n| {
+                    !l.source.to_lowercase().contains(n)
+                        && !l.provenance.publisher.to_lowercase().contains(n)
+                })
+            {
+                continue;
+            }
+            let title = |fw: &str, r: &str| {
+                titles
+                    .get(&(fw.to_string(), r.to_string()))
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            rows.push(LinkRow {
+                from_title: title(&from.id, fr),
+                from_status: status.get(&(from.id.as_str(), fr.as_str())).copied(),
+                to_title: title(&to.id, tr),
+                to_status: status.get(&(to.id.as_str(), tr.as_str())).copied(),
+                from_ref: fr.clone(),
+                to_ref: tr.clone(),
+                relationship: rel,
+                properties: l.properties.clone(),
+                strength: l.strength,
+                basis: l.basis,
+                source: l.source.clone(),
+                note: l.note.clone(),
+                inverted,
+            });
+        }
+        let total = sources.iter().flat_map(|s| s.by_basis.values()).sum();
+        // Catalog order of the `from` end keeps a framework's structure.
+        let order: HashMap<String, usize> = self
+            .requirements(&from.id)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| (r.reference, i))
+            .collect();
+        rows.sort_by_key(|r| order.get(&r.from_ref).copied().unwrap_or(usize::MAX));
+        Ok(LinksView {
+            from,
+            to,
+            sources,
+            total,
+            links: rows,
+        })
+    }
+
+    /// Adopts related coverage: maps the controls that cover `via` to the gap
+    /// `framework_id ref`, with the user's rationale, in one audited change.
+    /// Refused unless `via` is related coverage of that requirement now.
+    pub fn adopt(
+        &mut self,
+        framework_id: &str,
+        reference: &str,
+        via: (&str, &str),
+        rationale: Option<&str>,
+        coverage: MappingCoverage,
+    ) -> Result<Adoption> {
+        let fw = self.framework(framework_id)?;
+        let canonical = self.resolve_ref(&fw.id, reference).ok_or_else(|| {
+            Error::NotFound(format!("`{reference}` is not a requirement of {}", fw.id))
+        })?;
+        let via_fw = self.framework(via.0)?;
+        let via_ref = self.resolve_ref(&via_fw.id, via.1).ok_or_else(|| {
+            Error::NotFound(format!("`{}` is not a requirement of {}", via.1, via_fw.id))
+        })?;
+        let rows = self.coverage(&CoverageRequest {
+            frameworks: vec![fw.id.clone()],
+            assessment_id: None,
+        })?;
+        let row = rows[0]
+            .requirements
+            .iter()
+            .find(|r| r.reference == canonical)
+            .expect("resolved ref is in its framework");
+        if !row.assessable {
+            return Err(Error::Usage(format!(
+                "{} {canonical} groups other requirements; adopt for one under it",
+                fw.id
+            )));
+        }
+        let Some(offer) = row
+            .related_coverage
+            .iter()
+            .find(|c| c.framework_id == via_fw.id && c.reference == via_ref)
+        else {
+            let offered: Vec<&str> = row
+                .related_coverage
+                .iter()
+                .map(|c| c.summary.as_str())
+                .collect();
+            return Err(Error::Usage(format!(
+                "{} {via_ref} is not related coverage of {} {canonical}{}",
+                via_fw.id,
+                fw.id,
+                if offered.is_empty() {
+                    format!(
+                        " (it has none: its status is {})",
+                        row.status.map(|s| s.label()).unwrap_or("none")
+                    )
+                } else {
+                    format!("; offered: {}", offered.join("; "))
+                }
+            )));
+        };
+        let rationale = rationale
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string);
+        let path = offer.summary.clone();
+        let control_ids = offer.controls.clone();
+        let now = timestamp(crate::now());
+        let tx = self.begin()?;
+        let mut states = BTreeMap::new();
+        let mut changed = Vec::new();
+        for id in &control_ids {
+            let mut c = crate::workspace::load_controls(&tx)?
+                .into_iter()
+                .find(|c| &c.id == id)
+                .expect("a covering control exists");
+            if c.mappings
+                .iter()
+                .any(|m| m.framework_id == fw.id && m.reference == canonical)
+            {
+                continue;
+            }
+            c.mappings.push(Mapping {
+                framework_id: fw.id.clone(),
+                reference: canonical.clone(),
+                coverage,
+                rationale: rationale.clone(),
+            });
+            upsert_control(&tx, &c, "", &now)?;
+            let stored = crate::workspace::load_controls(&tx)?
+                .into_iter()
+                .find(|s| &s.id == id)
+                .expect("just written");
+            states.insert(format!("control:{id}"), Some(control_digest(&stored)));
+            changed.push(id.clone());
+        }
+        if changed.is_empty() {
+            return Err(Error::Usage(format!(
+                "{} already map to {} {canonical}",
+                control_ids.join(", "),
+                fw.id
+            )));
+        }
+        self.record(
+            &tx,
+            "crosswalk.adopted",
+            &format!("requirement:{}:{canonical}", fw.id),
+            format!(
+                "Adopted related coverage for {} {canonical} from {path}: mapped {}{}",
+                fw.short_name,
+                changed.join(", "),
+                rationale
+                    .as_ref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            ),
+            json!({
+                "framework": fw.id, "ref": canonical, "via": {"framework": via_fw.id, "ref": via_ref},
+                "path": offer.path, "controls": changed, "coverage": coverage, "rationale": rationale,
+                "states": states,
+            }),
+        )?;
+        tx.commit()?;
+        Ok(Adoption {
+            framework_id: fw.id,
+            reference: canonical,
+            via_framework: via_fw.id,
+            via_ref,
+            path,
+            controls: changed,
+            coverage,
+            rationale,
+        })
+    }
+}

@@ -1,0 +1,97 @@
+//! The auditor package and the registers from the window: thin commands over
+//! `crosswalk-core` (`write_package`, `export_register`, the workspace key).
+use crate::commands::{IpcError, Progress};
+use crate::AppState;
+use crosswalk_core::package::{PackageProgress, PackageSummary};
+use crosswalk_core::registers::{RegisterFormat, RegisterKind};
+use crosswalk_core::report::ReportRequest;
+use crosswalk_core::signing::KeyInfo;
+use serde::Serialize;
+use std::path::PathBuf;
+use tauri::ipc::Channel;
+use tauri::State;
+
+type Res<T> = Result<T, IpcError>;
+
+/// `out_path`, or a new file in `<data dir>/<folder>/` when none is given.
+fn output(state: &AppState, out_path: Option<PathBuf>, folder: &str, name: &str) -> Res<PathBuf> {
+    let out = out_path.unwrap_or_else(|| {
+        let stamp = crosswalk_core::now().format("%Y%m%d-%H%M%S");
+        state.dir.join(folder).join(format!("{name}-{stamp}"))
+    });
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| IpcError::internal(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    Ok(out)
+}
+
+/// The workspace key's public side (created on first use).
+#[tauri::command]
+pub async fn workspace_key(state: State<'_, AppState>) -> Res<KeyInfo> {
+    state.run(|ws| ws.workspace_key().map(|k| k.info)).await
+}
+
+/// Writes the auditor package off the main thread, with progress by phase.
+#[tauri::command]
+pub async fn write_package(
+    state: State<'_, AppState>,
+    request: ReportRequest,
+    out_path: Option<PathBuf>,
+    on_progress: Channel<Progress>,
+) -> Res<PackageSummary> {
+    let out = match out_path {
+        Some(p) => output(&state, Some(p), "", "")?,
+        None => {
+            let p = output(&state, None, "packages", "crosswalk-package")?;
+            p.with_extension("zip")
+        }
+    };
+    state
+        .run(move |ws| {
+            let mut last = (String::new(), u64::MAX);
+            ws.write_package(&request, &out, &mut |p: PackageProgress| {
+                // At most ~100 messages per phase.
+                let step = p.done.saturating_mul(100).checked_div(p.total).unwrap_or(0);
+                if last.0 != p.phase || last.1 != step {
+                    last = (p.phase.to_string(), step);
+                    let _ = on_progress.send(Progress {
+                        phase: Some(p.phase.to_string()),
+                        done: p.done,
+                        total: p.total,
+                    });
+                }
+            })
+        })
+        .await
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisterExport {
+    pub path: PathBuf,
+    pub rows: usize,
+}
+
+/// Writes one register as CSV or XLSX.
+#[tauri::command]
+pub async fn export_register(
+    state: State<'_, AppState>,
+    request: ReportRequest,
+    what: RegisterKind,
+    format: RegisterFormat,
+    out_path: Option<PathBuf>,
+) -> Res<RegisterExport> {
+    let ext = match format {
+        RegisterFormat::Csv => "csv",
+        RegisterFormat::Xlsx => "xlsx",
+    };
+    let out = match out_path {
+        Some(p) => output(&state, Some(p), "", "")?,
+        None => output(&state, None, "exports", what.name())?.with_extension(ext),
+    };
+    let path = out.clone();
+    let rows = state
+        .run(move |ws| ws.export_register(&request, what, format, &out))
+        .await?;
+    Ok(RegisterExport { path, rows })
+}
