@@ -97,19 +97,35 @@ impl Workspace {
             })?;
             rows.collect::<Result<_, _>>()?
         };
-        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default();
+        let key = format!("id {id}");
+        let period_start = crate::db::date_col("assessments", "period_start", &key, &row.3)?;
+        let period_end = crate::db::date_col("assessments", "period_end", &key, &row.4)?;
+        let kind = row
+            .7
+            .as_deref()
+            .map(|k| {
+                crate::db::enum_col(
+                    "assessments",
+                    "kind",
+                    &key,
+                    k,
+                    "type1 or type2",
+                    AssessmentType::parse,
+                )
+            })
+            .transpose()?;
         Ok(Assessment {
             id,
             name: row.0,
             organisation: row.1,
             scope: row.2,
-            period_start: date(&row.3),
-            period_end: date(&row.4),
+            period_start,
+            period_end,
             frameworks,
             applicability,
             created_at: row.5,
             updated_at: row.6,
-            kind: row.7.as_deref().and_then(AssessmentType::parse),
+            kind,
         })
     }
 

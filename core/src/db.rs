@@ -230,6 +230,82 @@ const MIGRATIONS: &[&str] = &[
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// A value in a row that no Crosswalk writes: a date that is not a date, an
+/// enum column with an unknown word. Reading it is refused, naming the table,
+/// row and column, instead of quietly showing a default an auditor would
+/// take for data.
+#[derive(Debug)]
+pub struct Corrupt {
+    pub table: &'static str,
+    pub column: &'static str,
+    /// The row's key (`id 12`, `E2E-ENC-01`).
+    pub row: String,
+    pub value: String,
+    /// What the column holds when Crosswalk wrote it.
+    pub expected: &'static str,
+}
+
+impl std::fmt::Display for Corrupt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut shown: String = self.value.chars().take(40).collect();
+        if shown.len() < self.value.len() {
+            shown.push('…');
+        }
+        write!(
+            f,
+            "table `{}`, row {}, column `{}` holds `{}`, which is not {}",
+            self.table, self.row, self.column, shown, self.expected
+        )
+    }
+}
+impl std::error::Error for Corrupt {}
+
+impl Corrupt {
+    fn into_sql(self) -> rusqlite::Error {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(self))
+    }
+}
+
+/// A YYYY-MM-DD column, checked (see [`Corrupt`]).
+pub(crate) fn date_col(
+    table: &'static str,
+    column: &'static str,
+    row: impl std::fmt::Display,
+    value: &str,
+) -> rusqlite::Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
+        Corrupt {
+            table,
+            column,
+            row: row.to_string(),
+            value: value.into(),
+            expected: "a date (YYYY-MM-DD)",
+        }
+        .into_sql()
+    })
+}
+
+/// An enum column, checked: `parse` is the enum's own reader.
+pub(crate) fn enum_col<T>(
+    table: &'static str,
+    column: &'static str,
+    row: impl std::fmt::Display,
+    value: &str,
+    expected: &'static str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    parse(value).ok_or_else(|| {
+        Corrupt {
+            table,
+            column,
+            row: row.to_string(),
+            value: value.into(),
+            expected,
+        }
+        .into_sql()
+    })
+}
+
 /// Whether this process can write `path` (the real permission check of the
 /// OS, so it also holds for an auditor's read-only copy or mount).
 pub fn writable(path: &std::path::Path) -> bool {

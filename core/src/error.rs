@@ -50,7 +50,10 @@ pub enum Error {
         source: std::io::Error,
     },
     #[error("database: {0}")]
-    Db(#[from] rusqlite::Error),
+    Db(rusqlite::Error),
+    /// A row holds a value no Crosswalk writes (see [`crate::db::Corrupt`]).
+    #[error("corrupt workspace: {0}")]
+    Corrupt(String),
     #[error("the workspace at {path} was written by a newer Crosswalk (schema {found}, this build knows up to {known}); update Crosswalk")]
     SchemaTooNew {
         path: String,
@@ -101,6 +104,7 @@ impl Error {
             Error::Db(_) => Some("Another program may hold the workspace, or the disk is full or failing; close other Crosswalk windows and try again."),
             Error::Io { .. } => Some("Check that the file or folder exists and that you may read and write it."),
             Error::SchemaTooNew { .. } => Some("Install the newer Crosswalk that wrote this workspace."),
+            Error::Corrupt(_) => Some("The database was changed outside Crosswalk. Restore the workspace folder from a backup; `crosswalk verify` on the backup tells whether it is intact."),
             _ => None,
         }
     }
@@ -113,10 +117,22 @@ impl Error {
             Error::Usage(_) => "usage",
             Error::Io { .. } => "io",
             Error::Db(_) => "database",
+            Error::Corrupt(_) => "corrupt",
             Error::SchemaTooNew { .. } => "schema",
             Error::Report(_) => "report",
             Error::Locked(_) => "locked",
         }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &e {
+            if let Some(c) = inner.downcast_ref::<crate::db::Corrupt>() {
+                return Error::Corrupt(c.to_string());
+            }
+        }
+        Error::Db(e)
     }
 }
 

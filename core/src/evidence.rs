@@ -141,19 +141,30 @@ pub(crate) fn load(
     ))?;
     let mut list: Vec<Evidence> = stmt
         .query_map(args, |r| {
+            let id: i64 = r.get(0)?;
+            let row = format!("id {id}");
             let kind: String = r.get(1)?;
             let collected: String = r.get(7)?;
             let until: Option<String> = r.get(8)?;
             Ok(Evidence {
-                id: r.get(0)?,
-                kind: EvidenceKind::parse(&kind).unwrap_or(EvidenceKind::Note),
+                id,
+                kind: crate::db::enum_col(
+                    "evidence",
+                    "kind",
+                    &row,
+                    &kind,
+                    "file, link or note",
+                    EvidenceKind::parse,
+                )?,
                 title: r.get(2)?,
                 description: r.get(3)?,
                 url: r.get(4)?,
                 note: r.get(5)?,
                 collected_by: r.get(6)?,
-                collected_on: NaiveDate::parse_from_str(&collected, "%Y-%m-%d").unwrap_or_default(),
-                valid_until: until.and_then(|u| NaiveDate::parse_from_str(&u, "%Y-%m-%d").ok()),
+                collected_on: crate::db::date_col("evidence", "collected_on", &row, &collected)?,
+                valid_until: until
+                    .map(|u| crate::db::date_col("evidence", "valid_until", &row, &u))
+                    .transpose()?,
                 controls: Vec::new(),
                 revisions: Vec::new(),
                 added_at: r.get(9)?,

@@ -574,13 +574,20 @@ pub(crate) fn load_controls(conn: &Connection) -> Result<Vec<Control>> {
         let id: String = r.get(0)?;
         Ok(Control {
             mappings: mappings.remove(&id).unwrap_or_default(),
-            id,
             title: r.get(1)?,
             description: r.get(2)?,
             category: r.get(3)?,
             owner: r.get(4)?,
-            status: ControlStatus::parse(&status).unwrap_or(ControlStatus::Planned),
+            status: crate::db::enum_col(
+                "controls",
+                "status",
+                &id,
+                &status,
+                "implemented, partial, planned or not_applicable",
+                ControlStatus::parse,
+            )?,
             review_every_days: r.get(6)?,
+            id,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

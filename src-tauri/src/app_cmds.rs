@@ -9,7 +9,6 @@ use crosswalk_core::settings::{Settings, SettingsChange};
 use crosswalk_core::validate::{FieldInput, FieldResult};
 use crosswalk_core::Workspace;
 use serde::Serialize;
-use std::path::PathBuf;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, State};
 

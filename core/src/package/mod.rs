@@ -541,7 +541,14 @@ impl Workspace {
                     total,
                 });
             })
-            .map_err(|e| Error::io(format!("cannot copy {who} into the package"), e))?;
+            .map_err(|e| match crate::vault::Integrity::of(&e) {
+                // The store's reader checks the hash (and, encrypted, each chunk).
+                Some(why) => Error::Usage(format!(
+                    "the stored file of {who} has changed since it was collected ({why}, recorded {}); run `crosswalk verify`. No package was written",
+                    f.revision.sha256
+                )),
+                None => Error::io(format!("cannot copy {who} into the package"), e),
+            })?;
             if sha != f.revision.sha256 {
                 return Err(Error::Usage(format!(
                     "the stored file of {who} has changed since it was collected (SHA-256 {sha}, recorded {}); run `crosswalk verify`. No package was written",
