@@ -14,7 +14,7 @@ export CROSSWALK_CLI ?= $(BIN)/crosswalk
 
 .PHONY: help run test setup setup-system setup-node setup-driver ui check-ui build demo \
         test-rust test-ui test-e2e deb bench screenshot clean-demo \
-        setup-fuzz fuzz fuzz-smoke fmt-check
+        setup-fuzz fuzz fuzz-smoke fmt-check clippy
 
 help:
 	@echo "make run      install what is missing, build, open the app on the demo workspace ($(DEMO_DIR))"
@@ -68,10 +68,14 @@ clean-demo:
 
 # ---------------------------------------------------------------- tests
 # fuzz-smoke is not part of it yet: the fuzz crate has not been built here (see docs).
-test: fmt-check test-rust test-ui test-e2e
+test: fmt-check clippy test-rust test-ui test-e2e
 
 fmt-check:
 	cargo fmt --all --check
+
+# Every target (tests, benches, the app) with warnings as errors.
+clippy: ui
+	cargo clippy --workspace --all-targets -- -D warnings
 
 test-rust: build
 	cargo test --workspace

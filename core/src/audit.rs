@@ -21,22 +21,27 @@ pub struct AuditEvent {
     pub hash: String,
 }
 
-/// The hash of one row: over its content and the previous row's hash.
-/// `details` is hashed as stored (canonical JSON: serde_json sorts keys).
-fn row_hash(
-    seq: i64,
-    at: &str,
-    actor: &str,
-    action: &str,
-    subject: &str,
-    summary: &str,
-    details: &str,
-    prev_hash: &str,
-) -> String {
-    let canonical =
-        serde_json::to_string(&(seq, at, actor, action, subject, summary, details, prev_hash))
-            .expect("strings serialize");
-    crate::hash::sha256_hex(canonical.as_bytes())
+/// What one row's hash covers, in this order: seq, at, actor, action,
+/// subject, summary, details (as stored: canonical JSON, serde_json sorts
+/// keys) and the previous row's hash. A tuple struct serializes as a JSON
+/// array, the form every stored hash was computed over.
+#[derive(serde::Serialize)]
+struct HashedRow<'a>(
+    i64,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+);
+
+impl HashedRow<'_> {
+    fn hash(&self) -> String {
+        let canonical = serde_json::to_string(self).expect("strings serialize");
+        crate::hash::sha256_hex(canonical.as_bytes())
+    }
 }
 
 /// What is needed to write an event; the caller's transaction makes it atomic
@@ -63,7 +68,7 @@ pub fn append(conn: &Connection, event: NewEvent<'_>) -> Result<AuditEvent> {
         None => (1, GENESIS_HASH.to_string()),
     };
     let details = serde_json::to_string(&event.details).expect("json serializes");
-    let hash = row_hash(
+    let hash = HashedRow(
         seq,
         event.at,
         event.actor,
@@ -72,7 +77,8 @@ pub fn append(conn: &Connection, event: NewEvent<'_>) -> Result<AuditEvent> {
         &event.summary,
         &details,
         &prev_hash,
-    );
+    )
+    .hash();
     conn.execute(
         "INSERT INTO audit_log (seq, at, actor, action, subject, summary, details, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
         params![seq, event.at, event.actor, event.action, event.subject, event.summary, details, prev_hash, hash],
@@ -155,7 +161,7 @@ pub fn verify_chain(conn: &Connection) -> Result<(Vec<ChainFault>, usize, String
                 message: format!("event {} does not chain to the event before it", e.seq),
             });
         }
-        let recomputed = row_hash(
+        let recomputed = HashedRow(
             e.seq,
             &e.at,
             &e.actor,
@@ -164,7 +170,8 @@ pub fn verify_chain(conn: &Connection) -> Result<(Vec<ChainFault>, usize, String
             &e.summary,
             &details,
             &e.prev_hash,
-        );
+        )
+        .hash();
         if recomputed != e.hash {
             faults.push(ChainFault {
                 seq: e.seq,

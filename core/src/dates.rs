@@ -37,7 +37,7 @@ pub fn parse_days(text: &str) -> Result<u32, String> {
 
 /// Days written back the way people write them.
 pub fn format_days(days: u32) -> String {
-    if days % 365 == 0 {
+    if days.is_multiple_of(365) {
         format!("{}y", days / 365)
     } else {
         format!("{days}d")

@@ -276,21 +276,21 @@ impl Workspace {
         })
     }
 
+    /// Checks the fields of `new` (its source is stored by the caller);
+    /// `cadence` gives a control's review cadence in days.
     pub(crate) fn check_evidence_fields(
         &self,
-        controls: &[String],
+        new: &NewEvidence,
         default_title: &str,
-        title: Option<&str>,
-        collected_by: Option<&str>,
-        collected_on: Option<NaiveDate>,
-        valid_until: Option<NaiveDate>,
-        valid_for_days: Option<u32>,
         cadence: &dyn Fn(&str) -> Option<u32>,
     ) -> std::result::Result<Checked, String> {
+        let controls = &new.controls;
+        let (title, collected_by) = (new.title.as_deref(), new.collected_by.as_deref());
+        let (valid_until, valid_for_days) = (new.valid_until, new.valid_for_days);
         if controls.is_empty() {
             return Err("evidence must support at least one control".into());
         }
-        let collected_on = collected_on.unwrap_or_else(|| self.today());
+        let collected_on = new.collected_on.unwrap_or_else(|| self.today());
         if collected_on > self.today() {
             return Err(format!("the collected date {collected_on} is in the future; use the date the evidence was gathered"));
         }
@@ -388,16 +388,7 @@ impl Workspace {
             }
         };
         let checked = self
-            .check_evidence_fields(
-                &new.controls,
-                &default_title,
-                new.title.as_deref(),
-                new.collected_by.as_deref(),
-                new.collected_on,
-                new.valid_until,
-                new.valid_for_days,
-                &|c| known.get(c).copied().flatten(),
-            )
+            .check_evidence_fields(new, &default_title, &|c| known.get(c).copied().flatten())
             .map_err(Error::Usage)?;
         let blob = match &new.source {
             Source::File(p) => Some((self.vault().put_file(p, progress)?, default_title.clone())),

@@ -11,6 +11,10 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
+/// Shipped catalogs (with their hash) that differ from the stored ones, and
+/// the shipped crosswalks' hash when they differ.
+type OutOfDate = (Vec<(Catalog, String)>, Option<String>);
+
 pub struct Workspace {
     pub(crate) conn: Connection,
     dir: PathBuf,
@@ -175,7 +179,7 @@ impl Workspace {
                 .flat_map(|(n, b)| n.bytes().chain(b.iter().copied()))
                 .collect::<Vec<u8>>(),
         );
-        let up_to_date = |conn: &Connection| -> Result<(Vec<(Catalog, String)>, Option<String>)> {
+        let up_to_date = |conn: &Connection| -> Result<OutOfDate> {
             let stored: std::collections::HashMap<String, String> = {
                 let mut stmt = conn.prepare("SELECT id, catalog_sha256 FROM frameworks")?;
                 let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;

@@ -190,7 +190,7 @@ mod tests {
             c.check_read(&lib.join("a.yaml")).is_err(),
             "nothing chosen yet"
         );
-        c.choose_for_reading(&[lib.clone()]);
+        c.choose_for_reading(std::slice::from_ref(&lib));
         assert!(
             c.check_read(&lib.join("a.yaml")).is_ok(),
             "inside a chosen folder"
