@@ -51,3 +51,93 @@ fn a_parameter_inside_a_choice_still_renders() {
         "Review [Selection (one or more): every [Assignment: frequency]; never]."
     );
 }
+
+/// A workbook of one sheet with the given `<sheetData>` rows, as Excel lays
+/// one out (inline strings, so no shared strings part).
+fn workbook(rows: &str) -> Vec<u8> {
+    use std::io::Write;
+    let parts = [
+        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string()),
+        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string()),
+        ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Controls" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string()),
+        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string()),
+        ("xl/worksheets/sheet1.xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>"#)),
+    ];
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, body) in parts {
+        z.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(body.as_bytes()).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+fn matrix(bytes: Vec<u8>) -> Result<interop::Imported, Vec<crosswalk_core::Problem>> {
+    interop::read(
+        Format::MatrixXlsx,
+        "m.xlsx",
+        &Input::Bytes(bytes),
+        &Known::default(),
+        &InteropOptions::default(),
+    )
+}
+
+fn cell(r: &str, text: &str) -> String {
+    format!(r#"<c r="{r}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+}
+
+/// Found by the `matrix_xlsx` target: calamine computes a cell reference's
+/// column in `u32` unchecked, so a reference of many letters panicked
+/// (debug builds) or wrapped to a far column whose rectangle could not be
+/// allocated (release: "memory allocation of 112544217824 bytes failed",
+/// the process aborted). Refused before calamine sees it.
+#[test]
+fn a_cell_reference_past_the_last_column_is_refused() {
+    let rows = format!(
+        r#"<row r="1">{}{}</row>"#,
+        cell("A1", "Control ID"),
+        cell("AAAAAAAAAAAAA1", "x")
+    );
+    let problems = matrix(workbook(&rows)).expect_err("refused");
+    assert!(
+        problems[0]
+            .to_string()
+            .contains("`AAAAAAAAAAAAA1` is beyond"),
+        "{problems:?}"
+    );
+}
+
+/// The same abort with references Excel itself allows: `A1` and
+/// `XFD1048576` made calamine allocate the whole 17-billion-cell rectangle
+/// (512 GiB). The span of the cells is checked first.
+#[test]
+fn cells_far_apart_are_refused_before_the_rectangle_is_allocated() {
+    let rows = format!(
+        r#"<row r="1">{}</row><row r="1048576">{}</row>"#,
+        cell("A1", "Control ID"),
+        cell("XFD1048576", "x")
+    );
+    let problems = matrix(workbook(&rows)).expect_err("refused");
+    let text = problems[0].to_string();
+    assert!(
+        text.contains("1048576 rows × 16384 columns (A1 to XFD1048576)"),
+        "{text}"
+    );
+}
+
+/// A matrix with its cells where Excel puts them still reads.
+#[test]
+fn a_normal_workbook_still_reads() {
+    let rows = format!(
+        r#"<row r="1">{}{}{}</row><row r="2">{}{}{}</row>"#,
+        cell("A1", "Control ID"),
+        cell("B1", "Title"),
+        cell("C1", "Status"),
+        cell("A2", "AC-1"),
+        cell("B2", "Access"),
+        cell("C2", "implemented")
+    );
+    let got = matrix(workbook(&rows)).expect("reads");
+    assert_eq!(got.controls.len(), 1);
+    assert_eq!(got.controls[0].control.id, "AC-1");
+}
