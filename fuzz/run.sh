@@ -29,9 +29,10 @@ fi
 
 export RUSTC_BOOTSTRAP=1
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/crosswalk-target}/fuzz"
-# The fuzz crate is its own workspace: start from the main lock file, so it
-# builds the same versions as everything else (cargo adds libfuzzer-sys).
-[ -f fuzz/Cargo.lock ] || cp Cargo.lock fuzz/Cargo.lock
+# The fuzz crate is its own workspace: start from the main lock file, again
+# whenever that one changes, so it builds the same versions as everything
+# else (cargo adds libfuzzer-sys and drops what the fuzz crate does not use).
+[ fuzz/Cargo.lock -nt Cargo.lock ] || cp Cargo.lock fuzz/Cargo.lock
 
 if [ $# -gt 0 ]; then
   targets=("$@")
