@@ -39,9 +39,14 @@ driver() {
 }
 
 fuzz() {
-  # cargo fuzz needs a nightly toolchain (libFuzzer, sanitizers).
-  rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
-  command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+  # Only cargo-fuzz: fuzz/run.sh builds with the stable toolchain
+  # (RUSTC_BOOTSTRAP=1 for cargo fuzz's -Z flags), so no nightly is needed.
+  # Never fails: without the network the install cannot happen, and the
+  # smoke run then says it was skipped (`make fuzz` says what to install).
+  cargo fuzz --version >/dev/null 2>&1 && return 0
+  echo "installing cargo-fuzz"
+  cargo install cargo-fuzz --locked ||
+    echo "warning: could not install cargo-fuzz (no network?); the fuzz runs will be skipped" >&2
 }
 
 case "$what" in

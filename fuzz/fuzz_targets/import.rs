@@ -6,7 +6,14 @@
 use libfuzzer_sys::fuzz_target;
 use std::sync::{Mutex, OnceLock};
 
-const NAMES: &[&str] = &["controls.yaml", "controls.yml", "controls.csv", "controls.json", "controls.xlsx"];
+const NAMES: &[&str] = &[
+    "controls.yaml",
+    "controls.yml",
+    "controls.csv",
+    "controls.json",
+    "controls.xml",
+    "controls.xlsx",
+];
 
 struct State {
     _tmp: tempfile::TempDir,
@@ -17,12 +24,18 @@ struct State {
 static STATE: OnceLock<Mutex<State>> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&pick, body)) = data.split_first() else { return };
+    let Some((&pick, body)) = data.split_first() else {
+        return;
+    };
     let state = STATE.get_or_init(|| {
         let tmp = tempfile::tempdir().unwrap();
         let ws = crosswalk_core::Workspace::open(tmp.path().join("data")).unwrap();
         let input = tmp.path().join("in");
-        Mutex::new(State { _tmp: tmp, ws, input })
+        Mutex::new(State {
+            _tmp: tmp,
+            ws,
+            input,
+        })
     });
     let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
     let _ = std::fs::remove_dir_all(&s.input);

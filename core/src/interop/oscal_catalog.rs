@@ -40,12 +40,13 @@ impl Importer for OscalCatalog {
         _options: &InteropOptions,
     ) -> Result<Imported, Vec<Problem>> {
         let bytes = bytes_of(file, input)?;
-        let tree = if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') {
+        let mut tree = if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') {
             xml::read(file, bytes)?
         } else {
             let doc = Doc::parse(file, bytes)?;
             json::read(&doc)?
         };
+        tree.source_bytes = bytes.len();
         Ok(Imported {
             catalogs: vec![to_catalog(file, tree)?],
             ..Default::default()
@@ -62,6 +63,8 @@ pub(crate) struct Tree {
     pub publisher: String,
     pub params: HashMap<String, Param>,
     pub items: Vec<Item>,
+    /// Size of the file read, which bounds the rendered statements.
+    pub source_bytes: usize,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -116,19 +119,42 @@ pub(crate) fn item_ref(item: &Item) -> String {
     item.id.clone()
 }
 
-fn render(prose: &[Prose], params: &HashMap<String, Param>, depth: usize) -> String {
+/// How much rendered statement text a catalog may give, per byte of the
+/// file: parameters inserted into choices multiply (a choice that inserts
+/// its own parameter 60 times would give 60⁴ copies), while real catalogs
+/// render to less text than their file holds (SP 800-53: about a third).
+const RENDERED_PER_FILE_BYTE: usize = 4;
+/// ... plus this much, so that tiny catalogs are not held to a tiny budget.
+const RENDERED_EXTRA: usize = 1024 * 1024;
+
+/// Renders prose with its parameters; every byte produced is taken from
+/// `budget`, and once it is spent parameters are no longer expanded (the
+/// caller refuses the catalog).
+fn render(
+    prose: &[Prose],
+    params: &HashMap<String, Param>,
+    depth: usize,
+    budget: &mut usize,
+) -> String {
     let mut out = String::new();
     for p in prose {
-        match p {
-            Prose::Text(t) => out.push_str(t),
-            Prose::Param(id) => out.push_str(&render_param(id, params, depth)),
-        }
+        let piece = match p {
+            Prose::Text(t) => std::borrow::Cow::Borrowed(t.as_str()),
+            Prose::Param(id) => std::borrow::Cow::Owned(render_param(id, params, depth, budget)),
+        };
+        *budget = budget.saturating_sub(piece.len());
+        out.push_str(&piece);
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn render_param(id: &str, params: &HashMap<String, Param>, depth: usize) -> String {
-    let Some(p) = params.get(id).filter(|_| depth < 4) else {
+fn render_param(
+    id: &str,
+    params: &HashMap<String, Param>,
+    depth: usize,
+    budget: &mut usize,
+) -> String {
+    let Some(p) = params.get(id).filter(|_| depth < 4 && *budget > 0) else {
         return format!("[{id}]");
     };
     if !p.choices.is_empty() {
@@ -140,7 +166,7 @@ fn render_param(id: &str, params: &HashMap<String, Param>, depth: usize) -> Stri
         let choices: Vec<String> = p
             .choices
             .iter()
-            .map(|c| render(c, params, depth + 1))
+            .map(|c| render(c, params, depth + 1, budget))
             .collect();
         return format!("[Selection{how}: {}]", choices.join("; "));
     }
@@ -175,6 +201,10 @@ pub(crate) fn to_catalog(file: &str, tree: Tree) -> Result<Catalog, Vec<Problem>
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut stack: Vec<(&Item, Option<String>)> =
         tree.items.iter().rev().map(|i| (i, None)).collect();
+    let mut budget = tree
+        .source_bytes
+        .saturating_mul(RENDERED_PER_FILE_BYTE)
+        .saturating_add(RENDERED_EXTRA);
     while let Some((item, parent)) = stack.pop() {
         let reference = item_ref(item);
         let where_ = match &item.at {
@@ -221,7 +251,7 @@ pub(crate) fn to_catalog(file: &str, tree: Tree) -> Result<Catalog, Vec<Problem>
             item.statement
                 .iter()
                 .map(|(depth, label, prose)| {
-                    let text = render(prose, &tree.params, 0);
+                    let text = render(prose, &tree.params, 0, &mut budget);
                     let indent = "  ".repeat(depth.saturating_sub(1));
                     if label.is_empty() {
                         format!("{indent}{text}")
@@ -233,6 +263,15 @@ pub(crate) fn to_catalog(file: &str, tree: Tree) -> Result<Catalog, Vec<Problem>
                 .collect::<Vec<_>>()
                 .join("\n")
         };
+        if budget == 0 {
+            problems.push(problem(
+                file,
+                item.at.0,
+                item.at.1,
+                format!("{where_}the statement of `{reference}` (id `{}`) expands its parameters to more text than this file could hold (over {} times its size); is a parameter inserted into its own choices?", item.id, RENDERED_PER_FILE_BYTE),
+            ));
+            return Err(problems);
+        }
         reqs.push(Requirement {
             framework_id: id.clone(),
             reference: reference.clone(),

@@ -16,6 +16,53 @@ use std::io::{Cursor, Read, Write};
 pub const MAX_UNCOMPRESSED: u64 = 64 * 1024 * 1024;
 /// Most entries in the zip; a workbook has a few dozen.
 pub const MAX_ENTRIES: usize = 10_000;
+/// Most cells a sheet may span (rows × columns from its first to its last
+/// non-empty cell): calamine allocates the whole rectangle, so one cell at
+/// `XFD1048576` beside `A1` asked for 512 GiB. 100,000 rows of 40 columns fit.
+pub const MAX_CELLS: u64 = 4_000_000;
+
+/// Refuses cell references calamine cannot compute: it adds up a reference's
+/// letters and digits in `u32` without overflow checks (a panic in debug
+/// builds, a wrapped position in release). Excel's own limits are three
+/// letters (`XFD`) and seven digits (1,048,576); anything longer is refused.
+fn check_cell_refs(name: &str, xml: &[u8]) -> Result<(), String> {
+    let mut i = 0;
+    while let Some(at) = xml[i..].windows(2).position(|w| w == b"r=" || w == b"r ") {
+        let start = i + at;
+        i = start + 1;
+        if start == 0 || !xml[start - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let mut j = start + 1;
+        while j < xml.len() && xml[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if xml.get(j) != Some(&b'=') {
+            continue;
+        }
+        j += 1;
+        while j < xml.len() && xml[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        let Some(&quote) = xml.get(j).filter(|q| matches!(q, b'"' | b'\'')) else {
+            continue;
+        };
+        let value = &xml[j + 1..];
+        let value = &value[..value
+            .iter()
+            .position(|&b| b == quote)
+            .unwrap_or(value.len())];
+        let letters = value.iter().filter(|b| b.is_ascii_alphabetic()).count();
+        let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
+        if letters > 3 || digits > 7 {
+            return Err(format!(
+                "{name}: the cell reference `{}` is beyond a sheet's limits (column XFD, row 1048576)",
+                String::from_utf8_lossy(&value[..value.len().min(40)])
+            ));
+        }
+    }
+    Ok(())
+}
 
 /// The cells of one sheet as text, row by row.
 pub struct Sheet {
@@ -103,6 +150,9 @@ fn checked_copy(file: &str, bytes: &[u8]) -> Result<Vec<u8>, Problem> {
         if total > MAX_UNCOMPRESSED {
             return Err(fail("the workbook inflates past the size limit".into()));
         }
+        if name.starts_with("xl/worksheets/") {
+            check_cell_refs(&name, &buf).map_err(fail)?;
+        }
         out.start_file(name, stored)
             .and_then(|_| out.write_all(&buf).map_err(Into::into))
             .map_err(|e| fail(format!("cannot copy the workbook: {e}")))?;
@@ -113,6 +163,50 @@ fn checked_copy(file: &str, bytes: &[u8]) -> Result<Vec<u8>, Problem> {
         .into_inner())
 }
 
+/// Refuses a sheet whose non-empty cells span more than [`MAX_CELLS`],
+/// before calamine allocates that rectangle.
+fn check_span(
+    file: &str,
+    wb: &mut calamine::Xlsx<Cursor<Vec<u8>>>,
+    name: &str,
+) -> Result<(), Problem> {
+    let fail = |m: String| problem(file, 1, 1, format!("sheet {name}: {m}"));
+    let mut cells = match wb.worksheet_cells_reader(name) {
+        Ok(c) => c,
+        // Not a worksheet (a chart sheet): calamine reads it as empty.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(()),
+        Err(e) => return Err(fail(format!("cannot read it: {e}"))),
+    };
+    let (mut lo, mut hi) = ((u32::MAX, u32::MAX), (0u32, 0u32));
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| fail(format!("cannot read it: {e}")))?
+    {
+        if matches!(cell.get_value(), calamine::DataRef::Empty) {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        lo = (lo.0.min(r), lo.1.min(c));
+        hi = (hi.0.max(r), hi.1.max(c));
+    }
+    if lo.0 == u32::MAX {
+        return Ok(());
+    }
+    let span = (u64::from(hi.0 - lo.0) + 1) * (u64::from(hi.1 - lo.1) + 1);
+    if span > MAX_CELLS {
+        return Err(fail(format!(
+            "its cells span {} rows × {} columns ({}{} to {}{}), more than the {MAX_CELLS} cells accepted; delete the far-away cells",
+            hi.0 - lo.0 + 1,
+            hi.1 - lo.1 + 1,
+            column_letters(lo.1),
+            lo.0 + 1,
+            column_letters(hi.1),
+            hi.0 + 1
+        )));
+    }
+    Ok(())
+}
+
 /// Every sheet of a workbook, cells as text.
 pub fn read(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
     use calamine::{Data, Reader, Xlsx};
@@ -121,6 +215,7 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
         .map_err(|e| problem(file, 1, 1, format!("not a readable XLSX workbook: {e}")))?;
     let mut sheets = Vec::new();
     for name in wb.sheet_names() {
+        check_span(file, &mut wb, &name)?;
         let range = wb
             .worksheet_range(&name)
             .map_err(|e| problem(file, 1, 1, format!("cannot read sheet {name}: {e}")))?;
