@@ -219,6 +219,17 @@ impl Workspace {
             }
         }
         if !r.all_ok() {
+            // The rules across fields wait for the fields to be right, but
+            // "no control" stands on its own: say it now too.
+            if let Err(e) =
+                self.check_evidence_fields(&f.controls, "-", None, None, None, None, None, &|_| {
+                    None
+                })
+            {
+                if e.field == "controls" {
+                    r.fail(e.field, e.message);
+                }
+            }
             return Ok(r.0);
         }
         // The rules across fields, exactly as add_evidence applies them.
@@ -249,8 +260,19 @@ fn check_assessment_form(f: &AssessmentForm) -> Vec<FieldResult> {
         // The same words as save_assessment's.
         r.fail("name", "the assessment needs a name");
     }
-    let start = r.check("period_start", &f.period_start, true, validate::date);
-    let end = r.check("period_end", &f.period_end, true, validate::date);
+    let date = |r: &mut Results, field: &str, value: &str, which: &str| {
+        if value.trim().is_empty() {
+            r.fail(
+                field,
+                format!("the period needs {which} date, written YYYY-MM-DD"),
+            );
+            None
+        } else {
+            r.check(field, value, true, validate::date)
+        }
+    };
+    let start = date(&mut r, "period_start", &f.period_start, "a start");
+    let end = date(&mut r, "period_end", &f.period_end, "an end");
     if f.frameworks.is_empty() {
         r.fail("frameworks", "choose at least one framework");
     }

@@ -437,6 +437,11 @@ fn the_evidence_form_gets_the_message_of_each_rule_beside_its_field() {
         ..Default::default()
     };
     assert_eq!(check(file)[0].0, "path");
+    // A broken field does not hide that no control is linked.
+    let mut f = link("wiki.example.com");
+    f.controls.clear();
+    let fields: Vec<String> = check(f).into_iter().map(|m| m.0).collect();
+    assert_eq!(fields, vec!["url", "controls"]);
 }
 
 #[test]
@@ -463,6 +468,7 @@ fn the_assessment_soa_and_applicability_forms_get_cores_messages() {
         fields,
         vec!["name", "period_start", "period_end", "frameworks"]
     );
+    assert_eq!(m[2].1, "the period needs an end date, written YYYY-MM-DD");
     let m = check(Form::Assessment(AssessmentForm {
         period_end: "2025-12-31".into(),
         ..good

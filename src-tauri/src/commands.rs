@@ -69,7 +69,13 @@ impl From<crosswalk_core::Error> for IpcError {
         // The OS's own words ("Permission denied (os error 13)") go under details.
         let (message, details) = match &e {
             crosswalk_core::Error::Io { context, source } => {
-                (format!("{context}."), Some(source.to_string()))
+                // A sentence: "Cannot read /x/y.pdf." (core's context starts lower case).
+                let mut c = context.chars();
+                let sentence = match c.next() {
+                    Some(first) => first.to_uppercase().chain(c).collect::<String>(),
+                    None => String::new(),
+                };
+                (format!("{sentence}."), Some(source.to_string()))
             }
             _ => (e.to_string(), None),
         };
