@@ -19,12 +19,12 @@ test('the changed views hold at 1024×700 and 1280×800, light and dark', async 
   cli(dir, 'demo');
   cli(dir, 'import', join(fixtures, 'good/controls.yaml'));
   const a = cli(dir, 'assessment', 'create', '--name', 'SOC 2 Type II 2026 — Production platform and customer data', '--framework', 'soc2', '--period', '2026-01-01..2026-12-31', '--json');
-  cli(dir, 'report', '--assessment', String(a.id), '--output', join(dir, 'reports', 'soc-2-type-ii-2026-production-platform-and-customer-data-2026-12-01.pdf'));
+  cli(dir, 'report', '--assessment', String(a.id)); // core names it after the assessment
   const lib = tempDir('crosswalk-e2e-lib-');
   const file = join(lib, 'controls.yaml');
-  writeFileSync(file, 'controls:\n  - id: L-01\n    title: One\n    maps:\n      soc2: [CC6.1]\n  - id: L-02\n    title: Two\n    maps:\n      soc2: [CC6.1]\n');
+  writeFileSync(file, 'controls:\n  - id: L-01\n    title: One\n    status: implemented\n    maps:\n      soc2: [CC6.1]\n  - id: L-02\n    title: Two\n    status: implemented\n    maps:\n      soc2: [CC6.1]\n');
   cli(dir, 'import', file);
-  writeFileSync(file, 'controls:\n  - id: L-01\n    title: One\n    maps:\n      soc2: [CC6.1]\n');
+  writeFileSync(file, 'controls:\n  - id: L-01\n    title: One\n    status: implemented\n    maps:\n      soc2: [CC6.1]\n');
   const app = await launch(dir);
   const { browser } = app;
   const problems = [];
