@@ -33,7 +33,6 @@ test('reports and packages are listed under their assessment, named after it, an
     await browser.$('[data-testid="past-outputs"]').waitForExist({ timeout: 10000 });
     await until(browser, async () => (await outputs(browser)).length === 1, 'the CLI’s report is listed');
 
-    await browser.pause(2000); // let the first reload after launch settle
     await browser.$('[data-testid="generate-report"]').click();
     await until(
       browser,
