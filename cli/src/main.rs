@@ -164,8 +164,10 @@ enum Command {
         /// FROM..TO: only evidence collected in this period counts.
         #[arg(long, value_parser = period)]
         period: Option<(NaiveDate, NaiveDate)>,
+        /// The PDF to write; default: the workspace's reports/ folder, named
+        /// after the assessment and the day.
         #[arg(short, long)]
-        output: PathBuf,
+        output: Option<PathBuf>,
         #[command(flatten)]
         json: Json,
     },
@@ -618,6 +620,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 assessment_id: assessment,
                 frameworks,
                 period,
+            };
+            let output = match output {
+                Some(p) => p,
+                None => ws.output_path(crosswalk_core::outputs::OutputKind::Report, assessment)?,
             };
             let bar = progress_bar("report");
             if let Some(b) = &bar {

@@ -138,7 +138,7 @@ impl Workspace {
         let fw = request.framework_id.as_str();
         self.framework(fw)?;
         let justification = request.justification.trim();
-        if !request.applicable && justification.is_empty() {
+        if crate::forms::justification_missing(request.applicable, justification) {
             return Err(Error::Usage(format!(
                 "{fw}: marking requirements not applicable needs a written justification (--justification)"
             )));
@@ -336,8 +336,8 @@ impl Workspace {
 
     pub fn set_soa_document(&mut self, framework: &str, input: &SoaInput) -> Result<SoaDocument> {
         let old = self.soa_document(framework)?;
-        if input.approved_on.is_some_and(|d| d > self.today()) {
-            return Err(Error::Usage("the approval date is in the future".into()));
+        if let Some(d) = input.approved_on {
+            crate::forms::approval_date(d, self.today()).map_err(Error::Usage)?;
         }
         let pick = |new: &Option<String>, old: &str| {
             new.as_deref().map(str::trim).unwrap_or(old).to_string()

@@ -55,6 +55,30 @@ pub struct AssessmentInput {
     pub kind: Option<AssessmentType>,
 }
 
+/// The rules of an assessment's fields, each naming its field (the app's
+/// form shows the message beside it, see `forms.rs`).
+pub(crate) fn check_assessment_input(
+    input: &AssessmentInput,
+) -> std::result::Result<(), crate::forms::FieldError> {
+    use crate::forms::FieldError as F;
+    if input.name.trim().is_empty() {
+        return Err(F::new("name", "the assessment needs a name"));
+    }
+    if input.period_start > input.period_end {
+        return Err(F::new(
+            "period_end",
+            format!(
+                "the period ends ({}) before it starts ({})",
+                input.period_end, input.period_start
+            ),
+        ));
+    }
+    if input.frameworks.is_empty() {
+        return Err(F::new("frameworks", "choose at least one framework"));
+    }
+    Ok(())
+}
+
 impl Workspace {
     pub fn assessments(&self) -> Result<Vec<Assessment>> {
         let ids: Vec<i64> = {
@@ -130,19 +154,8 @@ impl Workspace {
     }
 
     pub fn save_assessment(&mut self, input: &AssessmentInput) -> Result<Assessment> {
+        check_assessment_input(input).map_err(|e| Error::Usage(e.message))?;
         let name = input.name.trim();
-        if name.is_empty() {
-            return Err(Error::Usage("the assessment needs a name".into()));
-        }
-        if input.period_start > input.period_end {
-            return Err(Error::Usage(format!(
-                "the period ends ({}) before it starts ({})",
-                input.period_end, input.period_start
-            )));
-        }
-        if input.frameworks.is_empty() {
-            return Err(Error::Usage("choose at least one framework".into()));
-        }
         for f in &input.frameworks {
             self.framework(f)?;
         }
@@ -211,7 +224,7 @@ impl Workspace {
                     item.reference, item.framework_id
                 ))
             })?;
-        if !item.applicable && item.justification.trim().is_empty() {
+        if crate::forms::justification_missing(item.applicable, &item.justification) {
             return Err(Error::Usage(format!("{} {reference}: marking a requirement not applicable needs a written justification", item.framework_id)));
         }
         let tx = self.begin()?;

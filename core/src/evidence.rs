@@ -276,26 +276,36 @@ impl Workspace {
         })
     }
 
-    /// Checks the fields of `new` (its source is stored by the caller);
-    /// `cadence` gives a control's review cadence in days.
+    // One argument per form field: the form check (forms.rs) passes fields
+    // one by one, before there is a NewEvidence to pass.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn check_evidence_fields(
         &self,
-        new: &NewEvidence,
+        controls: &[String],
         default_title: &str,
+        title: Option<&str>,
+        collected_by: Option<&str>,
+        collected_on: Option<NaiveDate>,
+        valid_until: Option<NaiveDate>,
+        valid_for_days: Option<u32>,
         cadence: &dyn Fn(&str) -> Option<u32>,
-    ) -> std::result::Result<Checked, String> {
-        let controls = &new.controls;
-        let (title, collected_by) = (new.title.as_deref(), new.collected_by.as_deref());
-        let (valid_until, valid_for_days) = (new.valid_until, new.valid_for_days);
+    ) -> std::result::Result<Checked, crate::forms::FieldError> {
+        use crate::forms::FieldError as F;
         if controls.is_empty() {
-            return Err("evidence must support at least one control".into());
+            return Err(F::new(
+                "controls",
+                "evidence must support at least one control",
+            ));
         }
-        let collected_on = new.collected_on.unwrap_or_else(|| self.today());
+        let collected_on = collected_on.unwrap_or_else(|| self.today());
         if collected_on > self.today() {
-            return Err(format!("the collected date {collected_on} is in the future; use the date the evidence was gathered"));
+            return Err(F::new("collected_on", format!("the collected date {collected_on} is in the future; use the date the evidence was gathered")));
         }
         if valid_until.is_some() && valid_for_days.is_some() {
-            return Err("give either a valid-until date or a validity period, not both".into());
+            return Err(F::new(
+                "valid_for_days",
+                "give either a valid-until date or a validity period, not both",
+            ));
         }
         let valid_until = match (valid_until, valid_for_days) {
             (Some(u), _) => Some(u),
@@ -308,8 +318,9 @@ impl Workspace {
         };
         if let Some(u) = valid_until {
             if u < collected_on {
-                return Err(format!(
-                    "valid until {u} is before the collected date {collected_on}"
+                return Err(F::new(
+                    "valid_until",
+                    format!("valid until {u} is before the collected date {collected_on}"),
                 ));
             }
         }
@@ -319,7 +330,7 @@ impl Workspace {
             .unwrap_or(default_title)
             .to_string();
         if title.is_empty() {
-            return Err("evidence needs a title".into());
+            return Err(F::new("title", "evidence needs a title"));
         }
         Ok(Checked {
             title,
@@ -388,8 +399,17 @@ impl Workspace {
             }
         };
         let checked = self
-            .check_evidence_fields(new, &default_title, &|c| known.get(c).copied().flatten())
-            .map_err(Error::Usage)?;
+            .check_evidence_fields(
+                &new.controls,
+                &default_title,
+                new.title.as_deref(),
+                new.collected_by.as_deref(),
+                new.collected_on,
+                new.valid_until,
+                new.valid_for_days,
+                &|c| known.get(c).copied().flatten(),
+            )
+            .map_err(|e| Error::Usage(e.message))?;
         let blob = match &new.source {
             Source::File(p) => Some((self.vault().put_file(p, progress)?, default_title.clone())),
             _ => None,

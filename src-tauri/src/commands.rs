@@ -69,7 +69,13 @@ impl From<crosswalk_core::Error> for IpcError {
         // The OS's own words ("Permission denied (os error 13)") go under details.
         let (message, details) = match &e {
             crosswalk_core::Error::Io { context, source } => {
-                (format!("{context}."), Some(source.to_string()))
+                // A sentence: "Cannot read /x/y.pdf." (core's context starts lower case).
+                let mut c = context.chars();
+                let sentence = match c.next() {
+                    Some(first) => first.to_uppercase().chain(c).collect::<String>(),
+                    None => String::new(),
+                };
+                (format!("{sentence}."), Some(source.to_string()))
             }
             _ => (e.to_string(), None),
         };
@@ -290,7 +296,15 @@ async fn open_evidence(
         .await?;
     let copy = state
         .viewer_copy(&mut reader, rev.file_name.as_ref())
-        .map_err(|e| IpcError::internal(format!("cannot prepare the file for viewing: {e}")))?;
+        .map_err(|e| {
+            IpcError::titled(
+                "io",
+                "Could not open the evidence file",
+                "The stored file could not be copied for the viewer.",
+                "Run Verify to check the vault, then try again.",
+                e.to_string(),
+            )
+        })?;
     open_in_system_viewer(&app, &copy, "the evidence file")
 }
 
@@ -375,8 +389,8 @@ async fn set_applicability(
         .await
 }
 
-/// Writes the PDF report (to `out_path`, or `<data dir>/reports/` when none
-/// is given) off the main thread, with progress as a percentage.
+/// Writes the PDF report (to `out_path`, or `<data dir>/reports/` under the
+/// assessment's name when none is given) off the main thread, with progress as a percentage.
 #[tauri::command]
 async fn generate_report(
     state: State<'_, AppState>,
@@ -384,25 +398,30 @@ async fn generate_report(
     out_path: Option<PathBuf>,
     on_progress: Channel<Progress>,
 ) -> Res<ReportSummary> {
-    let out = match out_path {
-        Some(p) => {
-            state.chosen.check_write(&p)?;
-            p
+    if let Some(p) = &out_path {
+        state.chosen.check_write(p)?;
+        if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                IpcError::titled(
+                    "io",
+                    "The report was not generated",
+                    format!("The folder {} could not be made.", dir.display()),
+                    "Choose a folder you can write to.",
+                    e.to_string(),
+                )
+            })?;
         }
-        None => {
-            let stamp = crosswalk_core::now().format("%Y%m%d-%H%M%S");
-            state
-                .dir
-                .join("reports")
-                .join(format!("crosswalk-report-{stamp}.pdf"))
-        }
-    };
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| IpcError::internal(format!("cannot create {}: {e}", dir.display())))?;
     }
     let summary = state
         .run(move |ws| {
+            // Without a chosen file, core names it after the assessment.
+            let out = match out_path {
+                Some(p) => p,
+                None => ws.output_path(
+                    crosswalk_core::outputs::OutputKind::Report,
+                    request.assessment_id,
+                )?,
+            };
             ws.generate_report(&request, &out, &mut |p: ReportProgress| {
                 let _ = on_progress.send(Progress {
                     phase: Some(p.phase.to_string()),
@@ -446,7 +465,7 @@ async fn audit_log(
         .await
 }
 
-fn open_in_system_viewer(app: &AppHandle, path: &Path, what: &str) -> Res<()> {
+pub(crate) fn open_in_system_viewer(app: &AppHandle, path: &Path, what: &str) -> Res<()> {
     use tauri_plugin_opener::OpenerExt;
     app.opener()
         .open_path(path.to_string_lossy(), None::<&str>)
@@ -519,6 +538,10 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         crate::crosswalk_cmds::adopt_related,
         crate::crosswalk_cmds::framework_choices,
         crate::crosswalk_cmds::set_tracked,
+        crate::daily_cmds::evidence_register,
+        crate::daily_cmds::past_outputs,
+        crate::daily_cmds::open_output,
+        crate::daily_cmds::check_form,
         crate::paths::pick_paths,
         crate::paths::pick_save_path,
     ]

@@ -9,6 +9,7 @@
 mod app_cmds;
 mod commands;
 mod crosswalk_cmds;
+mod daily_cmds;
 mod evidence_cmds;
 mod package_cmds;
 mod paths;

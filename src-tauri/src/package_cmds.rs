@@ -20,8 +20,15 @@ fn output(state: &AppState, out_path: Option<PathBuf>, folder: &str, name: &str)
         state.dir.join(folder).join(format!("{name}-{stamp}"))
     });
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| IpcError::internal(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            IpcError::titled(
+                "io",
+                "The file was not written",
+                format!("The folder {} could not be made.", dir.display()),
+                "Choose a folder you can write to.",
+                e.to_string(),
+            )
+        })?;
     }
     Ok(out)
 }
@@ -40,15 +47,19 @@ pub async fn write_package(
     out_path: Option<PathBuf>,
     on_progress: Channel<Progress>,
 ) -> Res<PackageSummary> {
-    let out = match out_path {
-        Some(p) => output(&state, Some(p), "", "")?,
-        None => {
-            let p = output(&state, None, "packages", "crosswalk-package")?;
-            p.with_extension("zip")
-        }
-    };
+    let out = out_path
+        .map(|p| output(&state, Some(p), "", ""))
+        .transpose()?;
     state
         .run(move |ws| {
+            // Without a chosen file, core names it after the assessment.
+            let out = match out {
+                Some(p) => p,
+                None => ws.output_path(
+                    crosswalk_core::outputs::OutputKind::Package,
+                    request.assessment_id,
+                )?,
+            };
             let mut last = (String::new(), u64::MAX);
             ws.write_package(&request, &out, &mut |p: PackageProgress| {
                 // At most ~100 messages per phase.

@@ -127,6 +127,7 @@ describe('Settings', () => {
         );
       }
       if (cmd === 'save_settings') saved++;
+      if (cmd === 'framework_choices') return [];
       return null;
     });
     render(Settings);

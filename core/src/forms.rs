@@ -1,0 +1,317 @@
+//! The app's forms checked before they save: evidence, assessment, the SoA's
+//! document fields and an applicability decision. Each check applies the
+//! rules the write itself applies (the field rules of `validate.rs`, then
+//! the rules across fields that `add_evidence`, `save_assessment`,
+//! `set_soa_document` and the applicability decisions enforce) and answers
+//! with one result per field, so the form shows core's message beside the
+//! field it is about. Nothing is written.
+use crate::assessment::{check_assessment_input, AssessmentInput};
+use crate::error::Result;
+use crate::model::EvidenceKind;
+use crate::validate::{self, FieldResult};
+use crate::workspace::Workspace;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// A rule broken by one field (used by the writers, which turn it into an
+/// error, and by the form checks, which put it beside the field).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        FieldError {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// An approval date may not lie in the future (the SoA's document control).
+pub fn approval_date(day: NaiveDate, today: NaiveDate) -> std::result::Result<(), String> {
+    if day > today {
+        return Err("the approval date is in the future".into());
+    }
+    Ok(())
+}
+
+/// Marking a requirement not applicable needs the reason an auditor will read.
+pub fn justification_missing(applicable: bool, justification: &str) -> bool {
+    !applicable && justification.trim().is_empty()
+}
+
+/// The add-evidence form as typed: every value a string.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct EvidenceForm {
+    pub kind: Option<EvidenceKind>,
+    #[serde(default)]
+    pub path: String,
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub controls: Vec<String>,
+    #[serde(default)]
+    pub collected_on: String,
+    #[serde(default)]
+    pub valid_until: String,
+    /// A period (365d, 52w, 1y).
+    #[serde(default)]
+    pub valid_for: String,
+    #[serde(default)]
+    pub collected_by: String,
+}
+
+/// The assessment form as typed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AssessmentForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub period_start: String,
+    #[serde(default)]
+    pub period_end: String,
+    #[serde(default)]
+    pub organisation: String,
+    #[serde(default)]
+    pub frameworks: Vec<String>,
+}
+
+/// The SoA document-control form as typed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SoaForm {
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub owner: String,
+    #[serde(default)]
+    pub approved_by: String,
+    #[serde(default)]
+    pub approved_on: String,
+}
+
+/// An applicability decision as typed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ApplicabilityForm {
+    pub applicable: bool,
+    #[serde(default)]
+    pub justification: String,
+}
+
+/// One of the forms.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "form", rename_all = "snake_case")]
+pub enum Form {
+    Evidence(EvidenceForm),
+    Assessment(AssessmentForm),
+    Soa(SoaForm),
+    Applicability(ApplicabilityForm),
+}
+
+/// Results by field, in the order the fields were checked.
+struct Results(Vec<FieldResult>);
+
+impl Results {
+    fn check<T>(
+        &mut self,
+        field: &str,
+        value: &str,
+        required: bool,
+        rule: impl FnOnce(&str) -> std::result::Result<T, String>,
+    ) -> Option<T> {
+        if value.trim().is_empty() && !required {
+            self.ok(field, "");
+            return None;
+        }
+        match rule(value) {
+            Ok(v) => {
+                self.ok(field, value.trim());
+                Some(v)
+            }
+            Err(m) => {
+                self.fail(field, m);
+                None
+            }
+        }
+    }
+    fn ok(&mut self, field: &str, value: &str) {
+        self.0.push(FieldResult {
+            field: field.into(),
+            ok: true,
+            message: None,
+            value: Some(value.into()),
+        });
+    }
+    fn fail(&mut self, field: &str, message: impl Into<String>) {
+        // One message per field: the first rule it breaks.
+        if let Some(r) = self.0.iter_mut().find(|r| r.field == field) {
+            if r.ok {
+                r.ok = false;
+                r.message = Some(message.into());
+                r.value = None;
+            }
+            return;
+        }
+        self.0.push(FieldResult {
+            field: field.into(),
+            ok: false,
+            message: Some(message.into()),
+            value: None,
+        });
+    }
+    fn all_ok(&self) -> bool {
+        self.0.iter().all(|r| r.ok)
+    }
+}
+
+impl Workspace {
+    /// Checks one form as its save would (see the module's promise).
+    pub fn check_form(&self, form: &Form) -> Result<Vec<FieldResult>> {
+        match form {
+            Form::Evidence(f) => self.check_evidence_form(f),
+            Form::Assessment(f) => Ok(check_assessment_form(f)),
+            Form::Soa(f) => Ok(check_soa_form(f, self.today())),
+            Form::Applicability(f) => Ok(check_applicability_form(f)),
+        }
+    }
+
+    fn check_evidence_form(&self, f: &EvidenceForm) -> Result<Vec<FieldResult>> {
+        let mut r = Results(Vec::new());
+        let default_title = match f.kind.unwrap_or(EvidenceKind::File) {
+            EvidenceKind::File => r
+                .check("path", &f.path, true, |p| {
+                    validate::non_empty(p, "the file").map_err(|_| {
+                        "choose the evidence file, drop it on the window or paste its path"
+                            .to_string()
+                    })
+                })
+                .map(|p| {
+                    std::path::Path::new(&p)
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or(p)
+                }),
+            EvidenceKind::Link => r.check("url", &f.url, true, validate::url),
+            EvidenceKind::Note => r
+                .check("note", &f.note, true, |n| {
+                    validate::non_empty(n, "the note").map_err(|_| "the note is empty".to_string())
+                })
+                .map(|n| n.lines().next().unwrap_or("").chars().take(80).collect()),
+        };
+        let collected_on = r.check("collected_on", &f.collected_on, false, validate::date);
+        let valid_until = r.check("valid_until", &f.valid_until, false, validate::date);
+        let valid_for = r.check("valid_for", &f.valid_for, false, validate::duration);
+        let known: HashMap<String, Option<u32>> = self
+            .controls()?
+            .into_iter()
+            .map(|c| (c.id, c.review_every_days))
+            .collect();
+        for c in &f.controls {
+            if !known.contains_key(c) {
+                r.fail("controls", format!("there is no control `{c}`"));
+            }
+        }
+        if !r.all_ok() {
+            // The rules across fields wait for the fields to be right, but
+            // "no control" stands on its own: say it now too.
+            if let Err(e) =
+                self.check_evidence_fields(&f.controls, "-", None, None, None, None, None, &|_| {
+                    None
+                })
+            {
+                if e.field == "controls" {
+                    r.fail(e.field, e.message);
+                }
+            }
+            return Ok(r.0);
+        }
+        // The rules across fields, exactly as add_evidence applies them.
+        if let Err(e) = self.check_evidence_fields(
+            &f.controls,
+            default_title.as_deref().unwrap_or(""),
+            Some(f.title.as_str()),
+            Some(f.collected_by.as_str()),
+            collected_on,
+            valid_until,
+            valid_for,
+            &|c| known.get(c).copied().flatten(),
+        ) {
+            let field = if e.field == "valid_for_days" {
+                "valid_for"
+            } else {
+                e.field
+            };
+            r.fail(field, e.message);
+        }
+        Ok(r.0)
+    }
+}
+
+fn check_assessment_form(f: &AssessmentForm) -> Vec<FieldResult> {
+    let mut r = Results(Vec::new());
+    if f.name.trim().is_empty() {
+        // The same words as save_assessment's.
+        r.fail("name", "the assessment needs a name");
+    }
+    let date = |r: &mut Results, field: &str, value: &str, which: &str| {
+        if value.trim().is_empty() {
+            r.fail(
+                field,
+                format!("the period needs {which} date, written YYYY-MM-DD"),
+            );
+            None
+        } else {
+            r.check(field, value, true, validate::date)
+        }
+    };
+    let start = date(&mut r, "period_start", &f.period_start, "a start");
+    let end = date(&mut r, "period_end", &f.period_end, "an end");
+    if f.frameworks.is_empty() {
+        r.fail("frameworks", "choose at least one framework");
+    }
+    if let (true, Some(start), Some(end)) = (r.all_ok(), start, end) {
+        let input = AssessmentInput {
+            id: None,
+            name: f.name.clone(),
+            organisation: None,
+            scope: String::new(),
+            period_start: start,
+            period_end: end,
+            frameworks: f.frameworks.clone(),
+            kind: None,
+        };
+        if let Err(e) = check_assessment_input(&input) {
+            r.fail(e.field, e.message);
+        }
+    }
+    r.0
+}
+
+fn check_soa_form(f: &SoaForm, today: NaiveDate) -> Vec<FieldResult> {
+    let mut r = Results(Vec::new());
+    r.check("approved_on", &f.approved_on, false, |v| {
+        let d = validate::date(v)?;
+        approval_date(d, today).map(|_| d)
+    });
+    r.0
+}
+
+fn check_applicability_form(f: &ApplicabilityForm) -> Vec<FieldResult> {
+    let mut r = Results(Vec::new());
+    if justification_missing(f.applicable, &f.justification) {
+        r.fail(
+            "justification",
+            "marking a requirement not applicable needs a written justification: the reason an auditor will read",
+        );
+    } else {
+        r.ok("justification", f.justification.trim());
+    }
+    r.0
+}
