@@ -187,7 +187,7 @@ impl Workspace {
         let mut out: Vec<OutputGroup> = groups
             .into_iter()
             .map(|(assessment_id, mut outputs)| {
-                outputs.sort_by(|a, b| b.seq.cmp(&a.seq));
+                outputs.sort_by_key(|o| std::cmp::Reverse(o.seq));
                 let name = match assessment_id {
                     None => "Current state".to_string(),
                     Some(id) => names
