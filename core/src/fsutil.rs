@@ -7,6 +7,16 @@ use std::path::Path;
 
 #[allow(dead_code)] // for writes that record no audit event of their own
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |f| {
+        f.write_all(bytes)
+            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
+    })
+}
+
+/// [`write_atomic`] of whatever `fill` writes into the temporary file (a
+/// stream, say); `fill`'s error is returned as it is and nothing is left.
+/// The file is private to its owner (0600) from creation to rename.
+pub fn write_atomic_with<T>(path: &Path, fill: impl FnOnce(&mut File) -> Result<T>) -> Result<T> {
     let ctx = |what: &str| format!("cannot {what} {}", path.display());
     let dir = path
         .parent()
@@ -17,15 +27,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| Error::io(ctx("write"), e))?;
-    tmp.write_all(bytes)
-        .map_err(|e| Error::io(ctx("write"), e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| Error::io(ctx("protect"), e))?;
+    }
+    let out = fill(tmp.as_file_mut())?;
     tmp.as_file()
         .sync_all()
         .map_err(|e| Error::io(ctx("sync"), e))?;
     tmp.persist(path)
         .map_err(|e| Error::io(ctx("write"), e.error))?;
     sync_dir(dir);
-    Ok(())
+    Ok(out)
 }
 
 /// Makes a rename durable. Best effort: not every platform can open a folder.

@@ -417,7 +417,8 @@ impl KeyFile {
         self.checksum = Some(self.body_sha());
         let mut text = serde_json::to_string_pretty(self).expect("serializes");
         text.push('\n');
-        write_private(&path(dir), text.as_bytes())
+        // write_atomic keeps the file 0600 from creation to rename.
+        crate::fsutil::write_atomic(&path(dir), text.as_bytes())
     }
 
     /// Unwraps the data key(s) with `secret`. Wrong secret: [`Error::Locked`], nothing changed.
@@ -543,38 +544,6 @@ impl KeyFile {
         self.state = KeyState::Ready;
         Ok(())
     }
-}
-
-/// Like `fsutil::write_atomic`, but the file is created with mode 0600 (the
-/// temp file already is: tempfile creates it so), and stays so after rename.
-fn write_private(p: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let ctx = |what: &str| format!("cannot {what} {}", p.display());
-    let dir = p
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".crosswalk-key-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(ctx("write"), e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| Error::io(ctx("protect"), e))?;
-    }
-    tmp.write_all(bytes)
-        .map_err(|e| Error::io(ctx("write"), e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| Error::io(ctx("sync"), e))?;
-    tmp.persist(p)
-        .map_err(|e| Error::io(ctx("write"), e.error))?;
-    crate::fsutil::sync_dir(dir);
-    Ok(())
 }
 
 fn wrong(secret: &Secret) -> Error {

@@ -170,29 +170,15 @@ pub fn copy_out(store: &dyn BlobStore, sha256: &str, dest: &Path) -> Result<u64>
             e,
         )
     })?;
-    let dir = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".crosswalk-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(ctx("write"), e))?;
-    let n = std::io::copy(&mut reader, tmp.as_file_mut()).map_err(|e| match Integrity::of(&e) {
-        Some(i) => Error::Usage(format!(
-            "the stored file {} is damaged: {i}",
-            store.location(sha256).display()
-        )),
-        None => Error::io(ctx("write"), e),
-    })?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| Error::io(ctx("sync"), e))?;
-    tmp.persist(dest)
-        .map_err(|e| Error::io(ctx("write"), e.error))?;
-    crate::fsutil::sync_dir(dir);
-    Ok(n)
+    crate::fsutil::write_atomic_with(dest, |file| {
+        std::io::copy(&mut reader, file).map_err(|e| match Integrity::of(&e) {
+            Some(i) => Error::Usage(format!(
+                "the stored file {} is damaged: {i}",
+                store.location(sha256).display()
+            )),
+            None => Error::io(ctx("write"), e),
+        })
+    })
 }
 
 /// Wraps a plaintext reader: hashes what passes through and, at the end,
