@@ -4,7 +4,6 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use crosswalk_core::assessment::{Applicability, AssessmentInput};
 use crosswalk_core::controls::CoverageRequest;
-use crosswalk_core::evidence::{NewEvidence, Source};
 use crosswalk_core::import::ImportOptions;
 use crosswalk_core::{dates, Error, Workspace};
 use serde::Serialize;
@@ -12,9 +11,11 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod evidence;
 mod interop;
 mod links;
 mod manage;
+mod outputs;
 mod package;
 mod print;
 mod scope;
@@ -143,7 +144,7 @@ enum Command {
     },
     /// The evidence vault.
     #[command(subcommand)]
-    Evidence(EvidenceCommand),
+    Evidence(evidence::EvidenceCommand),
     /// Assessments: frameworks, audit period, scope, applicability.
     #[command(subcommand)]
     Assessment(AssessmentCommand),
@@ -190,6 +191,9 @@ enum Command {
     },
     /// Write the auditor package (zip), or `package verify` one.
     Package(package::PackageArgs),
+    /// Reports and packages written so far, per assessment, newest first;
+    /// `check SEQ` confirms one is unchanged.
+    Outputs(outputs::OutputsArgs),
     /// The workspace signing key's fingerprint (created on first use).
     #[command(alias = "fingerprint")]
     Key {
@@ -249,114 +253,6 @@ enum ExportCommand {
 }
 
 #[derive(Subcommand)]
-enum EvidenceCommand {
-    /// Add a file, link or note as evidence for one or more controls.
-    Add {
-        /// Control id(s), comma-separated.
-        controls: String,
-        /// The file to store.
-        file: Option<PathBuf>,
-        #[arg(long, conflicts_with_all = ["file", "note"])]
-        url: Option<String>,
-        #[arg(long, conflicts_with_all = ["file", "url"])]
-        note: Option<String>,
-        #[arg(long)]
-        title: Option<String>,
-        #[arg(long, default_value = "")]
-        description: String,
-        #[arg(long)]
-        collected_by: Option<String>,
-        /// The evidence date (YYYY-MM-DD); default today.
-        #[arg(long, value_parser = date)]
-        collected: Option<NaiveDate>,
-        #[arg(long, value_parser = date, conflicts_with = "valid_for")]
-        valid_until: Option<NaiveDate>,
-        /// Validity from the collected date, e.g. 90d, 1y.
-        #[arg(long, value_parser = days)]
-        valid_for: Option<u32>,
-        /// The same file is already evidence for this control, and this is a
-        /// new collection of it (a new dated occurrence), not a mistake.
-        #[arg(long)]
-        new_occurrence: bool,
-        #[command(flatten)]
-        json: Json,
-    },
-    /// Change an item's title, controls, evidence date, valid-until date or collector.
-    Edit {
-        id: i64,
-        #[arg(long)]
-        title: Option<String>,
-        #[arg(long)]
-        description: Option<String>,
-        /// The full list of controls it supports, comma-separated.
-        #[arg(long)]
-        controls: Option<String>,
-        /// The evidence date (YYYY-MM-DD).
-        #[arg(long, value_parser = date)]
-        collected: Option<NaiveDate>,
-        #[arg(long, value_parser = date, conflicts_with = "no_expiry")]
-        valid_until: Option<NaiveDate>,
-        /// It no longer expires.
-        #[arg(long)]
-        no_expiry: bool,
-        #[arg(long)]
-        collected_by: Option<String>,
-        #[command(flatten)]
-        json: Json,
-    },
-    /// Every occurrence of an item's series (e.g. each quarter's access review).
-    Occurrences {
-        id: i64,
-        #[command(flatten)]
-        json: Json,
-    },
-    /// List current evidence.
-    List {
-        #[arg(long)]
-        control: Option<String>,
-        /// Only what expired or expires within this many days.
-        #[arg(long)]
-        expiring: Option<u32>,
-        #[command(flatten)]
-        json: Json,
-    },
-    /// Show one piece of evidence with its revisions.
-    Show {
-        id: i64,
-        #[command(flatten)]
-        json: Json,
-    },
-    /// Correct an item's file with a new revision (it keeps its evidence
-    /// date unless --collected is given), or with --new-occurrence record the
-    /// evidence collected again as a new dated item; older files stay.
-    Replace {
-        id: i64,
-        file: PathBuf,
-        /// A new collection (next quarter's review), not a correction: needs --collected.
-        #[arg(long)]
-        new_occurrence: bool,
-        /// The evidence date (YYYY-MM-DD). A revision keeps the item's date without it.
-        #[arg(long, value_parser = date)]
-        collected: Option<NaiveDate>,
-        #[arg(long, value_parser = date)]
-        valid_until: Option<NaiveDate>,
-        #[command(flatten)]
-        json: Json,
-    },
-    /// Withdraw evidence (logged; stored files stay).
-    Remove { id: i64 },
-    /// Destroy the stored files of evidence for good (cryptographic erasure in
-    /// an encrypted workspace); the audit trail records the reason.
-    Purge {
-        id: i64,
-        #[arg(long)]
-        reason: String,
-        #[command(flatten)]
-        json: Json,
-    },
-}
-
-#[derive(Subcommand)]
 enum AssessmentCommand {
     /// Create an assessment.
     Create {
@@ -410,7 +306,7 @@ enum AssessmentCommand {
 pub(crate) fn date(s: &str) -> Result<NaiveDate, String> {
     dates::parse_date(s)
 }
-fn days(s: &str) -> Result<u32, String> {
+pub(crate) fn days(s: &str) -> Result<u32, String> {
     dates::parse_days(s)
 }
 pub(crate) fn period(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
@@ -437,15 +333,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn default_data_dir() -> PathBuf {
-    // The platform data folder, e.g. ~/.local/share/crosswalk on Linux.
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join("crosswalk")
-}
-
 pub(crate) fn out<T: Serialize>(json: Json, value: &T, text: impl FnOnce(&T)) {
     if json.json {
         println!(
@@ -458,7 +345,7 @@ pub(crate) fn out<T: Serialize>(json: Json, value: &T, text: impl FnOnce(&T)) {
 }
 
 /// Runs `work` with a byte-progress callback drawn as a bar on a terminal.
-fn with_byte_bar<T>(label: &str, work: impl FnOnce(&mut dyn FnMut(u64, u64)) -> T) -> T {
+pub(crate) fn with_byte_bar<T>(label: &str, work: impl FnOnce(&mut dyn FnMut(u64, u64)) -> T) -> T {
     let bar = progress_bar(label);
     let result = work(&mut |done, total| {
         if let Some(b) = &bar {
@@ -495,7 +382,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             return result;
         }
     }
-    let dir = cli.data_dir.unwrap_or_else(default_data_dir);
+    let dir = crosswalk_core::data_dir::resolve_data_dir(cli.data_dir);
     let unlock = vault::Unlock {
         passphrase_fd: cli.passphrase_fd,
     };
@@ -605,7 +492,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let view = print::ControlView { control, evidence };
             out(json, &view, print::control);
         }
-        Command::Evidence(cmd) => return evidence(&mut ws, cmd),
+        Command::Evidence(cmd) => return evidence::run(&mut ws, cmd),
         Command::Applicability(cmd) => scope::applicability(&mut ws, cmd)?,
         Command::Soa(cmd) => scope::soa(&mut ws, cmd)?,
         Command::Assessment(cmd) => assessment(&mut ws, cmd)?,
@@ -677,6 +564,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             ))
         }
         Command::Package(args) => return package::package(&mut ws, args),
+        Command::Outputs(args) => outputs::run(&ws, args)?,
         Command::Key { json } => return package::key(&ws, json),
         Command::Checkpoint { json } => return package::checkpoint(&ws, json),
         Command::Verify { anchors, json } => {
@@ -713,130 +601,6 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Demo { json } => {
             let report = crosswalk_core::examples::seed(&mut ws)?;
             out(json, &report, print::import);
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn evidence(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error> {
-    match cmd {
-        EvidenceCommand::Add {
-            controls,
-            file,
-            url,
-            note,
-            title,
-            description,
-            collected_by,
-            collected,
-            valid_until,
-            valid_for,
-            new_occurrence,
-            json,
-        } => {
-            let source = match (file, url, note) {
-                (Some(f), None, None) => Source::File(f),
-                (None, Some(u), None) => Source::Link(u),
-                (None, None, Some(n)) => Source::Note(n),
-                _ => return Err(Error::Usage("give a FILE, --url URL or --note TEXT".into())),
-            };
-            let new = NewEvidence {
-                controls: controls
-                    .split(',')
-                    .map(|c| c.trim().to_string())
-                    .filter(|c| !c.is_empty())
-                    .collect(),
-                source,
-                title,
-                description,
-                collected_by,
-                collected_on: collected,
-                valid_until,
-                valid_for_days: valid_for,
-                new_occurrence,
-            };
-            let e = with_byte_bar("storing", |progress| ws.add_evidence(&new, progress))?;
-            out(json, &e, print::evidence_detail);
-        }
-        EvidenceCommand::List {
-            control,
-            expiring,
-            json,
-        } => match expiring {
-            Some(days) => {
-                let x = ws.expiry(days)?;
-                out(json, &x, print::expiry);
-            }
-            None => {
-                let list = ws.evidence_list(control.as_deref())?;
-                let window = ws.expiry_window()?;
-                out(json, &list, |l| print::evidence_list(l, ws.today(), window));
-            }
-        },
-        EvidenceCommand::Show { id, json } => {
-            let e = ws.evidence(id)?;
-            out(json, &e, print::evidence_detail);
-        }
-        EvidenceCommand::Replace {
-            id,
-            file,
-            new_occurrence,
-            collected,
-            valid_until,
-            json,
-        } => {
-            let mode = if new_occurrence {
-                crosswalk_core::evidence::ReplaceMode::NewOccurrence
-            } else {
-                crosswalk_core::evidence::ReplaceMode::Revision
-            };
-            let e = with_byte_bar("storing", |progress| {
-                ws.replace_evidence(id, &file, mode, collected, valid_until, progress)
-            })?;
-            if !new_occurrence && collected.is_none() {
-                eprintln!(
-                    "note: evidence #{id} keeps its evidence date {}; give --collected DATE to change it, or --new-occurrence if this is a new collection",
-                    e.collected_on
-                );
-            }
-            out(json, &e, print::evidence_detail);
-        }
-        EvidenceCommand::Edit {
-            id,
-            title,
-            description,
-            controls,
-            collected,
-            valid_until,
-            no_expiry,
-            collected_by,
-            json,
-        } => {
-            let edit = crosswalk_core::evidence::EvidenceEdit {
-                title,
-                description,
-                controls: controls.map(|c| c.split(',').map(|x| x.trim().to_string()).collect()),
-                collected_on: collected,
-                valid_until,
-                no_expiry,
-                collected_by,
-            };
-            let e = ws.edit_evidence(id, &edit)?;
-            out(json, &e, print::evidence_detail);
-        }
-        EvidenceCommand::Occurrences { id, json } => {
-            let list = ws.evidence_series(id)?;
-            let window = ws.expiry_window()?;
-            out(json, &list, |l| print::evidence_list(l, ws.today(), window));
-        }
-        EvidenceCommand::Purge { id, reason, json } => vault::purge(ws, id, &reason, json.json)?,
-        EvidenceCommand::Remove { id } => {
-            let e = ws.remove_evidence(id)?;
-            eprintln!(
-                "removed evidence #{} \"{}\"; its files stay in the vault",
-                e.id,
-                crosswalk_core::text::printable(&e.title)
-            );
         }
     }
     Ok(ExitCode::SUCCESS)

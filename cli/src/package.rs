@@ -41,8 +41,9 @@ pub struct PackageArgs {
     pub command: Option<PackageCommand>,
     #[command(flatten)]
     pub selection: SelectionArgs,
-    /// The zip to write.
-    #[arg(short, long, required = true)]
+    /// The zip to write; without it, `packages/` in the workspace, named
+    /// after the assessment and the day.
+    #[arg(short, long)]
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub json: Json,
@@ -114,14 +115,24 @@ fn print_verify(r: &PackageReport) {
                 .unwrap_or_default();
             println!("{kind} {}: {}", f.path, f.message);
         }
-        println!("{} fault(s)", r.faults.len());
+        println!(
+            "{}",
+            crosswalk_core::text::count(r.faults.len(), "fault", "faults")
+        );
     }
 }
 
 pub fn package(ws: &mut Workspace, args: PackageArgs) -> Result<ExitCode, Error> {
-    let output = args.output.expect("clap requires -o");
+    let request = args.selection.request();
+    let output = match args.output {
+        Some(p) => p,
+        None => ws.output_path(
+            crosswalk_core::outputs::OutputKind::Package,
+            request.assessment_id,
+        )?,
+    };
     let bar = progress_bar("package");
-    let summary = ws.write_package(&args.selection.request(), &output, &mut |p| {
+    let summary = ws.write_package(&request, &output, &mut |p| {
         if let Some(b) = &bar {
             b.set_message(p.phase);
             b.set_length(p.total);

@@ -289,14 +289,43 @@ pub fn control(v: &ControlView) {
 }
 
 pub fn evidence_list(list: &[Evidence], today: chrono::NaiveDate, expiry_window: u32) {
+    evidence_rows(
+        list.iter()
+            .map(|e| (e, e.validity_on(today, expiry_window).as_str())),
+    );
+    println!("{} items", list.len());
+}
+
+/// The register: each item with its status, then how many of each status
+/// match the other filters.
+pub fn evidence_register(r: &crosswalk_core::evidence_register::EvidenceRegister) {
+    evidence_rows(
+        r.rows
+            .iter()
+            .map(|row| (&row.evidence, row.status.as_str())),
+    );
+    let c = &r.counts;
     println!(
-        "{:<6} {:<5} {:<11} {:<11} {:<14} {:<11} {:<8} {:<20} TITLE",
+        "{} of {} items (as of {}, expiring = within {} days): {} expired, {} expiring, {} valid, {} without expiry",
+        r.rows.len(),
+        r.total,
+        r.as_of,
+        r.within_days,
+        c.expired,
+        c.expiring,
+        c.valid,
+        c.no_expiry
+    );
+}
+
+fn evidence_rows<'a>(rows: impl Iterator<Item = (&'a Evidence, &'a str)>) {
+    println!(
+        "{:<6} {:<5} {:<11} {:<11} {:<14} {:<11} {:<9} {:<20} TITLE",
         "ID", "KIND", "COLLECTED", "UPLOADED", "COLLECTED BY", "VALID TO", "STATE", "CONTROLS"
     );
-    for e in list {
-        let state = e.validity_on(today, expiry_window).as_str();
+    for (e, state) in rows {
         println!(
-            "{:<6} {:<5} {:<11} {:<11} {:<14} {:<11} {:<8} {:<20} {}",
+            "{:<6} {:<5} {:<11} {:<11} {:<14} {:<11} {:<9} {:<20} {}",
             e.id,
             e.kind.as_str(),
             e.collected_on.to_string(),
@@ -310,7 +339,6 @@ pub fn evidence_list(list: &[Evidence], today: chrono::NaiveDate, expiry_window:
             e.title
         );
     }
-    println!("{} items", list.len());
 }
 
 pub fn evidence_detail(e: &Evidence) {

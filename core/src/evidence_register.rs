@@ -77,16 +77,19 @@ pub enum EvidenceSort {
     Control,
     Kind,
     Collector,
+    /// The order items were added in (their ids).
+    Id,
 }
 
 impl EvidenceSort {
-    pub const NAMES: [&'static str; 6] = [
+    pub const NAMES: [&'static str; 7] = [
         "expiry",
         "collected",
         "title",
         "control",
         "kind",
         "collector",
+        "id",
     ];
 
     pub fn parse(text: &str) -> Option<Self> {
@@ -97,6 +100,7 @@ impl EvidenceSort {
             "control" => Self::Control,
             "kind" => Self::Kind,
             "collector" => Self::Collector,
+            "id" => Self::Id,
             _ => return None,
         })
     }
@@ -238,5 +242,6 @@ fn compare(sort: EvidenceSort, a: &Evidence, b: &Evidence) -> Ordering {
         EvidenceSort::Control => a.controls.first().cmp(&b.controls.first()),
         EvidenceSort::Kind => a.kind.as_str().cmp(b.kind.as_str()),
         EvidenceSort::Collector => a.collected_by.cmp(&b.collected_by),
+        EvidenceSort::Id => a.id.cmp(&b.id),
     }
 }

@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod catalog;
 pub mod controls;
 pub mod coverage;
+pub mod data_dir;
 pub mod dates;
 mod db;
 pub mod error;

@@ -242,6 +242,15 @@ impl Workspace {
     }
 }
 
+/// The path an output's audit event records: absolute, so the listing finds
+/// the file whichever folder the CLI was run from.
+pub(crate) fn recorded_path(out: &Path) -> String {
+    std::path::absolute(out)
+        .unwrap_or_else(|_| out.to_path_buf())
+        .display()
+        .to_string()
+}
+
 /// The output an audit event records; None when its details lack a path
 /// (an event from before outputs recorded one).
 fn past_output(e: crate::audit::AuditEvent, kind: OutputKind) -> Option<PastOutput> {

@@ -321,7 +321,7 @@ impl Workspace {
         Ok(match kind {
             RegisterKind::Requirements => requirements(sel),
             RegisterKind::Controls => controls(sel),
-            RegisterKind::Evidence => evidence(sel, self.today()),
+            RegisterKind::Evidence => evidence(sel, self.today(), self.expiry_window()?),
             RegisterKind::Gaps => gaps(sel),
             RegisterKind::Soa => soa(sel),
             RegisterKind::AuditTrail => audit_trail(&self.audit_events_in(sel.period)?),
@@ -464,7 +464,7 @@ fn controls(sel: &Selection) -> Register {
     reg
 }
 
-fn evidence(sel: &Selection, today: NaiveDate) -> Register {
+fn evidence(sel: &Selection, today: NaiveDate, expiry_window_days: u32) -> Register {
     let mut reg = Register::new(
         RegisterKind::Evidence,
         vec![
@@ -500,7 +500,7 @@ fn evidence(sel: &Selection, today: NaiveDate) -> Register {
             Value::text(reqs),
             Value::Date(Some(e.collected_on)),
             Value::Date(e.valid_until),
-            Value::text(e.validity_on(today, 30).as_str()),
+            Value::text(e.validity_on(today, expiry_window_days).as_str()),
             Value::text(&e.collected_by),
             Value::datetime(&e.added_at),
             Value::Int(e.revisions.len() as i64),

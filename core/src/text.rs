@@ -152,3 +152,8 @@ mod url_tests {
         }
     }
 }
+
+/// "1 fault", "3 faults": a count with the word that agrees with it.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

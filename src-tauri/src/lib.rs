@@ -21,26 +21,21 @@ use tauri::Manager;
 pub use state::AppState;
 
 /// Where the workspace lives: `--data-dir DIR` on the command line, else
-/// `CROSSWALK_DATA_DIR`, else `<platform data dir>/crosswalk` (the same
-/// default as the `crosswalk` CLI).
-fn data_dir(app: &tauri::App) -> std::path::PathBuf {
+/// core's rule (`CROSSWALK_DATA_DIR`, else the platform data folder), the
+/// same as the `crosswalk` CLI.
+fn data_dir() -> std::path::PathBuf {
     let mut args = std::env::args_os().skip(1);
+    let mut explicit = None;
     while let Some(arg) = args.next() {
         if arg == "--data-dir" {
-            if let Some(dir) = args.next() {
-                return dir.into();
-            }
+            explicit = args.next().map(std::path::PathBuf::from);
+            break;
         } else if let Some(dir) = arg.to_str().and_then(|a| a.strip_prefix("--data-dir=")) {
-            return dir.into();
+            explicit = Some(dir.into());
+            break;
         }
     }
-    if let Some(dir) = std::env::var_os("CROSSWALK_DATA_DIR").filter(|d| !d.is_empty()) {
-        return dir.into();
-    }
-    match app.path().data_dir() {
-        Ok(dir) => dir.join("crosswalk"),
-        Err(_) => std::path::PathBuf::from(".crosswalk"),
-    }
+    crosswalk_core::data_dir::resolve_data_dir(explicit)
 }
 
 pub fn run() {
@@ -57,7 +52,7 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {
-            let dir = data_dir(app);
+            let dir = data_dir();
             app.manage(AppState::open(dir));
             app_cmds::watch(app.handle().clone());
             Ok(())

@@ -627,7 +627,7 @@ impl Workspace {
                 files.len(),
                 out.display()
             ),
-            json!({"sha256": sha256, "bytes": bytes, "files": manifest.files.len() + 4, "evidence_files": files.len(), "frameworks": manifest.selection.frameworks, "assessment": request.assessment_id, "period": sel.period, "path": out.display().to_string(), "fingerprint": key.info.fingerprint, "head_hash": head_hash, "event_count": event_count}),
+            json!({"sha256": sha256, "bytes": bytes, "files": manifest.files.len() + 4, "evidence_files": files.len(), "frameworks": manifest.selection.frameworks, "assessment": request.assessment_id, "period": sel.period, "path": crate::outputs::recorded_path(out), "fingerprint": key.info.fingerprint, "head_hash": head_hash, "event_count": event_count}),
         )?;
         tx.commit()?;
         progress(PackageProgress {

@@ -108,7 +108,7 @@ impl Workspace {
                 "report.generated",
                 "report",
                 format!("Generated report for {} ({} pages) at {}", frameworks.join(", "), pages, out.display()),
-                json!({"sha256": sha256, "pages": pages, "bytes": bytes.len(), "frameworks": frameworks, "assessment": request.assessment_id, "path": out.display().to_string()}),
+                json!({"sha256": sha256, "pages": pages, "bytes": bytes.len(), "frameworks": frameworks, "assessment": request.assessment_id, "path": crate::outputs::recorded_path(out)}),
             )?;
             tx.commit()?;
         }
