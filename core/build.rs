@@ -48,7 +48,12 @@ fn table(name: &str, root: &Path, only_yaml: bool, code: &mut String) {
 }
 
 fn main() {
-    let controls = Path::new(env!("CARGO_MANIFEST_DIR"))
+    // Read at run time, not baked in with env!: cargo reuses one build-script
+    // binary for clones of the workspace at other paths (its hash is relative
+    // to the workspace), and a baked path would point into the other clone.
+    let manifest_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let controls = Path::new(&manifest_dir)
         .join("../controls")
         .canonicalize()
         .expect("controls/ folder next to core/");

@@ -467,7 +467,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             };
             if gaps {
                 for f in &mut coverage {
-                    f.requirements.retain(|r| matches!(r.status, Some(s) if !matches!(s, crosswalk_core::Status::Covered | crosswalk_core::Status::NotApplicable)));
+                    f.requirements.retain(|r| r.status.is_some_and(crosswalk_core::Status::is_gap));
                 }
             }
             let expiry = ws.expiry(ws.expiry_window()?)?;

@@ -1,5 +1,5 @@
-//! The app's forms checked before they save: evidence, assessment, the SoA's
-//! document fields and an applicability decision. Each check applies the
+//! The app's forms checked before they save: evidence (added and edited),
+//! assessment, the SoA's document fields and an applicability decision. Each check applies the
 //! rules the write itself applies (the field rules of `validate.rs`, then
 //! the rules across fields that `add_evidence`, `save_assessment`,
 //! `set_soa_document` and the applicability decisions enforce) and answers
@@ -69,6 +69,23 @@ pub struct EvidenceForm {
     pub collected_by: String,
 }
 
+/// The edit-evidence form as typed: the item's metadata after the user's
+/// changes. An empty valid-until means the item no longer expires.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct EvidenceEditForm {
+    pub id: i64,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub controls: Vec<String>,
+    #[serde(default)]
+    pub collected_on: String,
+    #[serde(default)]
+    pub valid_until: String,
+    #[serde(default)]
+    pub collected_by: String,
+}
+
 /// The assessment form as typed.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AssessmentForm {
@@ -110,6 +127,7 @@ pub struct ApplicabilityForm {
 #[serde(tag = "form", rename_all = "snake_case")]
 pub enum Form {
     Evidence(EvidenceForm),
+    EvidenceEdit(EvidenceEditForm),
     Assessment(AssessmentForm),
     Soa(SoaForm),
     Applicability(ApplicabilityForm),
@@ -176,6 +194,7 @@ impl Workspace {
     pub fn check_form(&self, form: &Form) -> Result<Vec<FieldResult>> {
         match form {
             Form::Evidence(f) => self.check_evidence_form(f),
+            Form::EvidenceEdit(f) => self.check_evidence_edit_form(f),
             Form::Assessment(f) => Ok(check_assessment_form(f)),
             Form::Soa(f) => Ok(check_soa_form(f, self.today())),
             Form::Applicability(f) => Ok(check_applicability_form(f)),
@@ -249,6 +268,57 @@ impl Workspace {
                 e.field
             };
             r.fail(field, e.message);
+        }
+        Ok(r.0)
+    }
+}
+
+impl Workspace {
+    /// The edit form under the rules `edit_evidence` applies: a title, a
+    /// collector, known controls (at least one), an evidence date that is not
+    /// in the future and a valid-until date not before it.
+    fn check_evidence_edit_form(&self, f: &EvidenceEditForm) -> Result<Vec<FieldResult>> {
+        let existing = self.evidence(f.id)?;
+        let mut r = Results(Vec::new());
+        r.check("title", &f.title, true, |t| {
+            validate::non_empty(t, "the title").map_err(|_| "evidence needs a title".to_string())
+        });
+        let collected_on = r.check("collected_on", &f.collected_on, true, |d| {
+            if d.trim().is_empty() {
+                return Err(format!(
+                    "the evidence date is needed, written YYYY-MM-DD (it was {})",
+                    existing.collected_on
+                ));
+            }
+            validate::date(d)
+        });
+        let valid_until = r.check("valid_until", &f.valid_until, false, validate::date);
+        r.check("collected_by", &f.collected_by, true, validate::collector);
+        let known: std::collections::HashSet<String> =
+            self.controls()?.into_iter().map(|c| c.id).collect();
+        for c in &f.controls {
+            if !known.contains(c) {
+                r.fail("controls", format!("there is no control `{c}`"));
+            }
+        }
+        if f.controls.is_empty() {
+            r.fail("controls", "evidence must support at least one control");
+        }
+        if !r.all_ok() {
+            return Ok(r.0);
+        }
+        // The rules across fields, the same function the writers use.
+        if let Err(e) = self.check_evidence_fields(
+            &f.controls,
+            "",
+            Some(f.title.as_str()),
+            Some(f.collected_by.as_str()),
+            collected_on,
+            valid_until,
+            None,
+            &|_| None,
+        ) {
+            r.fail(e.field, e.message);
         }
         Ok(r.0)
     }

@@ -137,6 +137,14 @@ impl Status {
             Status::NotApplicable => "Not applicable",
         }
     }
+
+    /// What counts as a gap, everywhere (the Dashboard, `coverage --gaps`,
+    /// the report's gaps section and the gaps register): a requirement in
+    /// scope that is not covered: partly done, covered only by expired
+    /// evidence, or not addressed at all. Not-applicable ones are out of scope.
+    pub fn is_gap(self) -> bool {
+        matches!(self, Status::Partial | Status::Stale | Status::Gap)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

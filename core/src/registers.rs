@@ -528,12 +528,11 @@ fn gaps(sel: &Selection) -> Register {
         ],
     );
     for f in &sel.coverage {
-        for r in f.requirements.iter().filter(|r| {
-            matches!(
-                r.status,
-                Some(Status::Gap | Status::Stale | Status::Partial)
-            )
-        }) {
+        for r in f
+            .requirements
+            .iter()
+            .filter(|r| r.status.is_some_and(Status::is_gap))
+        {
             let owners: BTreeSet<&str> = r
                 .controls
                 .iter()

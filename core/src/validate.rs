@@ -76,6 +76,15 @@ pub fn name(text: &str, what: &str) -> Result<String, String> {
     Ok(t.to_string())
 }
 
+/// Who collected a piece of evidence, when a form or an edit names them:
+/// one line, not empty (an edit cannot leave the collector blank).
+pub fn collector(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err("collected by cannot be empty; name who gathered the evidence".into());
+    }
+    name(text, "collected by")
+}
+
 /// Any text that must not be empty.
 pub fn non_empty(text: &str, what: &str) -> Result<String, String> {
     let t = text.trim();

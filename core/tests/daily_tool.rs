@@ -4,9 +4,12 @@
 //! form checks that put core's messages beside the fields.
 //! "Now" is pinned with SOURCE_DATE_EPOCH (2026-06-30) for the whole binary.
 use crosswalk_core::assessment::AssessmentInput;
+use crosswalk_core::evidence::EvidenceEdit;
 use crosswalk_core::evidence::{NewEvidence, Source};
 use crosswalk_core::evidence_register::{EvidenceQuery, EvidenceSort, ExpiryStatus};
-use crosswalk_core::forms::{ApplicabilityForm, AssessmentForm, EvidenceForm, Form, SoaForm};
+use crosswalk_core::forms::{
+    ApplicabilityForm, AssessmentForm, EvidenceEditForm, EvidenceForm, Form, SoaForm,
+};
 use crosswalk_core::import::ImportOptions;
 use crosswalk_core::outputs::{OutputKind, OutputState};
 use crosswalk_core::report::ReportRequest;
@@ -442,6 +445,100 @@ fn the_evidence_form_gets_the_message_of_each_rule_beside_its_field() {
     f.controls.clear();
     let fields: Vec<String> = check(f).into_iter().map(|m| m.0).collect();
     assert_eq!(fields, vec!["url", "controls"]);
+}
+
+#[test]
+fn the_evidence_edit_form_gets_the_message_of_each_rule_beside_its_field() {
+    let (_d, mut ws) = workspace();
+    let id = note(
+        &mut ws,
+        "ENC-01",
+        "Key rotation log",
+        "Ana",
+        Some("2026-12-31"),
+    );
+    let check = |ws: &Workspace, f: EvidenceEditForm| {
+        messages(&ws.check_form(&Form::EvidenceEdit(f)).unwrap())
+    };
+    let good = EvidenceEditForm {
+        id,
+        title: "Key rotation log, H1".into(),
+        controls: vec!["ENC-01".into()],
+        collected_on: "2026-06-01".into(),
+        valid_until: "2026-12-31".into(),
+        collected_by: "Ana".into(),
+    };
+    assert_eq!(check(&ws, good.clone()), vec![]);
+    // An empty valid-until is "no expiry", not a fault.
+    let mut f = good.clone();
+    f.valid_until.clear();
+    assert_eq!(check(&ws, f), vec![]);
+
+    // Every broken field at once, each with its own message.
+    let f = EvidenceEditForm {
+        id,
+        title: " ".into(),
+        controls: vec!["NOPE-1".into()],
+        collected_on: "2026-02-30".into(),
+        valid_until: "31/12/2026".into(),
+        collected_by: "".into(),
+    };
+    let m = check(&ws, f);
+    let fields: Vec<&str> = m.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "title",
+            "collected_on",
+            "valid_until",
+            "collected_by",
+            "controls"
+        ]
+    );
+    assert_eq!(m[0].1, "evidence needs a title");
+    assert!(m[3].1.contains("name who gathered"), "{m:?}");
+    assert!(m[4].1.contains("NOPE-1"), "{m:?}");
+    let mut f = good.clone();
+    f.collected_on.clear();
+    let m = check(&ws, f);
+    assert_eq!(m[0].0, "collected_on");
+    assert!(
+        m[0].1.contains("it was 2026-06-01"),
+        "names the date it had: {m:?}"
+    );
+    let mut f = good.clone();
+    f.controls.clear();
+    assert_eq!(
+        check(&ws, f)[0].1,
+        "evidence must support at least one control"
+    );
+
+    // The rules across fields, exactly as the edit applies them: the same words.
+    let mut f = good.clone();
+    f.collected_on = "2026-07-04".into();
+    let m = check(&ws, f);
+    assert_eq!(m[0].0, "collected_on");
+    let edit_err = ws
+        .edit_evidence(
+            id,
+            &EvidenceEdit {
+                collected_on: Some(chrono::NaiveDate::from_ymd_opt(2026, 7, 4).unwrap()),
+                ..Default::default()
+            },
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(edit_err.contains(&m[0].1), "{edit_err} vs {m:?}");
+    let mut f = good.clone();
+    f.valid_until = "2026-05-01".into();
+    let m = check(&ws, f);
+    assert_eq!(m[0].0, "valid_until");
+    assert!(m[0].1.contains("before the collected date"), "{m:?}");
+    // Nothing was changed by checking.
+    assert_eq!(ws.evidence(id).unwrap().title, "Key rotation log");
+    assert!(ws
+        .check_form(&Form::EvidenceEdit(EvidenceEditForm { id: 999, ..good }))
+        .is_err());
 }
 
 #[test]

@@ -949,12 +949,11 @@ fn findings(doc: &mut Document, d: &ReportData) {
     ]);
     let mut any = false;
     for f in &d.coverage {
-        for r in f.requirements.iter().filter(|r| {
-            matches!(
-                r.status,
-                Some(Status::Gap | Status::Stale | Status::Partial)
-            )
-        }) {
+        for r in f
+            .requirements
+            .iter()
+            .filter(|r| r.status.is_some_and(Status::is_gap))
+        {
             any = true;
             let owners: BTreeSet<&str> = r
                 .controls
