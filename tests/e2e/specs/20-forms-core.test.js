@@ -51,6 +51,39 @@ test('each form shows core’s message next to the field and saves nothing', asy
     await browser.$('[data-testid="evidence-detail"]').waitForExist({ timeout: 15000 });
     assert.equal(events(), before + 1, 'saved once the fields are right');
 
+    // Editing it: an emptied title and collector, a half-typed date, no control.
+    await browser.$('[data-testid="edit-evidence"]').click();
+    await browser.$('[data-testid="evidence-edit-form"]').waitForExist({ timeout: 5000 });
+    assert.equal(await browser.execute(() => document.querySelector('[data-testid="evidence-edit-form"]').noValidate), true);
+    await fill(browser, '[data-testid="edit-title"]', '   ');
+    await fill(browser, '[data-testid="edit-collected"]', '2026-3');
+    await fill(browser, '[data-testid="edit-collected-by"]', '');
+    await browser.$('[data-testid="edit-controls"] input[type="checkbox"]:checked').click();
+    const beforeEdit = events();
+    await browser.$('[data-testid="save-evidence-edit"]').click();
+    await until(browser, async () => (await fieldError(browser, 'ee-title')) !== '', 'a message beside the title');
+    assert.match(await fieldError(browser, 'ee-title'), /needs a title/);
+    assert.match(await fieldError(browser, 'ee-collected'), /YYYY-MM-DD/);
+    assert.match(await fieldError(browser, 'ee-collected-by'), /name who gathered/);
+    assert.match(await fieldError(browser, 'ee-controls'), /at least one control/);
+    await shot(browser, '66b-evidence-edit-errors');
+    assert.equal(events(), beforeEdit, 'nothing saved');
+    // Across fields: a valid-until before the evidence date, in the edit's own words.
+    await fill(browser, '[data-testid="edit-title"]', 'Access review page');
+    await fill(browser, '[data-testid="edit-collected"]', '2026-03-01');
+    await fill(browser, '[data-testid="edit-collected-by"]', 'Dana Ops');
+    await fill(browser, '[data-testid="edit-valid-until"]', '2026-02-01');
+    await browser.$('[data-testid="edit-controls"] input[type="checkbox"]').click();
+    await browser.$('[data-testid="save-evidence-edit"]').click();
+    await until(browser, async () => (await fieldError(browser, 'ee-valid-until')).includes('before the collected date'), 'the date order message on edit');
+    assert.equal(await fieldError(browser, 'ee-title'), '', 'the fixed field is clear');
+    assert.equal(events(), beforeEdit);
+    await fill(browser, '[data-testid="edit-valid-until"]', '2099-03-01');
+    await browser.$('[data-testid="save-evidence-edit"]').click();
+    await until(browser, () => events() === beforeEdit + 1, 'the edit saved once the fields are right');
+    const edited = cli(dir, 'log', '--json', '--limit', '1')[0];
+    assert.equal(edited.action, 'evidence.edited');
+
     // Assessment: no name, a half date, no framework; then an end before the start.
     await nav(browser, 'assessments');
     await browser.$('[data-testid="new-assessment"]').click();

@@ -7,7 +7,7 @@ import type { FieldResult } from './app';
 import type { Evidence, EvidenceKind } from './types';
 
 export type ExpiryStatus = 'expired' | 'expiring' | 'valid' | 'no_expiry';
-export type EvidenceSort = 'expiry' | 'collected' | 'title' | 'control' | 'kind' | 'collector';
+export type EvidenceSort = 'expiry' | 'collected' | 'title' | 'control' | 'kind' | 'collector' | 'id';
 
 export interface EvidenceQuery {
   status?: ExpiryStatus[];
@@ -69,6 +69,16 @@ export interface EvidenceForm {
   collected_by: string;
 }
 
+/** The edit-evidence form: the item's metadata after the user's changes; an empty valid_until means no expiry. */
+export interface EvidenceEditForm {
+  id: number;
+  title: string;
+  controls: string[];
+  collected_on: string;
+  valid_until: string;
+  collected_by: string;
+}
+
 export interface AssessmentForm {
   name: string;
   period_start: string;
@@ -91,6 +101,7 @@ export interface ApplicabilityForm {
 
 export type Form =
   | ({ form: 'evidence' } & EvidenceForm)
+  | ({ form: 'evidence_edit' } & EvidenceEditForm)
   | ({ form: 'assessment' } & AssessmentForm)
   | ({ form: 'soa' } & SoaForm)
   | ({ form: 'applicability' } & ApplicabilityForm);
