@@ -41,36 +41,7 @@ fn evidence_sort(s: &str) -> Result<EvidenceSort, String> {
 #[derive(Subcommand)]
 pub(crate) enum EvidenceCommand {
     /// Add a file, link or note as evidence for one or more controls.
-    Add {
-        /// Control id(s), comma-separated.
-        controls: String,
-        /// The file to store.
-        file: Option<PathBuf>,
-        #[arg(long, conflicts_with_all = ["file", "note"])]
-        url: Option<String>,
-        #[arg(long, conflicts_with_all = ["file", "url"])]
-        note: Option<String>,
-        #[arg(long)]
-        title: Option<String>,
-        #[arg(long, default_value = "")]
-        description: String,
-        #[arg(long)]
-        collected_by: Option<String>,
-        /// The evidence date (YYYY-MM-DD); default today.
-        #[arg(long, value_parser = date)]
-        collected: Option<NaiveDate>,
-        #[arg(long, value_parser = date, conflicts_with = "valid_for")]
-        valid_until: Option<NaiveDate>,
-        /// Validity from the collected date, e.g. 90d, 1y.
-        #[arg(long, value_parser = days)]
-        valid_for: Option<u32>,
-        /// The same file is already evidence for this control, and this is a
-        /// new collection of it (a new dated occurrence), not a mistake.
-        #[arg(long)]
-        new_occurrence: bool,
-        #[command(flatten)]
-        json: Json,
-    },
+    Add(AddArgs),
     /// Change an item's title, controls, evidence date, valid-until date or collector.
     Edit {
         id: i64,
@@ -102,36 +73,7 @@ pub(crate) enum EvidenceCommand {
     },
     /// The evidence register: current evidence with where each item stands
     /// against its valid-until date, filtered and sorted.
-    List {
-        /// Only evidence supporting this control.
-        #[arg(long)]
-        control: Option<String>,
-        /// Only these statuses, comma-separated: expired, expiring, valid, no_expiry.
-        #[arg(long, value_delimiter = ',', value_parser = expiry_status)]
-        status: Vec<ExpiryStatus>,
-        /// Only this kind: file, link or note.
-        #[arg(long, value_parser = evidence_kind)]
-        kind: Option<EvidenceKind>,
-        /// Only evidence collected by this person (as recorded).
-        #[arg(long)]
-        collector: Option<String>,
-        /// Sort by id (the order added; default), expiry (soonest first),
-        /// collected, title, control, kind or collector.
-        #[arg(long, value_parser = evidence_sort, default_value = "id")]
-        sort: EvidenceSort,
-        /// Reverse the order.
-        #[arg(long)]
-        desc: bool,
-        /// The "expiring" window in days; the workspace's setting without it.
-        #[arg(long)]
-        within: Option<u32>,
-        /// The older listing: what expired or expires within this many days,
-        /// in two groups.
-        #[arg(long, conflicts_with_all = ["status", "kind", "collector", "within", "desc"])]
-        expiring: Option<u32>,
-        #[command(flatten)]
-        json: Json,
-    },
+    List(ListArgs),
     /// Show one piece of evidence with its revisions.
     Show {
         id: i64,
@@ -170,76 +112,8 @@ pub(crate) enum EvidenceCommand {
 
 pub(crate) fn run(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, Error> {
     match cmd {
-        EvidenceCommand::Add {
-            controls,
-            file,
-            url,
-            note,
-            title,
-            description,
-            collected_by,
-            collected,
-            valid_until,
-            valid_for,
-            new_occurrence,
-            json,
-        } => {
-            let source = match (file, url, note) {
-                (Some(f), None, None) => Source::File(f),
-                (None, Some(u), None) => Source::Link(u),
-                (None, None, Some(n)) => Source::Note(n),
-                _ => return Err(Error::Usage("give a FILE, --url URL or --note TEXT".into())),
-            };
-            let new = NewEvidence {
-                controls: controls
-                    .split(',')
-                    .map(|c| c.trim().to_string())
-                    .filter(|c| !c.is_empty())
-                    .collect(),
-                source,
-                title,
-                description,
-                collected_by,
-                collected_on: collected,
-                valid_until,
-                valid_for_days: valid_for,
-                new_occurrence,
-            };
-            let e = with_byte_bar("storing", |progress| ws.add_evidence(&new, progress))?;
-            out(json, &e, print::evidence_detail);
-        }
-        EvidenceCommand::List {
-            control,
-            status,
-            kind,
-            collector,
-            sort,
-            desc,
-            within,
-            expiring,
-            json,
-        } => match expiring {
-            Some(days) => {
-                let x = ws.expiry(days)?;
-                out(json, &x, print::expiry);
-            }
-            None => {
-                let query = EvidenceQuery {
-                    status,
-                    control,
-                    kind,
-                    collector,
-                    sort,
-                    descending: desc,
-                    within_days: within,
-                };
-                let register = ws.evidence_register(&query)?;
-                // JSON stays a list of items (each with its status), as scripts expect.
-                out(json, &register.rows, |_| {
-                    print::evidence_register(&register)
-                });
-            }
-        },
+        EvidenceCommand::Add(args) => add(ws, args)?,
+        EvidenceCommand::List(args) => list(ws, args)?,
         EvidenceCommand::Show { id, json } => {
             let e = ws.evidence(id)?;
             out(json, &e, print::evidence_detail);
@@ -307,4 +181,146 @@ pub(crate) fn run(ws: &mut Workspace, cmd: EvidenceCommand) -> Result<ExitCode, 
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args)]
+pub(crate) struct AddArgs {
+    /// Control id(s), comma-separated.
+    controls: String,
+    /// The file to store.
+    file: Option<PathBuf>,
+    #[arg(long, conflicts_with_all = ["file", "note"])]
+    url: Option<String>,
+    #[arg(long, conflicts_with_all = ["file", "url"])]
+    note: Option<String>,
+    #[arg(long)]
+    title: Option<String>,
+    #[arg(long, default_value = "")]
+    description: String,
+    #[arg(long)]
+    collected_by: Option<String>,
+    /// The evidence date (YYYY-MM-DD); default today.
+    #[arg(long, value_parser = date)]
+    collected: Option<NaiveDate>,
+    #[arg(long, value_parser = date, conflicts_with = "valid_for")]
+    valid_until: Option<NaiveDate>,
+    /// Validity from the collected date, e.g. 90d, 1y.
+    #[arg(long, value_parser = days)]
+    valid_for: Option<u32>,
+    /// The same file is already evidence for this control, and this is a
+    /// new collection of it (a new dated occurrence), not a mistake.
+    #[arg(long)]
+    new_occurrence: bool,
+    #[command(flatten)]
+    json: Json,
+}
+
+fn add(ws: &mut Workspace, args: AddArgs) -> Result<(), Error> {
+    let AddArgs {
+        controls,
+        file,
+        url,
+        note,
+        title,
+        description,
+        collected_by,
+        collected,
+        valid_until,
+        valid_for,
+        new_occurrence,
+        json,
+    } = args;
+    let source = match (file, url, note) {
+        (Some(f), None, None) => Source::File(f),
+        (None, Some(u), None) => Source::Link(u),
+        (None, None, Some(n)) => Source::Note(n),
+        _ => return Err(Error::Usage("give a FILE, --url URL or --note TEXT".into())),
+    };
+    let new = NewEvidence {
+        controls: controls
+            .split(',')
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect(),
+        source,
+        title,
+        description,
+        collected_by,
+        collected_on: collected,
+        valid_until,
+        valid_for_days: valid_for,
+        new_occurrence,
+    };
+    let e = with_byte_bar("storing", |progress| ws.add_evidence(&new, progress))?;
+    out(json, &e, print::evidence_detail);
+    Ok(())
+}
+
+#[derive(clap::Args)]
+pub(crate) struct ListArgs {
+    /// Only evidence supporting this control.
+    #[arg(long)]
+    control: Option<String>,
+    /// Only these statuses, comma-separated: expired, expiring, valid, no_expiry.
+    #[arg(long, value_delimiter = ',', value_parser = expiry_status)]
+    status: Vec<ExpiryStatus>,
+    /// Only this kind: file, link or note.
+    #[arg(long, value_parser = evidence_kind)]
+    kind: Option<EvidenceKind>,
+    /// Only evidence collected by this person (as recorded).
+    #[arg(long)]
+    collector: Option<String>,
+    /// Sort by id (the order added; default), expiry (soonest first),
+    /// collected, title, control, kind or collector.
+    #[arg(long, value_parser = evidence_sort, default_value = "id")]
+    sort: EvidenceSort,
+    /// Reverse the order.
+    #[arg(long)]
+    desc: bool,
+    /// The "expiring" window in days; the workspace's setting without it.
+    #[arg(long)]
+    within: Option<u32>,
+    /// The older listing: what expired or expires within this many days,
+    /// in two groups.
+    #[arg(long, conflicts_with_all = ["status", "kind", "collector", "within", "desc"])]
+    expiring: Option<u32>,
+    #[command(flatten)]
+    json: Json,
+}
+
+fn list(ws: &Workspace, args: ListArgs) -> Result<(), Error> {
+    let ListArgs {
+        control,
+        status,
+        kind,
+        collector,
+        sort,
+        desc,
+        within,
+        expiring,
+        json,
+    } = args;
+    match expiring {
+        Some(days) => {
+            let x = ws.expiry(days)?;
+            out(json, &x, print::expiry);
+        }
+        None => {
+            let query = EvidenceQuery {
+                status,
+                control,
+                kind,
+                collector,
+                sort,
+                descending: desc,
+                within_days: within,
+            };
+            let register = ws.evidence_register(&query)?;
+            // JSON stays a list of items (each with its status), as scripts expect.
+            out(json, &register.rows, |_| {
+                print::evidence_register(&register)
+            });
+        }
+    }
+    Ok(())
 }

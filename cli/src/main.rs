@@ -3,7 +3,6 @@
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use crosswalk_core::assessment::{Applicability, AssessmentInput};
-use crosswalk_core::controls::CoverageRequest;
 use crosswalk_core::import::ImportOptions;
 use crosswalk_core::{dates, Error, Workspace};
 use serde::Serialize;
@@ -11,6 +10,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod coverage;
 mod evidence;
 mod interop;
 mod links;
@@ -18,6 +18,7 @@ mod manage;
 mod outputs;
 mod package;
 mod print;
+mod report;
 mod scope;
 mod vault;
 
@@ -60,44 +61,9 @@ enum Command {
     #[command(subcommand)]
     Vault(vault::VaultCommand),
     /// Import control YAML files or folders (and catalogs or crosswalks).
-    Import {
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Check everything and report, but write nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Delete controls that disappeared from the imported files.
-        #[arg(long)]
-        prune: bool,
-        /// Matrices: leave out cells naming requirements that do not exist, and list them.
-        #[arg(long)]
-        skip_unknown: bool,
-        /// Matrices: read column HEADER as ROLE (id, title, description, category, owner, status, ignore, or a framework id); repeat.
-        #[arg(long = "columns", value_name = "HEADER=ROLE")]
-        columns: Vec<String>,
-        /// Also import framework catalogs and crosswalks found inside the folders.
-        #[arg(long)]
-        with_catalogs: bool,
-        /// Let evidence files come from DIR too (repeatable); by default they
-        /// must lie inside the folder of the YAML file that names them.
-        #[arg(long = "allow-outside", value_name = "DIR")]
-        allow_outside: Vec<PathBuf>,
-        #[command(flatten)]
-        json: Json,
-    },
+    Import(ImportArgs),
     /// Tracked frameworks with their coverage figures; `track`/`untrack` choose them.
-    Frameworks {
-        #[command(subcommand)]
-        action: Option<links::FrameworksAction>,
-        /// Also the installed frameworks the organisation does not track.
-        #[arg(long)]
-        all: bool,
-        /// Only what this scope selects (an imported OSCAL profile or OpenControl certification).
-        #[arg(long)]
-        scope: Option<String>,
-        #[command(flatten)]
-        json: Json,
-    },
+    Frameworks(coverage::FrameworksArgs),
     /// Scopes: baselines (OSCAL profiles) and certifications (OpenControl) that listings can be narrowed to.
     Scopes {
         #[command(flatten)]
@@ -107,21 +73,8 @@ enum Command {
     Links(links::LinksArgs),
     /// Adopt related coverage: map the control of a covered requirement elsewhere to this gap.
     Adopt(links::AdoptArgs),
-    /// Per-requirement status: covered, via crosswalk, partial, stale, gaps.
-    Coverage {
-        framework: Option<String>,
-        /// Use an assessment's period and applicability.
-        #[arg(long)]
-        assessment: Option<i64>,
-        /// Only requirements that are not covered.
-        #[arg(long)]
-        gaps: bool,
-        /// Only what this scope selects (an imported OSCAL profile or OpenControl certification).
-        #[arg(long)]
-        scope: Option<String>,
-        #[command(flatten)]
-        json: Json,
-    },
+    /// Per-requirement status (covered, partial, stale, gap, not applicable) with the reason.
+    Coverage(coverage::CoverageArgs),
     /// List controls; `bulk` and `remove-examples` change many at once.
     Controls {
         #[command(subcommand)]
@@ -155,40 +108,10 @@ enum Command {
     #[command(subcommand)]
     Soa(scope::SoaCommand),
     /// Generate an audit-ready PDF report.
-    Report {
-        /// Report on an assessment (its frameworks, period and applicability).
-        #[arg(long)]
-        assessment: Option<i64>,
-        /// Framework id(s); repeat for several. Default: all, or the assessment's.
-        #[arg(long = "framework")]
-        frameworks: Vec<String>,
-        /// FROM..TO: only evidence collected in this period counts.
-        #[arg(long, value_parser = period)]
-        period: Option<(NaiveDate, NaiveDate)>,
-        /// The PDF to write; default: the workspace's reports/ folder, named
-        /// after the assessment and the day.
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-        #[command(flatten)]
-        json: Json,
-    },
+    Report(report::ReportArgs),
     /// Write the control library as YAML, or a register as CSV/XLSX
     /// (`export --format csv|xlsx --what requirements|controls|evidence|soa|gaps|audit-trail -o FILE`).
-    #[command(args_conflicts_with_subcommands = true)]
-    Export {
-        #[command(subcommand)]
-        command: Option<ExportCommand>,
-        /// Register file format: csv or xlsx.
-        #[arg(long, requires_all = ["what", "output"])]
-        format: Option<String>,
-        /// Which register: requirements, controls, evidence, soa, gaps, audit-trail.
-        #[arg(long, requires = "format")]
-        what: Option<String>,
-        #[command(flatten)]
-        selection: package::SelectionArgs,
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-    },
+    Export(ExportArgs),
     /// Write the auditor package (zip), or `package verify` one.
     Package(package::PackageArgs),
     /// Reports and packages written so far, per assessment, newest first;
@@ -239,6 +162,23 @@ enum Command {
         #[command(flatten)]
         json: Json,
     },
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct ExportArgs {
+    #[command(subcommand)]
+    command: Option<ExportCommand>,
+    /// Register file format: csv or xlsx.
+    #[arg(long, requires_all = ["what", "output"])]
+    format: Option<String>,
+    /// Which register: requirements, controls, evidence, soa, gaps, audit-trail.
+    #[arg(long, requires = "format")]
+    what: Option<String>,
+    #[command(flatten)]
+    selection: package::SelectionArgs,
+    #[arg(short, long)]
+    output: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -396,83 +336,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     let mut ws = vault::open(&dir, unlock)?;
     match cli.command {
         Command::Init { .. } | Command::Vault(_) => unreachable!("handled above"),
-        Command::Import {
-            paths,
-            dry_run,
-            prune,
-            skip_unknown,
-            columns,
-            with_catalogs,
-            allow_outside,
-            json,
-        } => {
-            let options = ImportOptions {
-                dry_run,
-                prune,
-                with_catalogs,
-                allow_outside,
-            };
-            let interop = crosswalk_core::interop::InteropOptions {
-                skip_unknown,
-                columns,
-            };
-            let report = ws.import_with(&paths, &options, &interop)?;
-            out(json, &report, print::import);
-        }
-        Command::Frameworks {
-            action: Some(action),
-            ..
-        } => links::frameworks_action(&mut ws, action)?,
-        Command::Frameworks {
-            action: None,
-            all,
-            scope,
-            json,
-        } => {
-            let request = CoverageRequest {
-                frameworks: if all {
-                    ws.frameworks()?.into_iter().map(|f| f.id).collect()
-                } else {
-                    Vec::new()
-                },
-                assessment_id: None,
-            };
-            let coverage = match scope {
-                Some(s) => ws.coverage_in_scope(&request, &s)?,
-                None => ws.coverage(&request)?,
-            };
-            let tracked = ws.tracked_framework_ids()?;
-            let rows: Vec<_> = coverage
-                .iter()
-                .map(|f| print::FrameworkRow::from(f).tracked(tracked.contains(&f.framework.id)))
-                .collect();
-            out(json, &rows, |r| print::frameworks(r));
-        }
+        Command::Import(args) => import(&mut ws, args)?,
+        Command::Frameworks(args) => coverage::frameworks(&mut ws, args)?,
         Command::Links(args) => links::links(&ws, args)?,
         Command::Adopt(args) => links::adopt(&mut ws, args)?,
-        Command::Coverage {
-            framework,
-            assessment,
-            gaps,
-            scope,
-            json,
-        } => {
-            let request = CoverageRequest {
-                frameworks: framework.into_iter().collect(),
-                assessment_id: assessment,
-            };
-            let mut coverage = match scope {
-                Some(s) => ws.coverage_in_scope(&request, &s)?,
-                None => ws.coverage(&request)?,
-            };
-            if gaps {
-                for f in &mut coverage {
-                    f.requirements.retain(|r| r.status.is_some_and(crosswalk_core::Status::is_gap));
-                }
-            }
-            let expiry = ws.expiry(ws.expiry_window()?)?;
-            out(json, &coverage, |c| print::coverage(c, &expiry));
-        }
+        Command::Coverage(args) => coverage::coverage(&ws, args)?,
         Command::Scopes { json } => {
             let scopes = ws.scopes()?;
             out(json, &scopes, |s| interop::print_scopes(s));
@@ -496,92 +364,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Applicability(cmd) => scope::applicability(&mut ws, cmd)?,
         Command::Soa(cmd) => scope::soa(&mut ws, cmd)?,
         Command::Assessment(cmd) => assessment(&mut ws, cmd)?,
-        Command::Report {
-            assessment,
-            frameworks,
-            period,
-            output,
-            json,
-        } => {
-            let request = crosswalk_core::report::ReportRequest {
-                assessment_id: assessment,
-                frameworks,
-                period,
-            };
-            let output = match output {
-                Some(p) => p,
-                None => ws.output_path(crosswalk_core::outputs::OutputKind::Report, assessment)?,
-            };
-            let bar = progress_bar("report");
-            if let Some(b) = &bar {
-                b.set_style(
-                    indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}%")
-                        .unwrap()
-                        .progress_chars("=> "),
-                );
-                b.set_length(100);
-            }
-            let summary = ws.generate_report(&request, &output, &mut |p| {
-                if let Some(b) = &bar {
-                    b.set_message(p.phase);
-                    b.set_position(p.percent as u64);
-                }
-            })?;
-            if let Some(b) = bar {
-                b.finish_and_clear();
-            }
-            out(json, &summary, |s| {
-                println!(
-                    "wrote {} ({} pages, {} bytes, sha256 {})",
-                    s.path.display(),
-                    s.pages,
-                    s.bytes,
-                    s.sha256
-                )
-            });
-        }
-        Command::Export {
-            command: Some(ExportCommand::Controls { output }),
-            ..
-        } => {
-            let n = ws.export_controls(&output)?;
-            eprintln!("wrote {n} controls to {}", output.display());
-        }
-        Command::Export {
-            command: Some(ExportCommand::Interop(what)),
-            ..
-        } => interop::export(&ws, what)?,
-        Command::Export {
-            command: None,
-            format: Some(format),
-            what: Some(what),
-            selection,
-            output: Some(output),
-        } => return package::export_register(&mut ws, &format, &what, &selection, &output),
-        Command::Export { .. } => {
-            return Err(Error::Usage(
-                "say what to export: `export controls -o FILE.yaml`, or `export --format csv|xlsx --what REGISTER -o FILE`".into(),
-            ))
-        }
+        Command::Report(args) => report::report(&mut ws, args)?,
+        Command::Export(args) => return export(&mut ws, args),
         Command::Package(args) => return package::package(&mut ws, args),
         Command::Outputs(args) => outputs::run(&ws, args)?,
         Command::Key { json } => return package::key(&ws, json),
         Command::Checkpoint { json } => return package::checkpoint(&ws, json),
-        Command::Verify { anchors, json } => {
-            let options = crosswalk_core::verify::VerifyOptions {
-                anchors: anchors
-                    .iter()
-                    .map(|a| crosswalk_core::verify::parse_anchor(a))
-                    .collect::<Result<_, _>>()?,
-            };
-            let report = with_byte_bar("verifying", |progress| {
-                ws.verify_with(&options, &mut |p| progress(p.done, p.total))
-            })?;
-            out(json, &report, print::verify);
-            if !report.ok {
-                return Ok(ExitCode::FAILURE);
-            }
-        }
+        Command::Verify { anchors, json } => return verify(&mut ws, &anchors, json),
         Command::Gc { dry_run, json } => {
             let report = ws.gc(dry_run)?;
             out(json, &report, print::gc);
@@ -666,4 +455,105 @@ fn assessment(ws: &mut Workspace, cmd: AssessmentCommand) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+#[derive(clap::Args)]
+pub(crate) struct ImportArgs {
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Check everything and report, but write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Delete controls that disappeared from the imported files.
+    #[arg(long)]
+    prune: bool,
+    /// Matrices: leave out cells naming requirements that do not exist, and list them.
+    #[arg(long)]
+    skip_unknown: bool,
+    /// Matrices: read column HEADER as ROLE (id, title, description, category, owner, status, ignore, or a framework id); repeat.
+    #[arg(long = "columns", value_name = "HEADER=ROLE")]
+    columns: Vec<String>,
+    /// Also import framework catalogs and crosswalks found inside the folders.
+    #[arg(long)]
+    with_catalogs: bool,
+    /// Let evidence files come from DIR too (repeatable); by default they
+    /// must lie inside the folder of the YAML file that names them.
+    #[arg(long = "allow-outside", value_name = "DIR")]
+    allow_outside: Vec<PathBuf>,
+    #[command(flatten)]
+    json: Json,
+}
+
+fn import(ws: &mut Workspace, args: ImportArgs) -> Result<(), Error> {
+    let ImportArgs {
+        paths,
+        dry_run,
+        prune,
+        skip_unknown,
+        columns,
+        with_catalogs,
+        allow_outside,
+        json,
+    } = args;
+    let options = ImportOptions {
+        dry_run,
+        prune,
+        with_catalogs,
+        allow_outside,
+    };
+    let interop = crosswalk_core::interop::InteropOptions {
+        skip_unknown,
+        columns,
+    };
+    let report = ws.import_with(&paths, &options, &interop)?;
+    out(json, &report, print::import);
+    Ok(())
+}
+
+/// `verify`: exits 1 when anything does not hold.
+fn verify(ws: &mut Workspace, anchors: &[String], json: Json) -> Result<ExitCode, Error> {
+    let options = crosswalk_core::verify::VerifyOptions {
+        anchors: anchors
+            .iter()
+            .map(|a| crosswalk_core::verify::parse_anchor(a))
+            .collect::<Result<_, _>>()?,
+    };
+    let report = with_byte_bar("verifying", |progress| {
+        ws.verify_with(&options, &mut |p| progress(p.done, p.total))
+    })?;
+    out(json, &report, print::verify);
+    if !report.ok {
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `export`: the control library as YAML, an interop format, or a register.
+fn export(ws: &mut Workspace, args: ExportArgs) -> Result<ExitCode, Error> {
+    match args {
+        ExportArgs {
+            command: Some(ExportCommand::Controls { output }),
+            ..
+        } => {
+            let n = ws.export_controls(&output)?;
+            eprintln!("wrote {n} controls to {}", output.display());
+        }
+        ExportArgs {
+            command: Some(ExportCommand::Interop(what)),
+            ..
+        } => interop::export(ws, what)?,
+        ExportArgs {
+            command: None,
+            format: Some(format),
+            what: Some(what),
+            selection,
+            output: Some(output),
+        } => return package::export_register(ws, &format, &what, &selection, &output),
+        ExportArgs { .. } => {
+            return Err(Error::Usage(
+                "say what to export: `export controls -o FILE.yaml`, or `export --format csv|xlsx --what REGISTER -o FILE`".into(),
+            ))
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
