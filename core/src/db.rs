@@ -2,230 +2,17 @@
 use crate::error::{Error, Result};
 use rusqlite::Connection;
 
-/// Each entry moves the schema from version i to i+1. Never edit a shipped
-/// entry: add a new one.
+/// Each entry moves the schema from version i to i+1, one `.sql` file per
+/// step in `store/migrations/` (numbered; the file's first lines say why).
+/// Never edit a shipped file: add a new one. `shipped_migrations_are_frozen`
+/// holds each file's digest, so an edit fails the tests.
 const MIGRATIONS: &[&str] = &[
-    // 1: the first schema.
-    r#"
-    CREATE TABLE frameworks (
-        id TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        short_name TEXT NOT NULL,
-        version TEXT NOT NULL,
-        publisher TEXT NOT NULL,
-        published TEXT,
-        source TEXT NOT NULL,
-        text_rights TEXT NOT NULL,
-        levels TEXT NOT NULL,            -- JSON array, top level first
-        catalog_sha256 TEXT NOT NULL,    -- of the catalog file it was loaded from
-        shipped INTEGER NOT NULL         -- 1 when it came with Crosswalk
-    );
-    CREATE TABLE requirements (
-        framework_id TEXT NOT NULL REFERENCES frameworks(id) ON DELETE CASCADE,
-        ref TEXT NOT NULL,
-        ref_key TEXT NOT NULL,           -- ref without whitespace, for forgiving lookups
-        parent TEXT,
-        level TEXT NOT NULL,
-        title TEXT NOT NULL,
-        summary TEXT NOT NULL,
-        assessable INTEGER NOT NULL,
-        designation TEXT,
-        theme TEXT,
-        position INTEGER NOT NULL,       -- order in the catalog
-        PRIMARY KEY (framework_id, ref),
-        UNIQUE (framework_id, ref_key)
-    );
-    CREATE TABLE crosswalk_links (
-        id INTEGER PRIMARY KEY,
-        from_framework TEXT NOT NULL,
-        from_ref TEXT NOT NULL,
-        to_framework TEXT NOT NULL,
-        to_ref TEXT NOT NULL,
-        relationship TEXT NOT NULL,
-        basis TEXT NOT NULL,
-        source TEXT NOT NULL,
-        note TEXT,
-        origin TEXT NOT NULL,            -- 'shipped', or the file a user imported it from
-        FOREIGN KEY (from_framework, from_ref) REFERENCES requirements(framework_id, ref) ON DELETE CASCADE,
-        FOREIGN KEY (to_framework, to_ref) REFERENCES requirements(framework_id, ref) ON DELETE CASCADE
-    );
-    CREATE INDEX crosswalk_from ON crosswalk_links(from_framework, from_ref);
-    CREATE INDEX crosswalk_to ON crosswalk_links(to_framework, to_ref);
-    CREATE TABLE controls (
-        id TEXT PRIMARY KEY,
-        title TEXT NOT NULL,
-        description TEXT NOT NULL,
-        category TEXT NOT NULL,
-        owner TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN ('implemented','partial','planned','not_applicable')),
-        review_every_days INTEGER,
-        source_file TEXT,                -- the YAML file it was last imported from
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    );
-    CREATE TABLE mappings (
-        control_id TEXT NOT NULL REFERENCES controls(id) ON DELETE CASCADE,
-        framework_id TEXT NOT NULL,
-        ref TEXT NOT NULL,
-        coverage TEXT NOT NULL CHECK (coverage IN ('full','partial')),
-        rationale TEXT,
-        position INTEGER NOT NULL,
-        PRIMARY KEY (control_id, framework_id, ref),
-        FOREIGN KEY (framework_id, ref) REFERENCES requirements(framework_id, ref)
-    );
-    CREATE INDEX mappings_requirement ON mappings(framework_id, ref);
-    CREATE TABLE evidence (
-        id INTEGER PRIMARY KEY,
-        kind TEXT NOT NULL CHECK (kind IN ('file','link','note')),
-        title TEXT NOT NULL,
-        description TEXT NOT NULL,
-        url TEXT,
-        note TEXT,
-        collected_by TEXT NOT NULL,
-        collected_on TEXT NOT NULL,
-        valid_until TEXT,
-        import_key TEXT UNIQUE,          -- "CONTROL-ID/title" for evidence declared in control YAML
-        added_at TEXT NOT NULL,
-        removed_at TEXT
-    );
-    CREATE TABLE evidence_revisions (
-        evidence_id INTEGER NOT NULL REFERENCES evidence(id),
-        number INTEGER NOT NULL,
-        sha256 TEXT NOT NULL,
-        size INTEGER NOT NULL,
-        file_name TEXT NOT NULL,
-        added_at TEXT NOT NULL,
-        PRIMARY KEY (evidence_id, number)
-    );
-    CREATE INDEX revisions_blob ON evidence_revisions(sha256);
-    CREATE TABLE evidence_controls (
-        evidence_id INTEGER NOT NULL REFERENCES evidence(id),
-        control_id TEXT NOT NULL REFERENCES controls(id) ON DELETE CASCADE,
-        PRIMARY KEY (evidence_id, control_id)
-    );
-    CREATE INDEX evidence_controls_control ON evidence_controls(control_id);
-    CREATE TABLE assessments (
-        id INTEGER PRIMARY KEY,
-        name TEXT NOT NULL,
-        organisation TEXT NOT NULL,
-        scope TEXT NOT NULL,
-        period_start TEXT NOT NULL,
-        period_end TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    );
-    CREATE TABLE assessment_frameworks (
-        assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
-        framework_id TEXT NOT NULL REFERENCES frameworks(id),
-        PRIMARY KEY (assessment_id, framework_id)
-    );
-    CREATE TABLE applicability (
-        assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
-        framework_id TEXT NOT NULL,
-        ref TEXT NOT NULL,
-        applicable INTEGER NOT NULL,
-        justification TEXT NOT NULL,     -- required when not applicable
-        implementation TEXT NOT NULL DEFAULT '',
-        PRIMARY KEY (assessment_id, framework_id, ref),
-        FOREIGN KEY (framework_id, ref) REFERENCES requirements(framework_id, ref),
-        CHECK (applicable = 1 OR length(trim(justification)) > 0)
-    );
-    CREATE TABLE audit_log (
-        seq INTEGER PRIMARY KEY,
-        at TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        action TEXT NOT NULL,
-        subject TEXT NOT NULL,
-        summary TEXT NOT NULL,
-        details TEXT NOT NULL,           -- canonical JSON
-        prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL
-    );
-    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    "#,
-    // Evidence over an audit period: occurrences grouped in a series, the
-    // assessment type, workspace-level applicability with its history, and
-    // the Statement of Applicability's document-control fields.
-    r#"
-    ALTER TABLE evidence ADD COLUMN series_id INTEGER REFERENCES evidence(id);
-    CREATE INDEX evidence_series ON evidence(series_id);
-    ALTER TABLE assessments ADD COLUMN kind TEXT CHECK (kind IS NULL OR kind IN ('type1','type2'));
-    CREATE TABLE applicability_decisions (
-        id INTEGER PRIMARY KEY,
-        framework_id TEXT NOT NULL,
-        ref TEXT NOT NULL,
-        applicable INTEGER NOT NULL,
-        justification TEXT NOT NULL,
-        decided_by TEXT NOT NULL,
-        decided_at TEXT NOT NULL,
-        FOREIGN KEY (framework_id, ref) REFERENCES requirements(framework_id, ref),
-        CHECK (applicable = 1 OR length(trim(justification)) > 0)
-    );
-    CREATE INDEX applicability_decisions_req ON applicability_decisions(framework_id, ref, id);
-    CREATE TABLE soa_documents (
-        framework_id TEXT PRIMARY KEY REFERENCES frameworks(id),
-        version TEXT NOT NULL DEFAULT '',
-        owner TEXT NOT NULL DEFAULT '',
-        approved_by TEXT NOT NULL DEFAULT '',
-        approved_on TEXT,
-        updated_at TEXT NOT NULL
-    );
-    "#,
-    // interop: scopes (an OSCAL profile's baseline, an OpenControl certification).
-    r#"
-    CREATE TABLE scopes (
-        id TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        source TEXT NOT NULL             -- the file it was imported from
-    );
-    CREATE TABLE scope_requirements (
-        scope_id TEXT NOT NULL REFERENCES scopes(id) ON DELETE CASCADE,
-        framework_id TEXT NOT NULL,
-        ref TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        PRIMARY KEY (scope_id, framework_id, ref),
-        FOREIGN KEY (framework_id, ref) REFERENCES requirements(framework_id, ref) ON DELETE CASCADE
-    );
-    "#,
-    // Crosswalks you can cite: IR 8477 supportive links (properties, strength),
-    // each link's provenance, and catalog titles that are the project's own label.
-    r#"
-    ALTER TABLE crosswalk_links ADD COLUMN properties TEXT NOT NULL DEFAULT '';  -- comma-separated SupportProperty names
-    ALTER TABLE crosswalk_links ADD COLUMN strength INTEGER;
-    ALTER TABLE crosswalk_links ADD COLUMN publisher TEXT NOT NULL DEFAULT '';
-    ALTER TABLE crosswalk_links ADD COLUMN document TEXT NOT NULL DEFAULT '';
-    ALTER TABLE crosswalk_links ADD COLUMN version TEXT NOT NULL DEFAULT '';
-    ALTER TABLE crosswalk_links ADD COLUMN licence TEXT NOT NULL DEFAULT '';
-    ALTER TABLE crosswalk_links ADD COLUMN url TEXT NOT NULL DEFAULT '';
-    ALTER TABLE requirements ADD COLUMN own_title INTEGER NOT NULL DEFAULT 0;
-    "#,
-    // The workspace signing key's public half and signed checkpoints (signing.rs).
-    r#"
-    CREATE TABLE workspace_key (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        workspace_id TEXT NOT NULL,      -- random, made with the key
-        public_key TEXT NOT NULL,        -- Ed25519, 32 bytes hex; the secret stays in keys/
-        fingerprint TEXT NOT NULL,
-        created_at TEXT NOT NULL
-    );
-    CREATE TABLE checkpoints (
-        id INTEGER PRIMARY KEY,
-        event_count INTEGER NOT NULL,    -- the signed prefix: events 1..event_count
-        head_hash TEXT NOT NULL,         -- hash of event `event_count`
-        at TEXT NOT NULL,
-        reason TEXT NOT NULL,            -- report, package, on demand
-        fingerprint TEXT NOT NULL,
-        signature TEXT NOT NULL          -- Ed25519 over Checkpoint::message, hex
-    );
-    "#,
-    // vault: evidence whose stored files were destroyed on purpose (`evidence purge`).
-    r#"
-    CREATE TABLE evidence_purges (
-        evidence_id INTEGER PRIMARY KEY REFERENCES evidence(id),
-        purged_at TEXT NOT NULL,
-        reason TEXT NOT NULL
-    );
-    "#,
+    include_str!("store/migrations/0001_first_schema.sql"),
+    include_str!("store/migrations/0002_occurrences_applicability_soa.sql"),
+    include_str!("store/migrations/0003_interop_scopes.sql"),
+    include_str!("store/migrations/0004_cited_crosswalks.sql"),
+    include_str!("store/migrations/0005_signing_checkpoints.sql"),
+    include_str!("store/migrations/0006_purged_evidence.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -464,4 +251,50 @@ fn migrate(conn: &mut Connection, path: &std::path::Path) -> Result<()> {
     }
     tx.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    /// The SHA-256 of every shipped migration file. A workspace on a user's
+    /// disk was built by exactly these statements: editing one would give
+    /// new workspaces a schema that old ones never reach. Add a file instead,
+    /// and its digest here.
+    const SHIPPED: &[&str] = &[
+        "5f3b71778186c651663745d3caf827b7ca5d2f3c8919c377f8d0889b5131de26",
+        "54333702913d5b28a8d920be109ea34fc2cf1a8f578925e821203998df7f347b",
+        "9d375493a48054969a67707377913eb2572173ff8446d3651d29b0e102d3d283",
+        "12c1d7cd44efb1b6557d815d2335693e561c8f57c775e74ab51a719782aa184f",
+        "c7cefdfe68a94d0f126552099b220792a8366accbc450f3d29f53da276d0d01d",
+        "0b924d98c0428455e052de67fd505a0d4abfcb9e528282b4cf136629418ad6d3",
+    ];
+
+    #[test]
+    fn shipped_migrations_are_frozen() {
+        assert!(
+            MIGRATIONS.len() >= SHIPPED.len(),
+            "a shipped migration was removed"
+        );
+        for (i, (sql, want)) in MIGRATIONS.iter().zip(SHIPPED).enumerate() {
+            let got = hex::encode(Sha256::digest(sql.as_bytes()));
+            assert_eq!(
+                &got,
+                want,
+                "migration {} was edited after it shipped",
+                i + 1
+            );
+        }
+    }
+
+    #[test]
+    fn every_migration_applies_in_order_to_an_empty_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(&dir.path().join("w.db")).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+    }
 }
