@@ -6,8 +6,12 @@ use std::fmt;
 /// A position in a user's file: 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Location {
+    /// The file as the user named it (or as found under the folder given).
     pub file: String,
+    /// 1-based line; 0 when the place has no line (a JSON pointer, a
+    /// spreadsheet cell or the whole file), which the message then names.
     pub line: usize,
+    /// 1-based column in characters; 0 together with `line` 0.
     pub column: usize,
 }
 
@@ -25,7 +29,9 @@ impl fmt::Display for Location {
 /// One problem found in an input file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
+    /// Where in the file.
     pub location: Location,
+    /// What is wrong and, where it can, what to write instead.
     pub message: String,
 }
 
@@ -35,31 +41,47 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Everything core can fail with. [`Error::kind`] names the variant for
+/// scripts; the message is written for the person.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Input files were rejected; nothing was written.
     #[error("{}", format_problems(.0))]
     Invalid(Vec<Problem>),
+    /// Something named (a control, evidence id, framework, assessment) does
+    /// not exist; the message names it.
     #[error("{0}")]
     NotFound(String),
+    /// The request itself cannot be carried out as given (conflicting or
+    /// wrong arguments, a refused value); the message says what to change.
     #[error("{0}")]
     Usage(String),
+    /// Reading or writing a file or folder failed.
     #[error("{context}: {source}")]
     Io {
+        /// What was being done, with the path (`writing report.pdf`).
         context: String,
+        /// The operating system's error.
         source: std::io::Error,
     },
+    /// SQLite failed (busy, full disk, I/O); the change was rolled back.
     #[error("database: {0}")]
     Db(rusqlite::Error),
     /// A row holds a value no Crosswalk writes (see [`crate::db::Corrupt`]).
     #[error("corrupt workspace: {0}")]
     Corrupt(String),
     #[error("the workspace at {path} was written by a newer Crosswalk (schema {found}, this build knows up to {known}); update Crosswalk")]
+    /// The workspace's schema is newer than this build knows; it was not opened
+    /// for writing.
     SchemaTooNew {
+        /// The workspace's database file.
         path: String,
+        /// Its schema version (`PRAGMA user_version`).
         found: i64,
+        /// The newest version this build knows.
         known: i64,
     },
+    /// A report or export (PDF, CSV, XLSX) could not be produced.
     #[error("report: {0}")]
     Report(String),
     /// An encrypted workspace could not be unlocked (wrong or missing secret,
@@ -86,12 +108,14 @@ fn format_problems(problems: &[Problem]) -> String {
 }
 
 impl Error {
+    /// An [`Error::Io`] saying what was being done (`context`, with the path).
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Error::Io {
             context: context.into(),
             source,
         }
     }
+    /// The problems of an [`Error::Invalid`]; empty for every other error.
     pub fn problems(&self) -> &[Problem] {
         match self {
             Error::Invalid(p) => p,
@@ -148,4 +172,5 @@ impl Serialize for Error {
     }
 }
 
+/// Core's result type: [`Error`] unless said otherwise.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

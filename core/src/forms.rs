@@ -18,11 +18,14 @@ use std::collections::HashMap;
 /// error, and by the form checks, which put it beside the field).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
+    /// The form field's name as the UI knows it (`collected_on`, `controls`).
     pub field: &'static str,
+    /// What is wrong and what to do, in one sentence for the user.
     pub message: String,
 }
 
 impl FieldError {
+    /// The rule `field` broke, with its message.
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
         FieldError {
             field,
@@ -47,24 +50,37 @@ pub fn justification_missing(applicable: bool, justification: &str) -> bool {
 /// The add-evidence form as typed: every value a string.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct EvidenceForm {
+    /// File, link or note; None is taken as a file.
     pub kind: Option<EvidenceKind>,
+    /// The file to add (kind `file`); its name is the default title.
     #[serde(default)]
     pub path: String,
+    /// The link (kind `link`), under the rule of [`validate::url`].
     #[serde(default)]
     pub url: String,
+    /// The statement (kind `note`); its first line (80 characters at most)
+    /// is the default title.
     #[serde(default)]
     pub note: String,
+    /// Empty: the default title of the kind.
     #[serde(default)]
     pub title: String,
+    /// Ids of the controls it supports; at least one, each an existing control.
     #[serde(default)]
     pub controls: Vec<String>,
+    /// The evidence date, `YYYY-MM-DD`, not in the future; empty: today.
     #[serde(default)]
     pub collected_on: String,
+    /// `YYYY-MM-DD`, not before the evidence date. With `valid_for` empty
+    /// too, the shortest review cadence of its controls decides (none: no
+    /// expiry).
     #[serde(default)]
     pub valid_until: String,
-    /// A period (365d, 52w, 1y).
+    /// A period (365d, 52w, 1y) from the evidence date; not together with
+    /// `valid_until`.
     #[serde(default)]
     pub valid_for: String,
+    /// Who gathered it; empty: the current user.
     #[serde(default)]
     pub collected_by: String,
 }
@@ -73,15 +89,21 @@ pub struct EvidenceForm {
 /// changes. An empty valid-until means the item no longer expires.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct EvidenceEditForm {
+    /// The evidence being edited ([`crate::model::Evidence::id`]); it must exist.
     pub id: i64,
+    /// Required.
     #[serde(default)]
     pub title: String,
+    /// Ids of the controls it supports; at least one, each an existing control.
     #[serde(default)]
     pub controls: Vec<String>,
+    /// The evidence date, `YYYY-MM-DD`, required and not in the future.
     #[serde(default)]
     pub collected_on: String,
+    /// `YYYY-MM-DD`, not before the evidence date; empty: no expiry.
     #[serde(default)]
     pub valid_until: String,
+    /// Who gathered it; required, under [`validate::collector`].
     #[serde(default)]
     pub collected_by: String,
 }
@@ -89,14 +111,19 @@ pub struct EvidenceEditForm {
 /// The assessment form as typed.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AssessmentForm {
+    /// Required (`SOC 2 Type II 2026`).
     #[serde(default)]
     pub name: String,
+    /// First day of the audit period, `YYYY-MM-DD`; required.
     #[serde(default)]
     pub period_start: String,
+    /// Last day of the audit period, `YYYY-MM-DD`; required, not before the start.
     #[serde(default)]
     pub period_end: String,
+    /// The organisation assessed, as the report names it; optional and not checked.
     #[serde(default)]
     pub organisation: String,
+    /// Ids of the frameworks in scope; at least one.
     #[serde(default)]
     pub frameworks: Vec<String>,
 }
@@ -104,12 +131,16 @@ pub struct AssessmentForm {
 /// The SoA document-control form as typed.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SoaForm {
+    /// The SoA document's version (`1.3`); free text, not checked.
     #[serde(default)]
     pub version: String,
+    /// Who owns the document (`CISO`); free text, not checked.
     #[serde(default)]
     pub owner: String,
+    /// Who approved it; free text, not checked.
     #[serde(default)]
     pub approved_by: String,
+    /// The approval date, `YYYY-MM-DD`, not in the future; may be empty.
     #[serde(default)]
     pub approved_on: String,
 }
@@ -117,19 +148,27 @@ pub struct SoaForm {
 /// An applicability decision as typed.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ApplicabilityForm {
+    /// false: the requirement is being marked not applicable.
     pub applicable: bool,
+    /// The reason an auditor will read; required when `applicable` is false.
     #[serde(default)]
     pub justification: String,
 }
 
-/// One of the forms.
+/// One of the forms, in JSON tagged by `form` (`{"form": "evidence_edit",
+/// "id": 7, …}`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "form", rename_all = "snake_case")]
 pub enum Form {
+    /// Add evidence (`evidence`).
     Evidence(EvidenceForm),
+    /// Edit an evidence item's metadata (`evidence_edit`).
     EvidenceEdit(EvidenceEditForm),
+    /// Create or change an assessment (`assessment`).
     Assessment(AssessmentForm),
+    /// The SoA's document control (`soa`).
     Soa(SoaForm),
+    /// An applicability decision on one requirement (`applicability`).
     Applicability(ApplicabilityForm),
 }
 

@@ -28,11 +28,20 @@ const MAX_AUDIT_ROWS: usize = 1_000_000;
 
 /// What a selection covers, resolved: the same rules as a report.
 pub struct Selection {
+    /// What was asked for, as given.
     pub request: ReportRequest,
+    /// Who the registers are for: the assessment's organisation, else the
+    /// workspace's.
     pub organisation: String,
+    /// The assessment asked for; None for a selection by frameworks.
     pub assessment: Option<Assessment>,
+    /// First and last day (inclusive) the evidence is judged over: the
+    /// request's period, else the assessment's; None: as of today.
     pub period: Option<(NaiveDate, NaiveDate)>,
+    /// Coverage of each selected framework under the selection's rules, in
+    /// the order asked (an assessment's frameworks when none were named).
     pub coverage: Vec<FrameworkCoverage>,
+    /// Every control of the workspace, by id.
     pub controls: BTreeMap<String, Control>,
     /// Evidence behind a listed requirement (current or expired in the period), by id.
     pub evidence: Vec<Evidence>,
@@ -41,6 +50,7 @@ pub struct Selection {
 }
 
 impl Selection {
+    /// The selected frameworks' ids, in the selection's order.
     pub fn framework_ids(&self) -> Vec<String> {
         self.coverage
             .iter()
@@ -80,20 +90,30 @@ impl Selection {
     }
 }
 
+/// Which register (docs/formats.md, "Registers", lists each one's rows and
+/// columns).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RegisterKind {
+    /// One row per assessable requirement, with its status and reason.
     Requirements,
+    /// One row per control and mapping to a selected framework.
     Controls,
+    /// One row per piece of evidence the selection relies on.
     Evidence,
+    /// One row per requirement that is a gap, stale, partial or only covered
+    /// through a crosswalk.
     Gaps,
+    /// The ISO 27001 Statement of Applicability: one row per Annex A control.
     Soa,
+    /// One row per audit event in the period (all when there is none).
     AuditTrail,
     /// Type II review windows of a control with no occurrence in them.
     MissingOccurrences,
 }
 
 impl RegisterKind {
+    /// Every register, in the order a package holds them.
     pub const ALL: [RegisterKind; 7] = [
         RegisterKind::Requirements,
         RegisterKind::Controls,
@@ -103,6 +123,8 @@ impl RegisterKind {
         RegisterKind::Soa,
         RegisterKind::AuditTrail,
     ];
+    /// The register a `--what` argument names (`audit-trail`, `audit_trail`
+    /// and `log` are one); None for an unknown name.
     pub fn parse(text: &str) -> Option<Self> {
         Some(match text {
             "requirements" => RegisterKind::Requirements,
@@ -140,14 +162,18 @@ impl RegisterKind {
     }
 }
 
+/// The file format a register is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RegisterFormat {
+    /// RFC 4180 CSV, UTF-8 with a header row; one register per file.
     Csv,
+    /// An Excel workbook: frozen header, column widths, real dates.
     Xlsx,
 }
 
 impl RegisterFormat {
+    /// `csv` or `xlsx` (a `--format` argument); None for anything else.
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "csv" => Some(RegisterFormat::Csv),
@@ -160,10 +186,15 @@ impl RegisterFormat {
 /// One cell. Dates stay dates so a spreadsheet can sort and filter them.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// Text as is (in CSV a leading `=`, `+`, `-`, `@`, tab or CR gets a `'`
+    /// so that a spreadsheet does not run it as a formula).
     Text(String),
+    /// A whole number (sequence numbers, sizes in bytes, days).
     Int(i64),
+    /// A calendar date; None is an empty cell.
     Date(Option<NaiveDate>),
-    /// UTC, from an RFC 3339 timestamp.
+    /// UTC, from an RFC 3339 timestamp; None (an empty cell) when there is
+    /// none or it does not parse.
     DateTime(Option<NaiveDateTime>),
 }
 
@@ -191,11 +222,14 @@ impl Value {
     }
 }
 
+/// One register, built and ready to write: header and rows.
 #[derive(Debug, Clone)]
 pub struct Register {
+    /// Which register it is.
     pub kind: RegisterKind,
     /// (header, width in characters)
     pub columns: Vec<(&'static str, f64)>,
+    /// The rows, each with one value per column, in the register's order.
     pub rows: Vec<Vec<Value>>,
 }
 

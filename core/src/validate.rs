@@ -12,6 +12,8 @@ pub const MAX_CONTROL_ID: usize = 64;
 /// Names (organisation, person, owner, category) and titles are one line;
 /// longer text belongs in the description.
 pub const MAX_NAME: usize = 200;
+/// The longest title, in characters: enough for any one-line name of a
+/// document; the rest belongs in the description.
 pub const MAX_TITLE: usize = 500;
 
 /// A control id: letters, digits, `-`, `_` and `.`; 64 at most.
@@ -112,22 +114,34 @@ pub fn control_status(text: &str) -> Result<ControlStatus, String> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
+    /// [`control_id`]: letters, digits, `-`, `_`, `.`; 64 at most.
     ControlId,
+    /// [`title`]: one line of at most [`MAX_TITLE`] characters.
     Title,
+    /// [`url`]: a full `http://` or `https://` address.
     Url,
+    /// [`date`]: `YYYY-MM-DD`, a real calendar date.
     Date,
+    /// [`duration`]: `90d`, `12w`, `6m`, `1y`; stored as days.
     Duration,
+    /// [`name`]: one line of at most [`MAX_NAME`] characters.
     Name,
+    /// [`non_empty`]: any text but blank.
     NonEmpty,
+    /// [`control_status`]: one of the [`ControlStatus`] names.
     ControlStatus,
 }
 
 /// One field of a form to check. An empty value of an optional field passes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FieldInput {
+    /// The form's name for the field, returned as is in [`FieldResult::field`].
     pub field: String,
+    /// The rule the value must follow.
     pub rule: Rule,
+    /// The value as typed.
     pub value: String,
+    /// Whether an empty value fails; default false.
     #[serde(default)]
     pub required: bool,
     /// How the message names the thing, e.g. "the organisation name".
@@ -138,8 +152,11 @@ pub struct FieldInput {
 /// The verdict on one field: the stored form of the value, or the message.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FieldResult {
+    /// The field the verdict is about, as the form named it.
     pub field: String,
+    /// Whether the value passes.
     pub ok: bool,
+    /// When it fails: the one message to show beside the field. None when ok.
     pub message: Option<String>,
     /// The value as core would store it: trimmed text, the date, or a
     /// duration as a number of days.
