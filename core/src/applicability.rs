@@ -19,25 +19,36 @@ use std::collections::{BTreeMap, HashMap};
 /// One decision as recorded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplicabilityDecision {
+    /// Its number in the history; a later decision has a larger one.
     pub id: i64,
+    /// The requirement's framework.
     pub framework_id: String,
+    /// The requirement's ref as its catalog writes it (serialized as `ref`).
     #[serde(rename = "ref")]
     pub reference: String,
+    /// false: out of scope (the requirement's status is not applicable).
     pub applicable: bool,
+    /// The reason as written; never empty when not applicable, may be empty
+    /// when applicable.
     pub justification: String,
+    /// Who decided (the workspace's actor at the time).
     pub decided_by: String,
+    /// When, RFC 3339 UTC to the second.
     pub decided_at: String,
 }
 
 /// A decision for one or many requirements at once.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ApplicabilityRequest {
+    /// The framework the refs belong to; it must exist.
     pub framework_id: String,
     /// Requirement refs. A ref that groups others (SOC 2 `P1`) stands for every
     /// assessable requirement under it; `P*` for every one whose ref starts
     /// with `P`.
     pub refs: Vec<String>,
+    /// false marks them not applicable.
     pub applicable: bool,
+    /// The reason an auditor will read; required when `applicable` is false.
     #[serde(default)]
     pub justification: String,
 }
@@ -45,20 +56,31 @@ pub struct ApplicabilityRequest {
 /// The Statement of Applicability as a controlled document.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SoaDocument {
+    /// The framework whose SoA this is (in practice `iso27001-2022`).
     pub framework_id: String,
+    /// The document's version as the user writes it; empty when not set.
     pub version: String,
+    /// Who owns the document; empty when not set.
     pub owner: String,
+    /// Who approved it; empty when not set.
     pub approved_by: String,
+    /// The approval date (never in the future); None when not set.
     pub approved_on: Option<NaiveDate>,
+    /// When the fields were last set, RFC 3339 UTC; None when never set.
     pub updated_at: Option<String>,
 }
 
 /// Fields to change; None leaves one as it is.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SoaInput {
+    /// New version text (trimmed).
     pub version: Option<String>,
+    /// New owner (trimmed).
     pub owner: Option<String>,
+    /// New approver (trimmed).
     pub approved_by: Option<String>,
+    /// New approval date; refused when in the future. It can be changed, not
+    /// cleared.
     pub approved_on: Option<NaiveDate>,
 }
 
@@ -334,6 +356,10 @@ impl Workspace {
         ids.iter().map(|f| self.soa_document(f)).collect()
     }
 
+    /// Sets the SoA's document-control fields that `input` gives (one
+    /// transaction, one audit event with before and after) and returns the
+    /// result. [`Error::NotFound`] for an unknown framework, [`Error::Usage`]
+    /// for an approval date in the future.
     pub fn set_soa_document(&mut self, framework: &str, input: &SoaInput) -> Result<SoaDocument> {
         let old = self.soa_document(framework)?;
         if let Some(d) = input.approved_on {

@@ -8,11 +8,17 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+/// An assessment's decision on one requirement: in scope or not, and why
+/// (the Statement of Applicability's row). A requirement without one follows
+/// the workspace's decision, else is applicable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Applicability {
+    /// The requirement's framework; one of the assessment's frameworks.
     pub framework_id: String,
+    /// The requirement's ref as its catalog writes it (serialized as `ref`).
     #[serde(rename = "ref")]
     pub reference: String,
+    /// false: out of scope for this assessment (status not applicable).
     pub applicable: bool,
     /// Why it is (not) applicable; required when not applicable.
     pub justification: String,
@@ -21,17 +27,31 @@ pub struct Applicability {
     pub implementation: String,
 }
 
+/// An audit engagement: which frameworks, over which period, for whom, with
+/// its own applicability decisions. Reports and registers can be of one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assessment {
+    /// The workspace's number for it (`--assessment ID`).
     pub id: i64,
+    /// What the user called it (`SOC 2 Type II 2026`).
     pub name: String,
+    /// The organisation assessed, as reports name it (the workspace's name
+    /// when the user gave none).
     pub organisation: String,
+    /// The scope statement, as written; may be empty.
     pub scope: String,
+    /// First day of the audit period (inclusive).
     pub period_start: NaiveDate,
+    /// Last day of the audit period (inclusive); never before the start.
     pub period_end: NaiveDate,
+    /// Ids of the frameworks assessed, sorted; at least one.
     pub frameworks: Vec<String>,
+    /// The decisions recorded in this assessment, by framework then in
+    /// catalog order; requirements without one are not listed.
     pub applicability: Vec<Applicability>,
+    /// When it was created, RFC 3339 UTC to the second.
     pub created_at: String,
+    /// When it was last saved, RFC 3339 UTC to the second.
     pub updated_at: String,
     /// Type I or Type II; None when nobody said (assessments made before
     /// types existed). Left out when None so their audit states stay the same.
@@ -42,13 +62,21 @@ pub struct Assessment {
 /// Fields a user sets; `id` None creates a new assessment.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AssessmentInput {
+    /// The assessment to change; None creates one.
     pub id: Option<i64>,
+    /// Required (not blank); stored trimmed.
     pub name: String,
+    /// None or blank: the workspace's organisation name.
     pub organisation: Option<String>,
+    /// The scope statement; may be empty.
     #[serde(default)]
     pub scope: String,
+    /// First day of the audit period.
     pub period_start: NaiveDate,
+    /// Last day of the audit period; not before `period_start`.
     pub period_end: NaiveDate,
+    /// Framework ids, at least one, each a known framework; replaces the
+    /// assessment's list.
     pub frameworks: Vec<String>,
     /// Type I (design on a day) or Type II (operation over the period).
     #[serde(default)]
@@ -80,6 +108,7 @@ pub(crate) fn check_assessment_input(
 }
 
 impl Workspace {
+    /// Every assessment, the latest period end first.
     pub fn assessments(&self) -> Result<Vec<Assessment>> {
         let ids: Vec<i64> = {
             let mut stmt = self
@@ -91,6 +120,9 @@ impl Workspace {
         ids.into_iter().map(|id| self.assessment(id)).collect()
     }
 
+    /// Assessment `id` with its frameworks and decisions; [`Error::NotFound`]
+    /// when there is none, [`Error::Corrupt`] when a stored value does not read
+    /// back.
     pub fn assessment(&self, id: i64) -> Result<Assessment> {
         let row = self
             .conn
@@ -153,6 +185,11 @@ impl Workspace {
         })
     }
 
+    /// Creates or changes an assessment (one transaction, one audit event)
+    /// and returns it as stored. [`Error::Usage`] when a field rule fails
+    /// (blank name, period ending before it starts, no framework),
+    /// [`Error::NotFound`] for an unknown framework or assessment id.
+    /// Applicability decisions are kept.
     pub fn save_assessment(&mut self, input: &AssessmentInput) -> Result<Assessment> {
         check_assessment_input(input).map_err(|e| Error::Usage(e.message))?;
         let name = input.name.trim();

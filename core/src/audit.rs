@@ -6,18 +6,36 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value;
 
+/// The `prev_hash` of the first event: 64 zeros, since nothing came before.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// One recorded change, as `crosswalk log --json` and the audit-trail
+/// register show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditEvent {
+    /// Position in the trail: 1 for the first event, one more for each after;
+    /// a gap means rows were deleted.
     pub seq: i64,
+    /// When the change was made, RFC 3339 UTC to the second.
     pub at: String,
+    /// Who made it: `CROSSWALK_ACTOR`, else the name saved in Settings, else
+    /// the login name.
     pub actor: String,
+    /// What kind of change, `area.verb` (`evidence.added`,
+    /// `assessment.applicability`, `register.exported`).
     pub action: String,
+    /// What it was made to, `kind:id` (`evidence:12`, `assessment:3`,
+    /// `control:ENC-01`).
     pub subject: String,
+    /// One sentence for a person, stating what the user or file said.
     pub summary: String,
+    /// The change's particulars as JSON (fields differ by action); where the
+    /// change alters a record, `states` maps each subject to the digest of
+    /// its new state, which `verify` recomputes.
     pub details: Value,
+    /// The hash of the event before (the [`GENESIS_HASH`] for the first).
     pub prev_hash: String,
+    /// SHA-256 (lower-case hex) of this row's content and `prev_hash`.
     pub hash: String,
 }
 
@@ -47,14 +65,22 @@ impl HashedRow<'_> {
 /// What is needed to write an event; the caller's transaction makes it atomic
 /// with the change it records.
 pub struct NewEvent<'a> {
+    /// RFC 3339 UTC timestamp of the change.
     pub at: &'a str,
+    /// The user making it.
     pub actor: &'a str,
+    /// `area.verb`, as in [`AuditEvent::action`].
     pub action: &'a str,
+    /// `kind:id`, as in [`AuditEvent::subject`].
     pub subject: &'a str,
+    /// The sentence a person reads.
     pub summary: String,
+    /// The particulars, stored as canonical JSON.
     pub details: Value,
 }
 
+/// Appends `event` to the chain on `conn` (inside the caller's transaction)
+/// with the next sequence number and its hash, and returns the stored row.
 pub fn append(conn: &Connection, event: NewEvent<'_>) -> Result<AuditEvent> {
     let last: Option<(i64, String)> = conn
         .query_row(
@@ -131,7 +157,10 @@ pub fn list(conn: &Connection, limit: usize, subject: Option<&str>) -> Result<Ve
 /// One broken link of the chain.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ChainFault {
+    /// The event at which the chain breaks.
     pub seq: i64,
+    /// What is wrong there: rows missing before it, not chained to the one
+    /// before, or altered after it was written.
     pub message: String,
 }
 
@@ -191,7 +220,9 @@ pub fn verify_chain(conn: &Connection) -> Result<(Vec<ChainFault>, usize, String
 /// was made. `verify --anchor` proves the workspace still holds that prefix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Anchor {
+    /// The hash of the last event then (64 lower-case hex digits).
     pub hash: String,
+    /// How many events the trail held then.
     pub count: usize,
 }
 

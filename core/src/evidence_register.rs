@@ -24,15 +24,22 @@ use std::cmp::Ordering;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExpiryStatus {
+    /// Its valid-until date is before today.
     Expired,
+    /// Valid until today or a day within the expiry window.
     Expiring,
+    /// Valid until a day after the window.
     Valid,
+    /// It has no valid-until date.
     NoExpiry,
 }
 
 impl ExpiryStatus {
+    /// The written form of each status, as `--status` and `--json` use them.
     pub const NAMES: [&'static str; 4] = ["expired", "expiring", "valid", "no_expiry"];
 
+    /// The status written `text` (`none` is taken for `no_expiry`); None for
+    /// any other text.
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "expired" => Some(Self::Expired),
@@ -43,6 +50,7 @@ impl ExpiryStatus {
         }
     }
 
+    /// The written form (`expired`, `expiring`, `valid`, `no_expiry`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Expired => "expired",
@@ -72,16 +80,20 @@ pub enum EvidenceSort {
     Expiry,
     /// Evidence date (collected on), oldest first.
     Collected,
+    /// Title, in code-point order (capitals before small letters).
     Title,
     /// The first control it supports.
     Control,
+    /// Kind: file, link, note.
     Kind,
+    /// Who collected it, as recorded.
     Collector,
     /// The order items were added in (their ids).
     Id,
 }
 
 impl EvidenceSort {
+    /// The written form of each sort, as `--sort` takes them.
     pub const NAMES: [&'static str; 7] = [
         "expiry",
         "collected",
@@ -92,6 +104,7 @@ impl EvidenceSort {
         "id",
     ];
 
+    /// The sort written `text` (one of [`Self::NAMES`]); None for any other.
     pub fn parse(text: &str) -> Option<Self> {
         Some(match text {
             "expiry" => Self::Expiry,
@@ -116,13 +129,17 @@ pub struct EvidenceQuery {
     /// naming the closest one).
     #[serde(default)]
     pub control: Option<String>,
+    /// Only evidence of this kind.
     #[serde(default)]
     pub kind: Option<EvidenceKind>,
     /// Only evidence collected by this person (exactly as recorded).
     #[serde(default)]
     pub collector: Option<String>,
+    /// The column to sort by; default: expiry.
     #[serde(default)]
     pub sort: EvidenceSort,
+    /// Reverse the sort column's order (ties still go by title, then id,
+    /// ascending).
     #[serde(default)]
     pub descending: bool,
     /// The expiry window in days; the workspace's setting when None.
@@ -133,23 +150,33 @@ pub struct EvidenceQuery {
 /// How many items of each status match the query's other filters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct StatusCounts {
+    /// Items past their valid-until date.
     pub expired: usize,
+    /// Items expiring within the window.
     pub expiring: usize,
+    /// Items valid beyond the window.
     pub valid: usize,
+    /// Items without a valid-until date.
     pub no_expiry: usize,
 }
 
 /// One line of the register.
 #[derive(Debug, Clone, Serialize)]
 pub struct RegisterRow {
+    /// The item; in JSON its fields sit beside `status`, not under a key.
     #[serde(flatten)]
     pub evidence: Evidence,
+    /// Where it stands on [`EvidenceRegister::as_of`].
     pub status: ExpiryStatus,
 }
 
+/// The evidence register: the rows the query selects, with the counts and
+/// choices the filters show (`crosswalk evidence list --json` prints it).
 #[derive(Debug, Clone, Serialize)]
 pub struct EvidenceRegister {
+    /// The day the statuses are judged on: today.
     pub as_of: NaiveDate,
+    /// The expiry window used, in days (the query's, else the setting).
     pub within_days: u32,
     /// Current evidence in the workspace, before any filter.
     pub total: usize,
@@ -158,6 +185,7 @@ pub struct EvidenceRegister {
     /// Everyone who collected current evidence, sorted: the choices of the
     /// collector filter.
     pub collectors: Vec<String>,
+    /// The matching items, sorted as the query asks.
     pub rows: Vec<RegisterRow>,
 }
 

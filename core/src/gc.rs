@@ -15,19 +15,26 @@ use std::time::{Duration, SystemTime};
 /// Files younger than this are left alone (see the module comment).
 pub const MIN_AGE: Duration = Duration::from_secs(3600);
 
+/// What `crosswalk gc` removed, or with `--dry-run` would remove.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct GcReport {
+    /// Nothing was removed: the lists say what would be.
     pub dry_run: bool,
     /// Unreferenced vault files removed (or that would be).
     pub orphan_blobs: Vec<String>,
     /// Partial ingest files removed (or that would be).
     pub temp_files: Vec<String>,
+    /// Their total size in bytes.
     pub bytes: u64,
     /// Unreferenced files kept because they are younger than [`MIN_AGE`].
     pub kept_recent: usize,
 }
 
 impl Workspace {
+    /// Removes unreferenced vault files and partial ingest files older than
+    /// [`MIN_AGE`] (none with `dry_run`), recording one `gc` audit event when
+    /// anything went. Fails with [`Error::Io`] at the first file that cannot
+    /// be removed.
     pub fn gc(&mut self, dry_run: bool) -> Result<GcReport> {
         // The write lock keeps imports out while we decide and delete.
         let tx = self.begin()?;

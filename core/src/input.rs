@@ -196,7 +196,10 @@ pub fn check_text<'a>(file: &str, bytes: &'a [u8]) -> std::result::Result<&'a st
 /// A path a walk or an import passed over, and why.
 #[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
 pub struct Skipped {
+    /// The path as found under the folder walked.
     pub path: String,
+    /// Why it was passed over, for a person (`a broken link`, `a link to a
+    /// folder; …`, `a device, not a regular file`).
     pub reason: String,
 }
 
@@ -319,6 +322,7 @@ pub struct Confinement {
 /// the identity of the file checked, so the later open can prove it is the same.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfinedFile {
+    /// The file's real path, links resolved; inside an allowed folder.
     pub path: PathBuf,
     #[cfg(unix)]
     id: (u64, u64),

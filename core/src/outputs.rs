@@ -24,7 +24,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutputKind {
+    /// A PDF report (`report.generated` events, `reports/` folder).
     Report,
+    /// A zip auditor package (`package.generated` events, `packages/` folder).
     Package,
 }
 
@@ -73,25 +75,38 @@ pub enum OutputState {
 pub struct PastOutput {
     /// The audit event that recorded it: how the window asks to open it.
     pub seq: i64,
+    /// Report or package.
     pub kind: OutputKind,
+    /// When it was written, RFC 3339 UTC (the event's time).
     pub at: String,
+    /// Who wrote it.
     pub actor: String,
+    /// Where it was written: an absolute path.
     pub path: PathBuf,
+    /// The last part of `path`, for display.
     pub file_name: String,
+    /// SHA-256 (lower-case hex) of the file as written.
     pub sha256: String,
+    /// Its size in bytes as written (0 when the event does not say).
     pub bytes: u64,
-    /// Reports only.
+    /// Number of pages; reports only, None for packages.
     pub pages: Option<u64>,
+    /// Ids of the frameworks it covers; empty when the event does not say.
     pub frameworks: Vec<String>,
+    /// The assessment it is of; None for a current-state output.
     pub assessment_id: Option<i64>,
+    /// Whether the file at `path` is still the one written (by size; opening
+    /// it checks the SHA-256).
     pub state: OutputState,
 }
 
 /// The outputs of one assessment (or of none: current-state reports).
 #[derive(Debug, Clone, Serialize)]
 pub struct OutputGroup {
+    /// The assessment; None for the current-state group.
     pub assessment_id: Option<i64>,
-    /// The assessment's name, or "Current state" without one.
+    /// The assessment's name, or "Current state" without one (`Assessment #ID`
+    /// when the assessment no longer exists).
     pub name: String,
     /// Newest first.
     pub outputs: Vec<PastOutput>,

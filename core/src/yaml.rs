@@ -18,21 +18,32 @@ pub const MAX_DEPTH: usize = 64;
 /// Most nodes accepted in one file.
 pub const MAX_NODES: usize = 2_000_000;
 
+/// What a node holds. YAML's tags and types are not interpreted: numbers,
+/// dates and booleans stay text until a reader asks for them.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     /// Text as written. `quoted` is false for plain scalars (where `~`/`null`/empty mean null).
     Scalar {
+        /// The scalar's text, exactly as written (quotes removed).
         text: String,
+        /// Written in quotes or as a block (`|`, `>`), so never null.
         quoted: bool,
     },
+    /// A list, items in file order.
     Seq(Vec<Node>),
+    /// A mapping, `(key, value)` pairs in file order; a key appears once
+    /// (a duplicate is refused by [`parse`]).
     Map(Vec<(Node, Node)>),
 }
 
+/// A parsed YAML node with the position it starts at, for errors.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
+    /// What it holds.
     pub value: Value,
+    /// 1-based line where the node starts.
     pub line: usize,
+    /// 1-based column where the node starts.
     pub column: usize,
 }
 
@@ -216,6 +227,7 @@ impl<I: Iterator<Item = char>> Builder<'_, I> {
 }
 
 impl Node {
+    /// The node's position in `file`.
     pub fn location(&self, file: &str) -> Location {
         Location {
             file: file.to_string(),
@@ -223,21 +235,26 @@ impl Node {
             column: self.column,
         }
     }
+    /// A problem at the node's position.
     pub fn problem(&self, file: &str, message: impl Into<String>) -> Problem {
         Problem {
             location: self.location(file),
             message: message.into(),
         }
     }
+    /// The text of a scalar (null ones included: `~` gives `"~"`); None
+    /// for a list or a mapping.
     pub fn as_scalar(&self) -> Option<&str> {
         match &self.value {
             Value::Scalar { text, .. } => Some(text),
             _ => None,
         }
     }
+    /// An unquoted `~`, `null` or nothing at all: the key is as good as absent.
     pub fn is_null(&self) -> bool {
         matches!(&self.value, Value::Scalar { text, quoted: false } if text == "~" || text == "null" || text.is_empty())
     }
+    /// What the node is, for messages ("found a list").
     pub fn kind_name(&self) -> &'static str {
         match &self.value {
             Value::Scalar { .. } if self.is_null() => "an empty value",
@@ -256,6 +273,7 @@ impl Node {
             )),
         }
     }
+    /// The items of a list, or a problem naming `what` and what was found.
     pub fn seq(&self, file: &str, what: &str) -> Result<&[Node], Problem> {
         match &self.value {
             Value::Seq(items) => Ok(items),
@@ -265,6 +283,8 @@ impl Node {
             )),
         }
     }
+    /// A mapping to read field by field, or a problem naming `what` and what
+    /// was found.
     pub fn map<'a>(&'a self, file: &'a str, what: &str) -> Result<Fields<'a>, Problem> {
         match &self.value {
             Value::Map(entries) => Ok(Fields {
@@ -285,8 +305,11 @@ impl Node {
 
 /// A mapping being read field by field.
 pub struct Fields<'a> {
+    /// The mapping node itself (problems about a missing key point at it).
     pub node: &'a Node,
+    /// Its `(key, value)` pairs in file order.
     pub entries: &'a [(Node, Node)],
+    /// The file's name, for problems.
     pub file: &'a str,
 }
 
@@ -299,27 +322,36 @@ impl<'a> Fields<'a> {
             .map(|(_, v)| v)
             .filter(|v| !v.is_null())
     }
+    /// The node of the key `key` itself (for a problem about the key), even
+    /// when its value is null.
     pub fn key_node(&self, key: &str) -> Option<&'a Node> {
         self.entries
             .iter()
             .find(|(k, _)| k.as_scalar() == Some(key))
             .map(|(k, _)| k)
     }
+    /// The value of `key`; a problem at the mapping ("{what} is missing
+    /// `key`") when it is absent or null.
     pub fn required(&self, key: &str, what: &str) -> Result<&'a Node, Problem> {
         self.get(key).ok_or_else(|| {
             self.node
                 .problem(self.file, format!("{what} is missing `{key}`"))
         })
     }
+    /// The non-empty text of `key`; a problem when it is missing or not text.
     pub fn required_text(&self, key: &str, what: &str) -> Result<&'a str, Problem> {
         self.required(key, what)?
             .text(self.file, &format!("`{key}`"))
     }
+    /// The text of `key`, None when absent or null; a problem when it is a
+    /// list, a mapping or blank.
     pub fn optional_text(&self, key: &str) -> Result<Option<&'a str>, Problem> {
         self.get(key)
             .map(|n| n.text(self.file, &format!("`{key}`")))
             .transpose()
     }
+    /// `true` or `false` exactly (not `yes`/`no`), None when absent or null;
+    /// anything else is a problem.
     pub fn optional_bool(&self, key: &str) -> Result<Option<bool>, Problem> {
         let Some(node) = self.get(key) else {
             return Ok(None);
