@@ -15,6 +15,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("store/migrations/0006_purged_evidence.sql"),
 ];
 
+/// The schema version this build writes (`PRAGMA user_version` after every
+/// migration has run): one per entry of `MIGRATIONS`.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// A value in a row that no Crosswalk writes: a date that is not a date, an
@@ -23,10 +25,13 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// take for data.
 #[derive(Debug)]
 pub struct Corrupt {
+    /// The table the row is in.
     pub table: &'static str,
+    /// The column holding the bad value.
     pub column: &'static str,
     /// The row's key (`id 12`, `E2E-ENC-01`).
     pub row: String,
+    /// The value found, as stored (the message shows its first 40 characters).
     pub value: String,
     /// What the column holds when Crosswalk wrote it.
     pub expected: &'static str,
@@ -183,6 +188,9 @@ fn check_version(conn: &Connection, version: i64, path: &std::path::Path) -> Res
     Ok(())
 }
 
+/// Opens (or creates) the unencrypted workspace database at `path`, in WAL
+/// mode with full fsync and foreign keys on, migrated to [`SCHEMA_VERSION`];
+/// [`Error::SchemaTooNew`] when a newer Crosswalk wrote it.
 pub fn open(path: &std::path::Path) -> Result<Connection> {
     open_keyed(path, None)
 }

@@ -67,12 +67,13 @@ pub enum Error {
     /// SQLite failed (busy, full disk, I/O); the change was rolled back.
     #[error("database: {0}")]
     Db(rusqlite::Error),
-    /// A row holds a value no Crosswalk writes (see [`crate::db::Corrupt`]).
+    /// A row holds a value no Crosswalk writes (`db::Corrupt`); the message
+    /// names the table, row and column.
     #[error("corrupt workspace: {0}")]
     Corrupt(String),
     #[error("the workspace at {path} was written by a newer Crosswalk (schema {found}, this build knows up to {known}); update Crosswalk")]
-    /// The workspace's schema is newer than this build knows; it was not opened
-    /// for writing.
+    /// The workspace's schema is newer than this build knows; it was not
+    /// opened and nothing was changed.
     SchemaTooNew {
         /// The workspace's database file.
         path: String,

@@ -60,6 +60,8 @@ pub struct Staged {
     path: std::path::PathBuf,
 }
 
+/// Writes `bytes` to a temporary file in `path`'s folder and fsyncs it; the
+/// file appears under `path` only on [`Staged::publish`].
 pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged> {
     let ctx = |what: &str| format!("cannot {what} {}", path.display());
     let dir = path
@@ -83,6 +85,8 @@ pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged> {
 }
 
 impl Staged {
+    /// Renames the file to its final name (replacing what was there) and
+    /// makes the rename durable.
     pub fn publish(self) -> Result<()> {
         let dir = self
             .path

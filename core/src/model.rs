@@ -109,7 +109,7 @@ string_enum!(
     }
 );
 string_enum!(
-    /// A NIST IR 8477 relationship, read "from is <relationship> to". Two
+    /// A NIST IR 8477 relationship, read "`from` is `<relationship>` `to`". Two
     /// styles: set theory (equal … no_relationship: how much the two ask in
     /// common) and supportive (supports / is_supported_by: one helps achieve
     /// the other, qualified by [`SupportProperty`]).
@@ -300,7 +300,7 @@ pub struct CrosswalkLink {
     pub to_framework: String,
     /// Requirement ref of the `to` end, as its catalog writes it.
     pub to_ref: String,
-    /// "from is <relationship> to".
+    /// "`from` is `<relationship>` `to`".
     pub relationship: Relationship,
     /// Supportive relationships only: how `from` supports `to` (the published
     /// data sometimes gives two for one pair). Empty for set theory.
