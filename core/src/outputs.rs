@@ -239,7 +239,7 @@ impl Workspace {
             return Err(Error::NotFound(format!(
                 "the {what} {} is no longer there; it was moved or deleted after it was written on {}",
                 found.path.display(),
-                &found.at[..found.at.len().min(10)]
+                prefix(&found.at, 10)
             )));
         }
         let sha = crate::evidence::hash_file(&found.path, &mut |_, _| {})
@@ -248,9 +248,9 @@ impl Workspace {
             return Err(Error::Usage(format!(
                 "{} is not the {what} written on {}: its content changed since (SHA-256 {} instead of {}); generate it again",
                 found.path.display(),
-                &found.at[..found.at.len().min(10)],
-                &sha[..12],
-                &found.sha256[..found.sha256.len().min(12)]
+                prefix(&found.at, 10),
+                prefix(&sha, 12),
+                prefix(&found.sha256, 12)
             )));
         }
         Ok(found)
@@ -327,4 +327,10 @@ mod tests {
         assert!(!long.ends_with('-'));
         assert_eq!(file_stem(&"x".repeat(100)).chars().count(), MAX_NAME_CHARS);
     }
+}
+
+/// The first `n` characters of text read back from the audit trail; never
+/// cuts inside a character, whatever a hand-edited trail holds.
+fn prefix(text: &str, n: usize) -> &str {
+    text.char_indices().nth(n).map_or(text, |(i, _)| &text[..i])
 }
