@@ -308,6 +308,12 @@ fn state_of(path: &Path, bytes: u64) -> OutputState {
     }
 }
 
+/// The first `n` characters of text read back from the audit trail; never
+/// cuts inside a character, whatever a hand-edited trail holds.
+fn prefix(text: &str, n: usize) -> &str {
+    text.char_indices().nth(n).map_or(text, |(i, _)| &text[..i])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -327,10 +333,4 @@ mod tests {
         assert!(!long.ends_with('-'));
         assert_eq!(file_stem(&"x".repeat(100)).chars().count(), MAX_NAME_CHARS);
     }
-}
-
-/// The first `n` characters of text read back from the audit trail; never
-/// cuts inside a character, whatever a hand-edited trail holds.
-fn prefix(text: &str, n: usize) -> &str {
-    text.char_indices().nth(n).map_or(text, |(i, _)| &text[..i])
 }
