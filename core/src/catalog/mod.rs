@@ -1,11 +1,22 @@
 //! Framework catalogs and crosswalks: reading and checking their YAML
-//! (format: docs/formats.md).
+//! (format: docs/formats.md). Every problem names the file, line and column;
+//! a file with any problem gives no catalog. Crosswalks: `crosswalk`.
+mod crosswalk;
+
+pub use crosswalk::parse_crosswalk;
+
 use crate::error::Problem;
-use crate::model::{
-    CrosswalkLink, Framework, LinkBasis, Provenance, Relationship, Requirement, SupportProperty,
-};
+use crate::model::{Framework, Requirement};
 use crate::yaml::{self, Node};
 use std::collections::{HashMap, HashSet};
+
+/// An optional value: a problem goes on the list and gives no value.
+fn keep<T>(value: Result<Option<T>, Problem>, problems: &mut Vec<Problem>) -> Option<T> {
+    value.unwrap_or_else(|p| {
+        problems.push(p);
+        None
+    })
+}
 
 #[derive(Debug, Clone)]
 pub struct Catalog {
@@ -60,64 +71,14 @@ const REQUIREMENT_KEYS: &[&str] = &[
     "own_title",
 ];
 
+/// Reads a framework catalog: its header, levels and requirements, each
+/// checked (slug id, known levels, parents defined above, refs unique even
+/// ignoring spaces).
 pub fn parse_catalog(file: &str, root: &Node) -> Result<Catalog, Vec<Problem>> {
     let mut problems = Vec::new();
     let top = root.map(file, "a framework catalog").map_err(|p| vec![p])?;
     problems.extend(top.unknown_keys(CATALOG_KEYS, "the catalog"));
-    let text = |key: &str, problems: &mut Vec<Problem>| match top.required_text(key, "the catalog")
-    {
-        Ok(t) => t.to_string(),
-        Err(p) => {
-            problems.push(p);
-            String::new()
-        }
-    };
-    let id = text("id", &mut problems);
-    if !id.is_empty()
-        && !id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
-    {
-        problems.push(top.get("id").unwrap().problem(
-            file,
-            "framework `id` must be a slug of lowercase letters, digits, `-` and `.`",
-        ));
-    }
-    let framework = Framework {
-        name: text("name", &mut problems),
-        short_name: top
-            .optional_text("short_name")
-            .ok()
-            .flatten()
-            .map(str::to_string)
-            .unwrap_or_else(|| id.clone()),
-        version: text("version", &mut problems),
-        publisher: text("publisher", &mut problems),
-        published: match top.get("published") {
-            None => None,
-            Some(n) => match n
-                .text(file, "`published`")
-                .map_err(|p| p.message)
-                .and_then(crate::dates::parse_date)
-            {
-                Ok(d) => Some(d),
-                Err(m) => {
-                    problems.push(n.problem(file, m));
-                    None
-                }
-            },
-        },
-        source: text("source", &mut problems),
-        text_rights: top
-            .optional_text("text_rights")
-            .ok()
-            .flatten()
-            .unwrap_or("")
-            .to_string(),
-        levels: Vec::new(),
-        id,
-    };
-    let mut framework = framework;
+    let mut framework = catalog_header(file, &top, &mut problems);
     match top
         .required("levels", "the catalog")
         .and_then(|n| n.seq(file, "`levels`"))
@@ -132,54 +93,17 @@ pub fn parse_catalog(file: &str, root: &Node) -> Result<Catalog, Vec<Problem>> {
         }
         Err(p) => problems.push(p),
     }
-    let mut requirements = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut keys: HashMap<String, (String, usize)> = HashMap::new();
-    let mut explicit_assessable = Vec::new();
-    match top
+    let (mut requirements, explicit) = match top
         .required("requirements", "the catalog")
         .and_then(|n| n.seq(file, "`requirements`"))
     {
-        Ok(items) => {
-            for item in items {
-                match parse_requirement(file, item, &framework, &seen) {
-                    Ok((req, explicit)) => {
-                        // Refs are looked up ignoring whitespace, so two that differ
-                        // only in spacing would be one requirement (and a database error).
-                        let key = crate::text::ref_key(&req.reference);
-                        if let Some((other, line)) = keys.get(&key) {
-                            let at = item
-                                .map(file, "a requirement")
-                                .ok()
-                                .and_then(|m| m.get("ref"))
-                                .unwrap_or(item);
-                            problems.push(at.problem(file, format!("ref `{}` is the same as `{other}` (line {line}) once spaces are ignored, as refs are matched; give them different refs", req.reference)));
-                            continue;
-                        }
-                        keys.insert(key, (req.reference.clone(), item.line));
-                        seen.insert(req.reference.clone(), item.line);
-                        explicit_assessable.push(explicit);
-                        requirements.push(req);
-                    }
-                    Err(mut p) => problems.append(&mut p),
-                }
-            }
+        Ok(items) => parse_requirements(file, items, &framework, &mut problems),
+        Err(p) => {
+            problems.push(p);
+            (Vec::new(), Vec::new())
         }
-        Err(p) => problems.push(p),
-    }
-    // Default rule: a requirement is assessable when nothing hangs below it.
-    let parents: HashSet<&str> = requirements
-        .iter()
-        .filter_map(|r| r.parent.as_deref())
-        .collect();
-    let assessable: Vec<bool> = requirements
-        .iter()
-        .zip(&explicit_assessable)
-        .map(|(r, explicit)| explicit.unwrap_or(!parents.contains(r.reference.as_str())))
-        .collect();
-    for (r, a) in requirements.iter_mut().zip(assessable) {
-        r.assessable = a;
-    }
+    };
+    default_assessable(&mut requirements, &explicit);
     if problems.is_empty() {
         Ok(Catalog {
             framework,
@@ -187,6 +111,117 @@ pub fn parse_catalog(file: &str, root: &Node) -> Result<Catalog, Vec<Problem>> {
         })
     } else {
         Err(problems)
+    }
+}
+
+/// The catalog's framework fields (levels are read after).
+fn catalog_header(file: &str, top: &yaml::Fields<'_>, problems: &mut Vec<Problem>) -> Framework {
+    let text = |key: &str, problems: &mut Vec<Problem>| match top.required_text(key, "the catalog")
+    {
+        Ok(t) => t.to_string(),
+        Err(p) => {
+            problems.push(p);
+            String::new()
+        }
+    };
+    let id = text("id", problems);
+    if !id.is_empty()
+        && !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+    {
+        problems.push(top.get("id").unwrap().problem(
+            file,
+            "framework `id` must be a slug of lowercase letters, digits, `-` and `.`",
+        ));
+    }
+    Framework {
+        name: text("name", problems),
+        short_name: top
+            .optional_text("short_name")
+            .ok()
+            .flatten()
+            .map(str::to_string)
+            .unwrap_or_else(|| id.clone()),
+        version: text("version", problems),
+        publisher: text("publisher", problems),
+        published: match top.get("published") {
+            None => None,
+            Some(n) => match n
+                .text(file, "`published`")
+                .map_err(|p| p.message)
+                .and_then(crate::dates::parse_date)
+            {
+                Ok(d) => Some(d),
+                Err(m) => {
+                    problems.push(n.problem(file, m));
+                    None
+                }
+            },
+        },
+        source: text("source", problems),
+        text_rights: top
+            .optional_text("text_rights")
+            .ok()
+            .flatten()
+            .unwrap_or("")
+            .to_string(),
+        levels: Vec::new(),
+        id,
+    }
+}
+
+/// The requirements in order, each with its explicit `assessable` (if any).
+fn parse_requirements(
+    file: &str,
+    items: &[Node],
+    framework: &Framework,
+    problems: &mut Vec<Problem>,
+) -> (Vec<Requirement>, Vec<Option<bool>>) {
+    let mut requirements = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut keys: HashMap<String, (String, usize)> = HashMap::new();
+    let mut explicit_assessable = Vec::new();
+    for item in items {
+        match parse_requirement(file, item, framework, &seen) {
+            Ok((req, explicit)) => {
+                // Refs are looked up ignoring whitespace, so two that differ
+                // only in spacing would be one requirement (and a database error).
+                let key = crate::text::ref_key(&req.reference);
+                if let Some((other, line)) = keys.get(&key) {
+                    let at = item
+                        .map(file, "a requirement")
+                        .ok()
+                        .and_then(|m| m.get("ref"))
+                        .unwrap_or(item);
+                    problems.push(at.problem(file, format!("ref `{}` is the same as `{other}` (line {line}) once spaces are ignored, as refs are matched; give them different refs", req.reference)));
+                    continue;
+                }
+                keys.insert(key, (req.reference.clone(), item.line));
+                seen.insert(req.reference.clone(), item.line);
+                explicit_assessable.push(explicit);
+                requirements.push(req);
+            }
+            Err(mut p) => problems.append(&mut p),
+        }
+    }
+    (requirements, explicit_assessable)
+}
+
+/// Default rule: a requirement is assessable when nothing hangs below it,
+/// unless the catalog says so explicitly.
+fn default_assessable(requirements: &mut [Requirement], explicit: &[Option<bool>]) {
+    let parents: HashSet<&str> = requirements
+        .iter()
+        .filter_map(|r| r.parent.as_deref())
+        .collect();
+    let assessable: Vec<bool> = requirements
+        .iter()
+        .zip(explicit)
+        .map(|(r, explicit)| explicit.unwrap_or(!parents.contains(r.reference.as_str())))
+        .collect();
+    for (r, a) in requirements.iter_mut().zip(assessable) {
+        r.assessable = a;
     }
 }
 
@@ -224,13 +259,7 @@ fn parse_requirement(
             ),
         ));
     }
-    let parent = match f.optional_text("parent") {
-        Ok(p) => p.map(str::to_string),
-        Err(p) => {
-            problems.push(p);
-            None
-        }
-    };
+    let parent = keep(f.optional_text("parent"), &mut problems).map(str::to_string);
     if let Some(parent) = &parent {
         if !seen.contains_key(parent) {
             problems.push(f.get("parent").unwrap().problem(
@@ -239,14 +268,8 @@ fn parse_requirement(
             ));
         }
     }
-    let explicit = f.optional_bool("assessable").unwrap_or_else(|p| {
-        problems.push(p);
-        None
-    });
-    let designation = f.optional_text("designation").unwrap_or_else(|p| {
-        problems.push(p);
-        None
-    });
+    let explicit = keep(f.optional_bool("assessable"), &mut problems);
+    let designation = keep(f.optional_text("designation"), &mut problems);
     if let Some(d) = designation {
         if d != "required" && d != "addressable" {
             problems.push(
@@ -256,14 +279,8 @@ fn parse_requirement(
             );
         }
     }
-    let theme = f.optional_text("theme").unwrap_or_else(|p| {
-        problems.push(p);
-        None
-    });
-    let own_title = f.optional_bool("own_title").unwrap_or_else(|p| {
-        problems.push(p);
-        None
-    });
+    let theme = keep(f.optional_text("theme"), &mut problems);
+    let own_title = keep(f.optional_bool("own_title"), &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -284,249 +301,6 @@ fn parse_requirement(
     ))
 }
 
-const CROSSWALK_KEYS: &[&str] = &["from", "to", "source", "basis", "provenance", "links"];
-const PROVENANCE_KEYS: &[&str] = &["publisher", "document", "version", "licence", "url"];
-const LINK_KEYS: &[&str] = &[
-    "from",
-    "to",
-    "relationship",
-    "property",
-    "strength",
-    "note",
-    "basis",
-    "source",
-];
-
-/// Reads a crosswalk file into [`CrosswalkLink`]s (the internal model; format:
-/// docs/formats.md). `resolve(framework, ref)` gives the canonical ref of a
-/// known requirement (refs are matched forgiving whitespace). Every link
-/// carries its file's provenance and its own source, so a link can be cited
-/// on its own.
-pub fn parse_crosswalk(
-    file: &str,
-    root: &Node,
-    resolve: &dyn Fn(&str, &str) -> Option<String>,
-    framework_known: &dyn Fn(&str) -> bool,
-) -> Result<Vec<CrosswalkLink>, Vec<Problem>> {
-    let top = root.map(file, "a crosswalk").map_err(|p| vec![p])?;
-    let mut problems = top.unknown_keys(CROSSWALK_KEYS, "the crosswalk");
-    let mut head = |key: &str| match top.required_text(key, "the crosswalk") {
-        Ok(t) => t.to_string(),
-        Err(p) => {
-            problems.push(p);
-            String::new()
-        }
-    };
-    let (from_fw, to_fw, source, basis_text) =
-        (head("from"), head("to"), head("source"), head("basis"));
-    for (key, fw) in [("from", &from_fw), ("to", &to_fw)] {
-        if !fw.is_empty() && !framework_known(fw) {
-            problems.push(
-                top.get(key)
-                    .unwrap()
-                    .problem(file, format!("unknown framework `{fw}`")),
-            );
-        }
-    }
-    let basis = LinkBasis::parse(&basis_text);
-    if basis.is_none() && !basis_text.is_empty() {
-        problems.push(top.get("basis").unwrap().problem(
-            file,
-            format!("`basis` must be one of {}", LinkBasis::NAMES.join(", ")),
-        ));
-    }
-    let provenance = match top.get("provenance") {
-        None => Provenance::default(),
-        Some(node) => match node.map(file, "`provenance`") {
-            Err(p) => {
-                problems.push(p);
-                Provenance::default()
-            }
-            Ok(f) => {
-                problems.extend(f.unknown_keys(PROVENANCE_KEYS, "`provenance`"));
-                let mut text = |key: &str| match f.optional_text(key) {
-                    Ok(t) => t.unwrap_or("").trim().to_string(),
-                    Err(p) => {
-                        problems.push(p);
-                        String::new()
-                    }
-                };
-                Provenance {
-                    publisher: text("publisher"),
-                    document: text("document"),
-                    version: text("version"),
-                    licence: text("licence"),
-                    url: text("url"),
-                }
-            }
-        },
-    };
-    let links_node = match top
-        .required("links", "the crosswalk")
-        .and_then(|n| n.seq(file, "`links`"))
-    {
-        Ok(n) => n,
-        Err(p) => {
-            problems.push(p);
-            return Err(problems);
-        }
-    };
-    let mut links = Vec::new();
-    let mut pairs = HashSet::new();
-    for node in links_node {
-        let f = match node.map(file, "a link") {
-            Ok(f) => f,
-            Err(p) => {
-                problems.push(p);
-                continue;
-            }
-        };
-        problems.extend(f.unknown_keys(LINK_KEYS, "a link"));
-        let mut end = |key: &str, fw: &str| -> Option<String> {
-            let text = f
-                .required_text(key, "a link")
-                .map_err(|p| problems.push(p))
-                .ok()?;
-            let found = resolve(fw, text);
-            if found.is_none() && framework_known(fw) {
-                problems.push(
-                    f.get(key)
-                        .unwrap()
-                        .problem(file, format!("`{text}` is not a requirement of {fw}")),
-                );
-            }
-            found
-        };
-        let from_ref = end("from", &from_fw);
-        let to_ref = end("to", &to_fw);
-        let relationship = match f.required_text("relationship", "a link") {
-            Ok(t) => Relationship::parse(t).or_else(|| {
-                problems.push(f.get("relationship").unwrap().problem(
-                    file,
-                    format!(
-                        "relationship `{t}` must be one of {}",
-                        Relationship::NAMES.join(", ")
-                    ),
-                ));
-                None
-            }),
-            Err(p) => {
-                problems.push(p);
-                None
-            }
-        };
-        let properties = link_properties(file, &f, relationship, &mut problems);
-        let strength = link_strength(file, &f, &mut problems);
-        let link_basis = match f.optional_text("basis") {
-            Ok(Some(t)) => LinkBasis::parse(t).or_else(|| {
-                problems.push(f.get("basis").unwrap().problem(
-                    file,
-                    format!("`basis` must be one of {}", LinkBasis::NAMES.join(", ")),
-                ));
-                None
-            }),
-            Ok(None) => basis,
-            Err(p) => {
-                problems.push(p);
-                None
-            }
-        };
-        let note = f.optional_text("note").unwrap_or_else(|p| {
-            problems.push(p);
-            None
-        });
-        let link_source = f.optional_text("source").unwrap_or_else(|p| {
-            problems.push(p);
-            None
-        });
-        if let (Some(from_ref), Some(to_ref), Some(relationship), Some(basis)) =
-            (from_ref, to_ref, relationship, link_basis)
-        {
-            if !pairs.insert((from_ref.clone(), to_ref.clone())) {
-                problems.push(node.problem(file, format!("duplicate link {from_ref} → {to_ref}")));
-            }
-            links.push(CrosswalkLink {
-                from_framework: from_fw.clone(),
-                from_ref,
-                to_framework: to_fw.clone(),
-                to_ref,
-                relationship,
-                properties,
-                strength,
-                basis,
-                source: link_source
-                    .map(|s| s.trim().to_string())
-                    .unwrap_or_else(|| source.clone()),
-                note: note.map(str::to_string),
-                provenance: provenance.clone(),
-            });
-        }
-    }
-    if problems.is_empty() {
-        Ok(links)
-    } else {
-        Err(problems)
-    }
-}
-
-/// `property:` of a link: one name or a list of names, only on a supportive relationship.
-fn link_properties(
-    file: &str,
-    f: &yaml::Fields<'_>,
-    relationship: Option<Relationship>,
-    problems: &mut Vec<Problem>,
-) -> Vec<SupportProperty> {
-    let Some(node) = f.get("property") else {
-        return Vec::new();
-    };
-    let items: Vec<&Node> = match &node.value {
-        yaml::Value::Seq(items) => items.iter().collect(),
-        _ => vec![node],
-    };
-    let mut out = Vec::new();
-    for item in items {
-        match item.text(file, "a `property`") {
-            Ok(t) => match SupportProperty::parse(t.trim()) {
-                Some(p) if !out.contains(&p) => out.push(p),
-                Some(_) => {
-                    problems.push(item.problem(file, format!("property `{t}` is listed twice")))
-                }
-                None => problems.push(item.problem(
-                    file,
-                    format!(
-                        "property `{t}` must be one of {}",
-                        SupportProperty::NAMES.join(", ")
-                    ),
-                )),
-            },
-            Err(p) => problems.push(p),
-        }
-    }
-    if relationship.is_some_and(|r| !r.is_supportive()) && !out.is_empty() {
-        problems.push(node.problem(
-            file,
-            "`property` belongs to a supportive relationship (supports, is_supported_by); remove it or change the relationship",
-        ));
-    }
-    out
-}
-
-/// `strength:` of a link: a whole number from 1 to 10 (OLIR's scale).
-fn link_strength(file: &str, f: &yaml::Fields<'_>, problems: &mut Vec<Problem>) -> Option<u8> {
-    let node = f.get("strength")?;
-    match node
-        .text(file, "`strength`")
-        .ok()
-        .and_then(|t| t.trim().parse::<u8>().ok())
-    {
-        Some(n) if (1..=10).contains(&n) => Some(n),
-        _ => {
-            problems.push(node.problem(file, "`strength` must be a whole number from 1 to 10"));
-            None
-        }
-    }
-}
-
 /// The catalogs shipped inside the binary.
 pub fn shipped_catalogs() -> Result<Vec<(Catalog, String)>, Vec<Problem>> {
     let mut out = Vec::new();
@@ -537,4 +311,139 @@ pub fn shipped_catalogs() -> Result<Vec<(Catalog, String)>, Vec<Problem>> {
         out.push((catalog, crate::hash::sha256_hex(bytes)));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "id: demo\nname: Demo framework\nversion: '1'\npublisher: Demo Org\nsource: https://example.org\nlevels: [clause, control]\nrequirements:\n";
+
+    fn parse(text: &str) -> Result<Catalog, Vec<Problem>> {
+        let root = yaml::parse("demo.yaml", text.as_bytes()).expect("valid YAML");
+        parse_catalog("demo.yaml", &root)
+    }
+
+    /// Each problem as `line:column: message`, for exact assertions.
+    fn problems(text: &str) -> Vec<String> {
+        match parse(text) {
+            Ok(_) => panic!("expected problems in:\n{text}"),
+            Err(p) => p
+                .iter()
+                .map(|p| {
+                    assert_eq!(p.location.file, "demo.yaml");
+                    format!("{}:{}: {}", p.location.line, p.location.column, p.message)
+                })
+                .collect(),
+        }
+    }
+
+    fn req(reference: &str, extra: &str) -> String {
+        format!("  - ref: '{reference}'\n    level: control\n    title: T {reference}\n    summary: S\n{extra}")
+    }
+
+    #[test]
+    fn a_leaf_is_assessable_and_a_parent_is_not_unless_the_catalog_says() {
+        let text = format!(
+            "{HEAD}{}{}{}{}",
+            req("1", ""),
+            req("1.1", "    parent: '1'\n"),
+            req("2", ""),
+            req("2.1", "    parent: '2'\n    assessable: false\n"),
+        );
+        let c = parse(&text).unwrap();
+        let assessable: Vec<(&str, bool)> = c
+            .requirements
+            .iter()
+            .map(|r| (r.reference.as_str(), r.assessable))
+            .collect();
+        assert_eq!(
+            assessable,
+            [("1", false), ("1.1", true), ("2", false), ("2.1", false)]
+        );
+        assert_eq!(c.framework.short_name, "demo", "defaults to the id");
+        assert_eq!(c.framework.levels, ["clause", "control"]);
+    }
+
+    #[test]
+    fn a_bad_id_names_its_line_and_column() {
+        let text = HEAD.replace("id: demo", "id: Demo Framework") + &req("1", "");
+        assert_eq!(
+            problems(&text),
+            ["1:5: framework `id` must be a slug of lowercase letters, digits, `-` and `.`"]
+        );
+    }
+
+    #[test]
+    fn a_missing_header_field_and_an_unknown_key_are_both_reported() {
+        let text = HEAD.replace("publisher: Demo Org\n", "publsher: Demo Org\n") + &req("1", "");
+        let p = problems(&text);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(
+            p[0].starts_with(
+                "4:1: unknown key `publsher` in the catalog; did you mean `publisher`?"
+            ),
+            "{p:?}"
+        );
+        assert!(p[1].contains("publisher"), "{p:?}");
+    }
+
+    #[test]
+    fn requirement_problems_point_at_the_offending_value() {
+        let text = format!(
+            "{HEAD}{}{}{}{}",
+            req("1", ""),
+            req("1", ""),
+            req("3", "    parent: '9'\n"),
+            req("4", "    designation: optional\n").replace("level: control", "level: annex"),
+        );
+        assert_eq!(
+            problems(&text),
+            [
+                "12:10: duplicate ref `1` (first at line 8)",
+                "20:13: parent `9` is not defined above this requirement",
+                "22:12: level `annex` is not in `levels` (clause, control)",
+                "25:18: `designation` must be `required` or `addressable`",
+            ]
+        );
+    }
+
+    #[test]
+    fn refs_that_differ_only_in_spaces_are_one_ref() {
+        let text = format!("{HEAD}{}{}", req("A.5.1", ""), req("A. 5.1", ""));
+        assert_eq!(
+            problems(&text),
+            ["12:10: ref `A. 5.1` is the same as `A.5.1` (line 8) once spaces are ignored, as refs are matched; give them different refs"]
+        );
+    }
+
+    #[test]
+    fn a_catalog_without_requirements_or_levels_is_refused() {
+        let text = HEAD
+            .replace("levels: [clause, control]\n", "")
+            .replace("requirements:\n", "");
+        let p = problems(&text);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p.iter().any(|m| m.contains("levels")), "{p:?}");
+        assert!(p.iter().any(|m| m.contains("requirements")), "{p:?}");
+    }
+
+    #[test]
+    fn an_unparseable_published_date_names_the_field() {
+        let text =
+            HEAD.replace("version: '1'\n", "version: '1'\npublished: 31/12/2025\n") + &req("1", "");
+        let p = problems(&text);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].starts_with("4:12: "), "{p:?}");
+    }
+
+    #[test]
+    fn every_shipped_catalog_parses() {
+        let shipped = shipped_catalogs().expect("shipped catalogs are valid");
+        assert_eq!(shipped.len(), crate::embedded::FRAMEWORK_FILES.len());
+        for (c, sha) in &shipped {
+            assert!(!c.requirements.is_empty(), "{}", c.framework.id);
+            assert!(crate::hash::is_sha256_hex(sha));
+        }
+    }
 }
