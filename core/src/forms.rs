@@ -352,16 +352,16 @@ impl Workspace {
             return Ok(r.0);
         }
         // The rules across fields, the same function the writers use.
-        if let Err(e) = self.check_evidence_fields(
-            &f.controls,
-            "",
-            Some(f.title.as_str()),
-            Some(f.collected_by.as_str()),
+        let fields = crate::evidence::Fields {
+            controls: &f.controls,
+            default_title: "",
+            title: Some(f.title.as_str()),
+            collected_by: Some(f.collected_by.as_str()),
             collected_on,
             valid_until,
-            None,
-            &|_| None,
-        ) {
+            valid_for_days: None,
+        };
+        if let Err(e) = self.check_evidence_fields(&fields, &|_| None) {
             r.fail(e.field, e.message);
         }
         Ok(r.0)
