@@ -193,11 +193,7 @@ impl Workspace {
         let at = crate::now();
         let generated_at = timestamp(at);
         let checkpoint = key.checkpoint(event_count, &head_hash, &generated_at, "package");
-        progress(PackageProgress {
-            phase: "report",
-            done: 0,
-            total: 1,
-        });
+        started(progress, "report");
         let pdf = crate::report::render_pdf(&data)?;
         let sel = self.selection(request)?;
         let files = evidence_files(&sel);
@@ -211,18 +207,10 @@ impl Workspace {
         )?;
         w.add_bytes("report.pdf", Role::Report, &pdf, true)?;
         drop(pdf);
-        progress(PackageProgress {
-            phase: "registers",
-            done: 0,
-            total: 1,
-        });
+        started(progress, "registers");
         self.add_registers(&mut w, &sel, at)?;
         let evidence_bytes = self.add_evidence_files(&mut w, &files, progress)?;
-        progress(PackageProgress {
-            phase: "signing",
-            done: 0,
-            total: 1,
-        });
+        started(progress, "signing");
         let manifest = sign_and_finish(w, &key, manifest_base, out)?;
         let (bytes, sha256) = persist(tmp.as_file_mut(), out)?;
         tmp.persist(out)
@@ -408,6 +396,15 @@ impl Workspace {
         }
         Ok(evidence_bytes)
     }
+}
+
+/// A phase of writing has begun.
+fn started(progress: &mut dyn FnMut(PackageProgress), phase: &'static str) {
+    progress(PackageProgress {
+        phase,
+        done: 0,
+        total: 1,
+    });
 }
 
 /// The zip's file: a temporary file beside `out`, buffered.
