@@ -301,6 +301,36 @@ fn walk(dir: &Path) -> Vec<String> {
     out
 }
 
+/// Verifies a tampered copy: it must fail, with a fault of each (kind, path).
+fn assert_faults(ws: &Ws, zip: &Path, extra: &[&str], want: &[(&str, &str)]) {
+    let (r, v) = verify(ws, zip, extra);
+    assert!(!r.ok());
+    let f = faults(&v);
+    for (kind, path) in want {
+        assert!(
+            f.iter().any(|(k, p, _)| k == kind && p == path),
+            "no {kind} fault for {path}: {f:?}"
+        );
+    }
+}
+
+/// A copy of `src` whose entry `name` is `edit`ed; every other entry as it is.
+fn rewrite_entry(src: &Path, dst: &Path, name: &str, mut edit: impl FnMut(Vec<u8>) -> Vec<u8>) {
+    rewrite(
+        src,
+        dst,
+        |n, b| Some(if n == name { edit(b) } else { b }),
+        &[],
+    );
+}
+
+/// `rewrite_entry` of a text entry, replacing `from` by `to`.
+fn replace_text(src: &Path, dst: &Path, name: &str, from: &str, to: &str) {
+    rewrite_entry(src, dst, name, |b| {
+        String::from_utf8(b).unwrap().replace(from, to).into_bytes()
+    });
+}
+
 #[test]
 fn package_verify_catches_and_names_each_tampering() {
     let ws = demo();
@@ -314,131 +344,53 @@ fn package_verify_catches_and_names_each_tampering() {
 
     // One evidence byte changed.
     let changed = t("changed.zip");
-    rewrite(
-        &zip,
-        &changed,
-        |n, mut b| {
-            if n == evidence {
-                b[0] ^= 1;
-            }
-            Some(b)
-        },
-        &[],
-    );
-    let (r, v) = verify(&ws, &changed, &[]);
-    assert!(!r.ok());
-    assert!(
-        faults(&v)
-            .iter()
-            .any(|(k, p, _)| k == "changed" && p == &evidence),
-        "{:?}",
-        faults(&v)
-    );
+    rewrite_entry(&zip, &changed, &evidence, |mut b| {
+        b[0] ^= 1;
+        b
+    });
+    assert_faults(&ws, &changed, &[], &[("changed", &evidence)]);
 
     // One file removed.
     let removed = t("removed.zip");
     rewrite(&zip, &removed, |n, b| (n != evidence).then_some(b), &[]);
-    let (r, v) = verify(&ws, &removed, &[]);
-    assert!(!r.ok());
-    assert!(
-        faults(&v)
-            .iter()
-            .any(|(k, p, _)| k == "missing" && p == &evidence),
-        "{:?}",
-        faults(&v)
-    );
+    assert_faults(&ws, &removed, &[], &[("missing", &evidence)]);
 
     // One file added.
     let added = t("added.zip");
-    rewrite(
-        &zip,
-        &added,
-        |_, b| Some(b),
-        &[("evidence/AIOS-ENC-01/2026-09-15 forged.txt", b"trust me")],
-    );
-    let (r, v) = verify(&ws, &added, &[]);
-    assert!(!r.ok());
-    assert!(
-        faults(&v)
-            .iter()
-            .any(|(k, p, _)| k == "extra" && p == "evidence/AIOS-ENC-01/2026-09-15 forged.txt"),
-        "{:?}",
-        faults(&v)
-    );
+    let forged = "evidence/AIOS-ENC-01/2026-09-15 forged.txt";
+    rewrite(&zip, &added, |_, b| Some(b), &[(forged, b"trust me")]);
+    assert_faults(&ws, &added, &[], &[("extra", forged)]);
 
     // The manifest edited.
     let edited = t("manifest.zip");
-    rewrite(
-        &zip,
+    replace_text(&zip, &edited, "manifest.json", "Example Org", "Other Org");
+    assert_faults(
+        &ws,
         &edited,
-        |n, b| {
-            if n == "manifest.json" {
-                Some(
-                    String::from_utf8(b)
-                        .unwrap()
-                        .replace("Example Org", "Other Org")
-                        .into_bytes(),
-                )
-            } else {
-                Some(b)
-            }
-        },
         &[],
-    );
-    let (r, v) = verify(&ws, &edited, &[]);
-    assert!(!r.ok());
-    let f = faults(&v);
-    assert!(
-        f.iter()
-            .any(|(k, p, _)| k == "signature" && p == "signature/manifest.json.sig"),
-        "{f:?}"
-    );
-    assert!(
-        f.iter()
-            .any(|(k, p, _)| k == "changed" && p == "manifest.json"),
-        "{f:?}"
+        &[
+            ("signature", "signature/manifest.json.sig"),
+            ("changed", "manifest.json"),
+        ],
     );
 
     // A signature replaced.
     let resigned = t("signature.zip");
-    rewrite(
-        &zip,
+    rewrite_entry(&zip, &resigned, "signature/SHA256SUMS.sig", |_| {
+        vec![7u8; 64]
+    });
+    assert_faults(
+        &ws,
         &resigned,
-        |n, b| {
-            if n == "signature/SHA256SUMS.sig" {
-                Some(vec![7u8; 64])
-            } else {
-                Some(b)
-            }
-        },
         &[],
-    );
-    let (r, v) = verify(&ws, &resigned, &[]);
-    assert!(!r.ok());
-    assert!(
-        faults(&v)
-            .iter()
-            .any(|(k, p, _)| k == "signature" && p == "signature/SHA256SUMS.sig"),
-        "{:?}",
-        faults(&v)
+        &[("signature", "signature/SHA256SUMS.sig")],
     );
 
     // SHA256SUMS rewritten to match a changed file: its signature no longer holds.
-    let relisted = t("relisted.zip");
-    let mut new_hash = String::new();
-    rewrite(
-        &changed,
-        &relisted,
-        |n, b| {
-            if n == evidence {
-                use sha2::Digest;
-                new_hash = hex::encode(sha2::Sha256::digest(&b));
-            }
-            Some(b)
-        },
-        &[],
-    );
-    let relisted2 = t("relisted2.zip");
+    let new_hash = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(read_entry(&changed, &evidence)))
+    };
     let old_hash = {
         let m: Value = serde_json::from_slice(&read_entry(&zip, "manifest.json")).unwrap();
         m["files"]
@@ -451,34 +403,16 @@ fn package_verify_catches_and_names_each_tampering() {
             .unwrap()
             .to_string()
     };
-    rewrite(
+    let relisted = t("relisted.zip");
+    replace_text(&changed, &relisted, "SHA256SUMS", &old_hash, &new_hash);
+    assert_faults(
+        &ws,
         &relisted,
-        &relisted2,
-        |n, b| {
-            if n == "SHA256SUMS" {
-                Some(
-                    String::from_utf8(b)
-                        .unwrap()
-                        .replace(&old_hash, &new_hash)
-                        .into_bytes(),
-                )
-            } else {
-                Some(b)
-            }
-        },
         &[],
-    );
-    let (r, v) = verify(&ws, &relisted2, &[]);
-    assert!(!r.ok());
-    let f = faults(&v);
-    assert!(
-        f.iter()
-            .any(|(k, p, _)| k == "signature" && p == "signature/SHA256SUMS.sig"),
-        "{f:?}"
-    );
-    assert!(
-        f.iter().any(|(k, p, _)| k == "manifest" && p == &evidence),
-        "{f:?}"
+        &[
+            ("signature", "signature/SHA256SUMS.sig"),
+            ("manifest", &evidence),
+        ],
     );
 
     // Signed by someone else: only the fingerprint shows it.
@@ -488,14 +422,11 @@ fn package_verify_catches_and_names_each_tampering() {
         .unwrap()
         .to_string();
     assert_ne!(other_fp, fp);
-    let (r, v) = verify(&ws, &zip, &["--key", &other_fp]);
-    assert!(!r.ok());
-    assert!(
-        faults(&v)
-            .iter()
-            .any(|(k, p, _)| k == "key" && p == "signature/workspace-key.pem"),
-        "{:?}",
-        faults(&v)
+    assert_faults(
+        &ws,
+        &zip,
+        &["--key", &other_fp],
+        &[("key", "signature/workspace-key.pem")],
     );
 
     // Text output names the file too, and an unknown fingerprint is a usage error.

@@ -174,73 +174,10 @@ impl Workspace {
         change: &Change,
         dry_run: bool,
     ) -> Result<BulkReport> {
-        let change = match change {
-            Change::Set {
-                owner,
-                status,
-                category,
-            } => {
-                if owner.is_none() && status.is_none() && category.is_none() {
-                    return Err(Error::Usage(
-                        "say what to set: an owner, a status or a category".into(),
-                    ));
-                }
-                let category = match category {
-                    Some(c) => {
-                        Some(crate::validate::non_empty(c, "the category").map_err(Error::Usage)?)
-                    }
-                    None => None,
-                };
-                Change::Set {
-                    owner: owner.as_ref().map(|o| o.trim().to_string()),
-                    status: *status,
-                    category,
-                }
-            }
-            d => d.clone(),
-        };
+        let change = checked_change(change)?;
         let selected = self.select_controls(sel)?;
-        let mut planned = Vec::new();
-        let mut unchanged = Vec::new();
-        let mut updated: Vec<Control> = Vec::new();
-        for c in &selected {
-            match &change {
-                Change::Delete { .. } => planned.push(PlannedControl {
-                    id: c.id.clone(),
-                    title: c.title.clone(),
-                    before: fields(c),
-                    after: None,
-                }),
-                Change::Set {
-                    owner,
-                    status,
-                    category,
-                } => {
-                    let mut n = c.clone();
-                    if let Some(o) = owner {
-                        n.owner = o.clone();
-                    }
-                    if let Some(s) = status {
-                        n.status = *s;
-                    }
-                    if let Some(x) = category {
-                        n.category = x.clone();
-                    }
-                    if &n == c {
-                        unchanged.push(c.id.clone());
-                    } else {
-                        planned.push(PlannedControl {
-                            id: c.id.clone(),
-                            title: c.title.clone(),
-                            before: fields(c),
-                            after: Some(fields(&n)),
-                        });
-                        updated.push(n);
-                    }
-                }
-            }
-        }
-        let ids: Vec<String> = planned.iter().map(|p| p.id.clone()).collect();
+        let plan = plan_change(&selected, &change);
+        let ids: Vec<String> = plan.planned.iter().map(|p| p.id.clone()).collect();
         let (unlinked, withdrawn) = match &change {
             Change::Delete {
                 withdraw_orphaned_evidence,
@@ -250,8 +187,8 @@ impl Workspace {
         let mut report = BulkReport {
             dry_run,
             change: change.clone(),
-            controls: planned,
-            unchanged,
+            controls: plan.planned,
+            unchanged: plan.unchanged,
             evidence_unlinked: unlinked,
             evidence_withdrawn: withdrawn,
             event: None,
@@ -259,12 +196,24 @@ impl Workspace {
         if dry_run || report.controls.is_empty() {
             return Ok(report);
         }
+        report.event = Some(self.apply_bulk(&report, &ids, &plan.updated)?);
+        Ok(report)
+    }
+
+    /// Writes a planned bulk change and its one audit event, in one
+    /// transaction; gives the event's number.
+    fn apply_bulk(
+        &mut self,
+        report: &BulkReport,
+        ids: &[String],
+        updated: &[Control],
+    ) -> Result<i64> {
         let now = timestamp(crate::now());
         let tx = self.begin()?;
         let mut states: BTreeMap<String, Option<String>> = BTreeMap::new();
-        let (action, verb) = match &change {
+        let (action, verb) = match &report.change {
             Change::Delete { .. } => {
-                states = crate::evidence::states_after_unlinking(&tx, &ids)?;
+                states = crate::evidence::states_after_unlinking(&tx, ids)?;
                 for id in &report.evidence_withdrawn {
                     tx.execute(
                         "UPDATE evidence SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL",
@@ -277,13 +226,13 @@ impl Workspace {
                         );
                     }
                 }
-                for id in &ids {
+                for id in ids {
                     states.insert(format!("control:{id}"), None);
                 }
                 ("controls.bulk_deleted", "Deleted")
             }
             Change::Set { .. } => {
-                for c in &updated {
+                for c in updated {
                     upsert_control(&tx, c, "", &now)?;
                 }
                 let stored = load_controls(&tx)?;
@@ -293,30 +242,7 @@ impl Workspace {
                 ("controls.bulk_edited", "Changed")
             }
         };
-        let what = match &change {
-            Change::Set {
-                owner,
-                status,
-                category,
-            } => {
-                let mut parts = Vec::new();
-                if let Some(o) = owner {
-                    parts.push(format!("owner to \"{o}\""));
-                }
-                if let Some(s) = status {
-                    parts.push(format!("status to {s}"));
-                }
-                if let Some(c) = category {
-                    parts.push(format!("category to \"{c}\""));
-                }
-                format!(": set {}", parts.join(", "))
-            }
-            Change::Delete { .. } if !report.evidence_withdrawn.is_empty() => format!(
-                "; withdrew {} evidence item(s) that supported only them",
-                report.evidence_withdrawn.len()
-            ),
-            Change::Delete { .. } => String::new(),
-        };
+        let what = change_text(&report.change, report.evidence_withdrawn.len());
         let summary = format!("{verb} {} control(s) ({}){what}", ids.len(), ids.join(", "));
         let event = self.record(
             &tx,
@@ -331,8 +257,7 @@ impl Workspace {
             }),
         )?;
         tx.commit()?;
-        report.event = Some(event.seq);
-        Ok(report)
+        Ok(event.seq)
     }
 
     /// Current evidence linked to any of `ids`, and of those, the evidence
@@ -354,5 +279,198 @@ impl Workspace {
             }
         }
         Ok((unlinked, orphaned))
+    }
+}
+
+/// The change as it will be applied: a set must set something; its owner is
+/// trimmed and its category must not be empty.
+fn checked_change(change: &Change) -> Result<Change> {
+    Ok(match change {
+        Change::Set {
+            owner,
+            status,
+            category,
+        } => {
+            if owner.is_none() && status.is_none() && category.is_none() {
+                return Err(Error::Usage(
+                    "say what to set: an owner, a status or a category".into(),
+                ));
+            }
+            let category = match category {
+                Some(c) => {
+                    Some(crate::validate::non_empty(c, "the category").map_err(Error::Usage)?)
+                }
+                None => None,
+            };
+            Change::Set {
+                owner: owner.as_ref().map(|o| o.trim().to_string()),
+                status: *status,
+                category,
+            }
+        }
+        d => d.clone(),
+    })
+}
+
+/// What a change does to each selected control.
+struct Plan {
+    planned: Vec<PlannedControl>,
+    /// Controls a set leaves as they are.
+    unchanged: Vec<String>,
+    /// The controls a set changes, as they will be.
+    updated: Vec<Control>,
+}
+
+/// Each selected control before and after the change; nothing written.
+fn plan_change(selected: &[Control], change: &Change) -> Plan {
+    let mut plan = Plan {
+        planned: Vec::new(),
+        unchanged: Vec::new(),
+        updated: Vec::new(),
+    };
+    for c in selected {
+        match change {
+            Change::Delete { .. } => plan.planned.push(PlannedControl {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                before: fields(c),
+                after: None,
+            }),
+            Change::Set {
+                owner,
+                status,
+                category,
+            } => {
+                let mut n = c.clone();
+                if let Some(o) = owner {
+                    n.owner = o.clone();
+                }
+                if let Some(s) = status {
+                    n.status = *s;
+                }
+                if let Some(x) = category {
+                    n.category = x.clone();
+                }
+                if &n == c {
+                    plan.unchanged.push(c.id.clone());
+                } else {
+                    plan.planned.push(PlannedControl {
+                        id: c.id.clone(),
+                        title: c.title.clone(),
+                        before: fields(c),
+                        after: Some(fields(&n)),
+                    });
+                    plan.updated.push(n);
+                }
+            }
+        }
+    }
+    plan
+}
+
+/// The end of the event's summary: what a set set, or what a delete withdrew.
+fn change_text(change: &Change, withdrawn: usize) -> String {
+    match change {
+        Change::Set {
+            owner,
+            status,
+            category,
+        } => {
+            let mut parts = Vec::new();
+            if let Some(o) = owner {
+                parts.push(format!("owner to \"{o}\""));
+            }
+            if let Some(s) = status {
+                parts.push(format!("status to {s}"));
+            }
+            if let Some(c) = category {
+                parts.push(format!("category to \"{c}\""));
+            }
+            format!(": set {}", parts.join(", "))
+        }
+        Change::Delete { .. } if withdrawn > 0 => {
+            format!("; withdrew {withdrawn} evidence item(s) that supported only them")
+        }
+        Change::Delete { .. } => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn control(id: &str, owner: &str) -> Control {
+        Control {
+            id: id.into(),
+            title: id.into(),
+            description: String::new(),
+            category: "general".into(),
+            owner: owner.into(),
+            status: ControlStatus::Planned,
+            review_every_days: None,
+            mappings: Vec::new(),
+        }
+    }
+
+    fn set(owner: Option<&str>, status: Option<ControlStatus>, category: Option<&str>) -> Change {
+        Change::Set {
+            owner: owner.map(str::to_string),
+            status,
+            category: category.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_set_must_set_something_and_its_owner_is_trimmed() {
+        assert!(matches!(
+            checked_change(&set(None, None, None)),
+            Err(Error::Usage(_))
+        ));
+        assert!(matches!(
+            checked_change(&set(None, None, Some("  "))),
+            Err(Error::Usage(_))
+        ));
+        assert_eq!(
+            checked_change(&set(Some(" Ops "), None, None)).unwrap(),
+            set(Some("Ops"), None, None)
+        );
+    }
+
+    #[test]
+    fn a_plan_lists_what_changes_and_leaves_the_rest_unchanged() {
+        let selected = [control("A", "Ops"), control("B", "Dev")];
+        let plan = plan_change(&selected, &set(Some("Ops"), None, None));
+        assert_eq!(plan.unchanged, ["A"]);
+        assert_eq!(plan.planned.len(), 1);
+        assert_eq!(plan.planned[0].id, "B");
+        assert_eq!(plan.planned[0].before.owner, "Dev");
+        assert_eq!(plan.planned[0].after.as_ref().unwrap().owner, "Ops");
+        assert_eq!(plan.updated[0].owner, "Ops");
+        let delete = Change::Delete {
+            withdraw_orphaned_evidence: false,
+        };
+        let plan = plan_change(&selected, &delete);
+        assert_eq!(plan.planned.len(), 2);
+        assert!(plan.planned.iter().all(|p| p.after.is_none()));
+        assert!(plan.updated.is_empty() && plan.unchanged.is_empty());
+    }
+
+    #[test]
+    fn the_summary_says_what_was_set_or_withdrawn() {
+        assert_eq!(
+            change_text(
+                &set(Some("Ops"), Some(ControlStatus::Implemented), Some("net")),
+                0
+            ),
+            ": set owner to \"Ops\", status to implemented, category to \"net\""
+        );
+        let delete = Change::Delete {
+            withdraw_orphaned_evidence: true,
+        };
+        assert_eq!(change_text(&delete, 0), "");
+        assert_eq!(
+            change_text(&delete, 2),
+            "; withdrew 2 evidence item(s) that supported only them"
+        );
     }
 }

@@ -132,6 +132,33 @@ impl Workspace {
 
     /// Creates or updates one control (the desktop app's form), checked like an import.
     pub fn save_control(&mut self, control: &Control) -> Result<Control> {
+        let c = self.checked_control(control)?;
+        let old = self.controls()?.into_iter().find(|o| o.id == c.id);
+        if old.as_ref() == Some(&c) {
+            return Ok(c);
+        }
+        let tx = self.begin()?;
+        upsert_control(&tx, &c, "", &timestamp(crate::now()))?;
+        let stored = crate::workspace::load_controls(&tx)?
+            .into_iter()
+            .find(|s| s.id == c.id)
+            .expect("just written");
+        let (action, summary) = match &old {
+            None => (
+                "control.created",
+                format!("Created control {} \"{}\"", c.id, c.title),
+            ),
+            Some(o) => ("control.edited", edit_summary(o, &c)),
+        };
+        self.record(&tx, action, &format!("control:{}", c.id), summary, json!({"control": stored, "states": {format!("control:{}", c.id): control_digest(&stored)}}))?;
+        tx.commit()?;
+        Ok(stored)
+    }
+
+    /// The control as it will be stored: id and title trimmed, a category,
+    /// every mapping resolved to an assessable requirement, once. All
+    /// problems are reported together.
+    fn checked_control(&self, control: &Control) -> Result<Control> {
         let mut c = control.clone();
         c.id = c.id.trim().to_string();
         c.title = c.title.trim().to_string();
@@ -196,44 +223,7 @@ impl Workspace {
         if !problems.is_empty() {
             return Err(Error::Invalid(problems));
         }
-        let old = self.controls()?.into_iter().find(|o| o.id == c.id);
-        if old.as_ref() == Some(&c) {
-            return Ok(c);
-        }
-        let tx = self.begin()?;
-        upsert_control(&tx, &c, "", &timestamp(crate::now()))?;
-        let stored = crate::workspace::load_controls(&tx)?
-            .into_iter()
-            .find(|s| s.id == c.id)
-            .expect("just written");
-        let (action, summary) = match &old {
-            None => (
-                "control.created",
-                format!("Created control {} \"{}\"", c.id, c.title),
-            ),
-            Some(o) => {
-                let mapped = |x: &Control| {
-                    x.mappings
-                        .iter()
-                        .map(|m| format!("{} {}", m.framework_id, m.reference))
-                        .collect::<std::collections::BTreeSet<_>>()
-                };
-                let (before, after) = (mapped(o), mapped(&c));
-                let added: Vec<_> = after.difference(&before).cloned().collect();
-                let removed: Vec<_> = before.difference(&after).cloned().collect();
-                let mut s = format!("Edited control {}", c.id);
-                if !added.is_empty() {
-                    s.push_str(&format!("; mapped {}", added.join(", ")));
-                }
-                if !removed.is_empty() {
-                    s.push_str(&format!("; unmapped {}", removed.join(", ")));
-                }
-                ("control.edited", s)
-            }
-        };
-        self.record(&tx, action, &format!("control:{}", c.id), summary, json!({"control": stored, "states": {format!("control:{}", c.id): control_digest(&stored)}}))?;
-        tx.commit()?;
-        Ok(stored)
+        Ok(c)
     }
 
     /// Deletes a control; evidence stays in the vault with its other links.
@@ -273,4 +263,25 @@ impl Workspace {
         staged.publish()?;
         Ok(controls.len())
     }
+}
+
+/// "Edited control X; mapped …; unmapped …": the mappings an edit changed.
+fn edit_summary(old: &Control, new: &Control) -> String {
+    let mapped = |x: &Control| {
+        x.mappings
+            .iter()
+            .map(|m| format!("{} {}", m.framework_id, m.reference))
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let (before, after) = (mapped(old), mapped(new));
+    let added: Vec<_> = after.difference(&before).cloned().collect();
+    let removed: Vec<_> = before.difference(&after).cloned().collect();
+    let mut s = format!("Edited control {}", new.id);
+    if !added.is_empty() {
+        s.push_str(&format!("; mapped {}", added.join(", ")));
+    }
+    if !removed.is_empty() {
+        s.push_str(&format!("; unmapped {}", removed.join(", ")));
+    }
+    s
 }

@@ -210,6 +210,17 @@ pub struct RequirementCoverage {
     pub rollup: Option<Counts>,
 }
 
+impl RequirementCoverage {
+    /// Owners of the controls behind it, each once, in order; none unnamed.
+    pub fn owners(&self) -> std::collections::BTreeSet<&str> {
+        self.controls
+            .iter()
+            .map(|c| c.owner.as_str())
+            .filter(|o| !o.is_empty())
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct FrameworkCoverage {
     pub framework: Framework,
@@ -241,6 +252,8 @@ pub(crate) fn percent(part: usize, whole: usize) -> f64 {
     }
 }
 
+/// Coverage of `inputs.frameworks` under `options`, as of `today` (unless
+/// `options.as_of` says otherwise). Pure: the same inputs, the same result.
 pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<FrameworkCoverage> {
     let today = options.as_of.unwrap_or(today);
     let day = options.reference_day(today);
@@ -248,112 +261,19 @@ pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<
         (Some(AssessmentType::Type2), Some(p)) => Some(p),
         _ => None,
     };
-    // Evidence per control, split into what counts and what expired.
-    let mut current: HashMap<&str, Vec<i64>> = HashMap::new();
-    let mut expired: HashMap<&str, Vec<i64>> = HashMap::new();
-    let mut by_control: HashMap<&str, Vec<&Evidence>> = HashMap::new();
-    for e in inputs.evidence {
-        if e.collected_on > day {
-            continue;
-        }
-        for c in &e.controls {
-            by_control.entry(c.as_str()).or_default().push(e);
-        }
-        if type2.is_some() {
-            continue;
-        }
-        let bucket = if e.is_valid_on(day) {
-            &mut current
-        } else {
-            &mut expired
-        };
-        for c in &e.controls {
-            bucket.entry(c.as_str()).or_default().push(e.id);
-        }
-    }
-    // Type II: the windows of each control, and the occurrences in them.
+    let mut held = sort_evidence(inputs.evidence, day, type2.is_some());
     let mut control_windows: HashMap<&str, Vec<Window>> = HashMap::new();
     if let Some(period) = type2 {
         for c in inputs.controls {
-            let list = by_control.get(c.id.as_str()).cloned().unwrap_or_default();
-            let mut ws: Vec<Window> = windows(period, c.review_every_days)
-                .into_iter()
-                .map(|(start, end)| Window {
-                    start,
-                    end,
-                    evidence: list
-                        .iter()
-                        .filter(|e| e.collected_on >= start && e.collected_on <= end)
-                        .map(|e| e.id)
-                        .collect(),
-                    due: start <= today,
-                })
-                .collect();
-            if let Some(first) = ws.first_mut() {
-                first.evidence.extend(
-                    list.iter()
-                        .filter(|e| e.collected_on < period.0 && e.is_valid_on(period.0))
-                        .map(|e| e.id),
-                );
-                first.evidence.sort();
-            }
+            let ws = control_windows_of(c, &held.by_control, period, today);
             let counted: Vec<i64> = ws.iter().flat_map(|w| w.evidence.iter().copied()).collect();
-            current.insert(c.id.as_str(), counted);
+            held.current.insert(c.id.as_str(), counted);
             control_windows.insert(c.id.as_str(), ws);
         }
     }
-    let rule = match (options.kind, options.period) {
-        (_, None) => "No period: evidence counts when it is valid today.".to_string(),
-        (Some(AssessmentType::Type2), Some((a, b))) => format!(
-            "Type II, {a} to {b}: every review window of a control's cadence needs an occurrence dated inside it; evidence from before the period counts for the first window only, if still valid on {a}."
-        ),
-        (Some(AssessmentType::Type1), Some((_, _))) => format!(
-            "Type I, as of {day}: evidence counts when it is valid on that day, wherever it was collected."
-        ),
-        (None, Some((_, _))) => format!(
-            "Period of unstated type (neither Type I nor Type II): point-in-time rule as of {day}; evidence counts when it is valid on that day."
-        ),
-    };
-    // Controls behind each requirement.
-    let mut behind: HashMap<(&str, &str), Vec<ControlCoverage>> = HashMap::new();
-    for c in inputs.controls {
-        for m in &c.mappings {
-            behind
-                .entry((m.framework_id.as_str(), m.reference.as_str()))
-                .or_default()
-                .push(ControlCoverage {
-                    id: c.id.clone(),
-                    title: c.title.clone(),
-                    owner: c.owner.clone(),
-                    status: c.status,
-                    mapping: m.coverage,
-                    rationale: m.rationale.clone(),
-                    current_evidence: current.get(c.id.as_str()).cloned().unwrap_or_default(),
-                    expired_evidence: expired.get(c.id.as_str()).cloned().unwrap_or_default(),
-                    windows: control_windows
-                        .get(c.id.as_str())
-                        .cloned()
-                        .unwrap_or_default(),
-                });
-        }
-    }
-    // Direct status of every assessable requirement, all frameworks (crosswalks need them all).
-    let mut direct: HashMap<(&str, &str), (Status, String)> = HashMap::new();
-    for r in inputs.requirements.iter().filter(|r| r.assessable) {
-        let key = (r.framework_id.as_str(), r.reference.as_str());
-        let na = options
-            .not_applicable
-            .get(&(r.framework_id.clone(), r.reference.clone()));
-        let verdict = match na {
-            Some(why) => (Status::NotApplicable, format!("Not applicable: {why}")),
-            None => direct_status(
-                behind.get(&key).map(Vec::as_slice).unwrap_or(&[]),
-                type2.is_some(),
-                options.period.is_some(),
-            ),
-        };
-        direct.insert(key, verdict);
-    }
+    let rule = rule_text(options, day);
+    let behind = controls_behind(inputs.controls, &held, &control_windows);
+    let direct = direct_statuses(inputs.requirements, &behind, options, type2.is_some());
     let wanted: HashSet<&str> = inputs.frameworks.iter().map(|f| f.id.as_str()).collect();
     let mut by_framework: BTreeMap<&str, Vec<&Requirement>> = BTreeMap::new();
     for r in inputs
@@ -371,59 +291,223 @@ pub fn compute(inputs: &Inputs<'_>, options: &Options, today: NaiveDate) -> Vec<
         .iter()
         .map(|f| {
             let reqs = by_framework.get(f.id.as_str()).cloned().unwrap_or_default();
-            let mut counts = Counts::default();
-            let mut rows: Vec<RequirementCoverage> = reqs
-                .iter()
-                .map(|r| {
-                    let key = (r.framework_id.as_str(), r.reference.as_str());
-                    let controls = behind.get(&key).cloned().unwrap_or_default();
-                    let mut row = RequirementCoverage {
-                        reference: r.reference.clone(),
-                        parent: r.parent.clone(),
-                        level: r.level.clone(),
-                        title: r.title.clone(),
-                        assessable: r.assessable,
-                        status: None,
-                        reason: String::new(),
-                        controls,
-                        related: Vec::new(),
-                        related_coverage: Vec::new(),
-                        justification: options
-                            .not_applicable
-                            .get(&(r.framework_id.clone(), r.reference.clone()))
-                            .cloned(),
-                        decision: options
-                            .decisions
-                            .get(&(r.framework_id.clone(), r.reference.clone()))
-                            .cloned(),
-                        rollup: None,
-                    };
-                    if !r.assessable {
-                        return row;
-                    }
-                    let (status, reason) = direct
-                        .get(&key)
-                        .cloned()
-                        .unwrap_or((Status::Gap, String::new()));
-                    counts.add(status);
-                    row.status = Some(status);
-                    row.reason = reason;
-                    row
-                })
-                .collect();
-            rollup(&mut rows);
-            let assessable = counts.total();
-            FrameworkCoverage {
-                framework: f.clone(),
-                counts,
-                assessable,
-                percent_covered: percent(counts.covered, counts.in_scope()),
-                related_coverage: 0,
-                requirements: rows,
-                rule: rule.clone(),
-            }
+            framework_coverage(f, &reqs, &behind, &direct, options, &rule)
         })
         .collect()
+}
+
+/// A requirement's key in the maps below: (framework, reference).
+type Key<'a> = (&'a str, &'a str);
+
+/// Evidence per control: what counts on the reference day, what expired,
+/// and (for Type II windows) every item collected by then.
+struct Held<'a> {
+    current: HashMap<&'a str, Vec<i64>>,
+    expired: HashMap<&'a str, Vec<i64>>,
+    by_control: HashMap<&'a str, Vec<&'a Evidence>>,
+}
+
+/// Sorts evidence collected by `day` per control; under Type II only
+/// `by_control` is filled, since the windows decide what counts.
+fn sort_evidence(evidence: &[Evidence], day: NaiveDate, type2: bool) -> Held<'_> {
+    let mut held = Held {
+        current: HashMap::new(),
+        expired: HashMap::new(),
+        by_control: HashMap::new(),
+    };
+    for e in evidence {
+        if e.collected_on > day {
+            continue;
+        }
+        for c in &e.controls {
+            held.by_control.entry(c.as_str()).or_default().push(e);
+        }
+        if type2 {
+            continue;
+        }
+        let bucket = if e.is_valid_on(day) {
+            &mut held.current
+        } else {
+            &mut held.expired
+        };
+        for c in &e.controls {
+            bucket.entry(c.as_str()).or_default().push(e.id);
+        }
+    }
+    held
+}
+
+/// Type II: a control's windows and the occurrences dated in each; the first
+/// also takes evidence from before the period still valid on its first day.
+fn control_windows_of(
+    c: &Control,
+    by_control: &HashMap<&str, Vec<&Evidence>>,
+    period: (NaiveDate, NaiveDate),
+    today: NaiveDate,
+) -> Vec<Window> {
+    let list = by_control.get(c.id.as_str()).cloned().unwrap_or_default();
+    let mut ws: Vec<Window> = windows(period, c.review_every_days)
+        .into_iter()
+        .map(|(start, end)| Window {
+            start,
+            end,
+            evidence: list
+                .iter()
+                .filter(|e| e.collected_on >= start && e.collected_on <= end)
+                .map(|e| e.id)
+                .collect(),
+            due: start <= today,
+        })
+        .collect();
+    if let Some(first) = ws.first_mut() {
+        first.evidence.extend(
+            list.iter()
+                .filter(|e| e.collected_on < period.0 && e.is_valid_on(period.0))
+                .map(|e| e.id),
+        );
+        first.evidence.sort();
+    }
+    ws
+}
+
+/// The evidence rule of the view, in a sentence.
+fn rule_text(options: &Options, day: NaiveDate) -> String {
+    match (options.kind, options.period) {
+        (_, None) => "No period: evidence counts when it is valid today.".to_string(),
+        (Some(AssessmentType::Type2), Some((a, b))) => format!(
+            "Type II, {a} to {b}: every review window of a control's cadence needs an occurrence dated inside it; evidence from before the period counts for the first window only, if still valid on {a}."
+        ),
+        (Some(AssessmentType::Type1), Some((_, _))) => format!(
+            "Type I, as of {day}: evidence counts when it is valid on that day, wherever it was collected."
+        ),
+        (None, Some((_, _))) => format!(
+            "Period of unstated type (neither Type I nor Type II): point-in-time rule as of {day}; evidence counts when it is valid on that day."
+        ),
+    }
+}
+
+/// The controls mapped to each requirement, with their evidence.
+fn controls_behind<'a>(
+    controls: &'a [Control],
+    held: &Held<'_>,
+    control_windows: &HashMap<&str, Vec<Window>>,
+) -> HashMap<Key<'a>, Vec<ControlCoverage>> {
+    let mut behind: HashMap<Key<'a>, Vec<ControlCoverage>> = HashMap::new();
+    for c in controls {
+        for m in &c.mappings {
+            behind
+                .entry((m.framework_id.as_str(), m.reference.as_str()))
+                .or_default()
+                .push(ControlCoverage {
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    owner: c.owner.clone(),
+                    status: c.status,
+                    mapping: m.coverage,
+                    rationale: m.rationale.clone(),
+                    current_evidence: held.current.get(c.id.as_str()).cloned().unwrap_or_default(),
+                    expired_evidence: held.expired.get(c.id.as_str()).cloned().unwrap_or_default(),
+                    windows: control_windows
+                        .get(c.id.as_str())
+                        .cloned()
+                        .unwrap_or_default(),
+                });
+        }
+    }
+    behind
+}
+
+/// Direct status of every assessable requirement, all frameworks (crosswalks
+/// need them all).
+fn direct_statuses<'a>(
+    requirements: &'a [Requirement],
+    behind: &HashMap<Key<'_>, Vec<ControlCoverage>>,
+    options: &Options,
+    type2: bool,
+) -> HashMap<Key<'a>, (Status, String)> {
+    let mut direct = HashMap::new();
+    for r in requirements.iter().filter(|r| r.assessable) {
+        let key = (r.framework_id.as_str(), r.reference.as_str());
+        let na = options
+            .not_applicable
+            .get(&(r.framework_id.clone(), r.reference.clone()));
+        let verdict = match na {
+            Some(why) => (Status::NotApplicable, format!("Not applicable: {why}")),
+            None => direct_status(
+                behind.get(&key).map(Vec::as_slice).unwrap_or(&[]),
+                type2,
+                options.period.is_some(),
+            ),
+        };
+        direct.insert(key, verdict);
+    }
+    direct
+}
+
+/// One framework's rows, counts and share covered.
+fn framework_coverage(
+    f: &Framework,
+    reqs: &[&Requirement],
+    behind: &HashMap<Key<'_>, Vec<ControlCoverage>>,
+    direct: &HashMap<Key<'_>, (Status, String)>,
+    options: &Options,
+    rule: &str,
+) -> FrameworkCoverage {
+    let mut counts = Counts::default();
+    let mut rows: Vec<RequirementCoverage> = reqs
+        .iter()
+        .map(|r| {
+            let key = (r.framework_id.as_str(), r.reference.as_str());
+            let mut row =
+                requirement_row(r, behind.get(&key).cloned().unwrap_or_default(), options);
+            if !r.assessable {
+                return row;
+            }
+            let (status, reason) = direct
+                .get(&key)
+                .cloned()
+                .unwrap_or((Status::Gap, String::new()));
+            counts.add(status);
+            row.status = Some(status);
+            row.reason = reason;
+            row
+        })
+        .collect();
+    rollup(&mut rows);
+    let assessable = counts.total();
+    FrameworkCoverage {
+        framework: f.clone(),
+        counts,
+        assessable,
+        percent_covered: percent(counts.covered, counts.in_scope()),
+        related_coverage: 0,
+        requirements: rows,
+        rule: rule.to_string(),
+    }
+}
+
+/// A requirement's row before its status is set.
+fn requirement_row(
+    r: &Requirement,
+    controls: Vec<ControlCoverage>,
+    options: &Options,
+) -> RequirementCoverage {
+    let key = (r.framework_id.clone(), r.reference.clone());
+    RequirementCoverage {
+        reference: r.reference.clone(),
+        parent: r.parent.clone(),
+        level: r.level.clone(),
+        title: r.title.clone(),
+        assessable: r.assessable,
+        status: None,
+        reason: String::new(),
+        controls,
+        related: Vec::new(),
+        related_coverage: Vec::new(),
+        justification: options.not_applicable.get(&key).cloned(),
+        decision: options.decisions.get(&key).cloned(),
+        rollup: None,
+    }
 }
 
 fn missed_text(c: &ControlCoverage) -> Option<String> {
@@ -539,3 +623,6 @@ pub(crate) fn rollup(rows: &mut [RequirementCoverage]) {
         }
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests;

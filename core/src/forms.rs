@@ -279,11 +279,16 @@ impl Workspace {
         if !r.all_ok() {
             // The rules across fields wait for the fields to be right, but
             // "no control" stands on its own: say it now too.
-            if let Err(e) =
-                self.check_evidence_fields(&f.controls, "-", None, None, None, None, None, &|_| {
-                    None
-                })
-            {
+            let alone = crate::evidence::Fields {
+                controls: &f.controls,
+                default_title: "-",
+                title: None,
+                collected_by: None,
+                collected_on: None,
+                valid_until: None,
+                valid_for_days: None,
+            };
+            if let Err(e) = self.check_evidence_fields(&alone, &|_| None) {
                 if e.field == "controls" {
                     r.fail(e.field, e.message);
                 }
@@ -291,16 +296,16 @@ impl Workspace {
             return Ok(r.0);
         }
         // The rules across fields, exactly as add_evidence applies them.
-        if let Err(e) = self.check_evidence_fields(
-            &f.controls,
-            default_title.as_deref().unwrap_or(""),
-            Some(f.title.as_str()),
-            Some(f.collected_by.as_str()),
+        let fields = crate::evidence::Fields {
+            controls: &f.controls,
+            default_title: default_title.as_deref().unwrap_or(""),
+            title: Some(f.title.as_str()),
+            collected_by: Some(f.collected_by.as_str()),
             collected_on,
             valid_until,
-            valid_for,
-            &|c| known.get(c).copied().flatten(),
-        ) {
+            valid_for_days: valid_for,
+        };
+        if let Err(e) = self.check_evidence_fields(&fields, &|c| known.get(c).copied().flatten()) {
             let field = if e.field == "valid_for_days" {
                 "valid_for"
             } else {
@@ -347,16 +352,16 @@ impl Workspace {
             return Ok(r.0);
         }
         // The rules across fields, the same function the writers use.
-        if let Err(e) = self.check_evidence_fields(
-            &f.controls,
-            "",
-            Some(f.title.as_str()),
-            Some(f.collected_by.as_str()),
+        let fields = crate::evidence::Fields {
+            controls: &f.controls,
+            default_title: "",
+            title: Some(f.title.as_str()),
+            collected_by: Some(f.collected_by.as_str()),
             collected_on,
             valid_until,
-            None,
-            &|_| None,
-        ) {
+            valid_for_days: None,
+        };
+        if let Err(e) = self.check_evidence_fields(&fields, &|_| None) {
             r.fail(e.field, e.message);
         }
         Ok(r.0)

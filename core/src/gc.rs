@@ -55,7 +55,7 @@ impl Workspace {
             let age = now.duration_since(m.modified().ok()?).unwrap_or_default();
             (age >= MIN_AGE).then_some(m.len())
         };
-        let mut candidates: Vec<(String, bool)> = crate::verify::orphan_blobs(vault, &refs)
+        let mut candidates: Vec<(String, bool)> = orphan_blobs(vault, &refs)
             .into_iter()
             .map(|p| (p, true))
             .collect();
@@ -105,4 +105,25 @@ impl Workspace {
         tx.commit()?;
         Ok(report)
     }
+}
+
+/// Files in the vault's shards that no revision refers to, and anything in a
+/// shard that is not a regular file. Listed by name only: nothing is opened.
+/// Backend-agnostic: a stored file is referenced when it sits where the store
+/// keeps one of the referenced plaintext hashes.
+pub(crate) fn orphan_blobs(
+    vault: &dyn crate::vault::BlobStore,
+    referenced: &HashSet<&str>,
+) -> Vec<String> {
+    let wanted: HashSet<std::path::PathBuf> =
+        referenced.iter().map(|sha| vault.location(sha)).collect();
+    let mut out: Vec<String> = vault
+        .list()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| !wanted.contains(p))
+        .map(|p| p.display().to_string())
+        .collect();
+    out.sort();
+    out
 }

@@ -567,12 +567,7 @@ fn gaps(sel: &Selection) -> Register {
             .iter()
             .filter(|r| r.status.is_some_and(Status::is_gap))
         {
-            let owners: BTreeSet<&str> = r
-                .controls
-                .iter()
-                .map(|c| c.owner.as_str())
-                .filter(|o| !o.is_empty())
-                .collect();
+            let owners = r.owners();
             reg.push(vec![
                 Value::text(&f.framework.id),
                 Value::text(&r.reference),

@@ -76,10 +76,61 @@ pub struct RelatedCoverage {
 
 type Key<'a> = (&'a str, &'a str);
 
+/// One reading of a link from the end it starts at: the other end, the step
+/// to it, and the link.
+type Neighbour<'a> = (Key<'a>, Step, &'a CrosswalkLink);
+
+/// Statuses of every requirement, and the covering controls of the covered ones.
+struct Known {
+    names: HashMap<String, String>,
+    status: HashMap<(String, String), Status>,
+    covering: HashMap<(String, String), Vec<String>>,
+}
+
 /// Fills `related` and `related_coverage` of every requirement row and the
 /// per-framework `related_coverage` figure. `coverage` should hold every
 /// framework whose coverage can be reused (statuses are looked up in it).
 pub fn annotate(coverage: &mut [FrameworkCoverage], links: &[CrosswalkLink]) {
+    let known = known_statuses(coverage);
+    let out_of = link_index(links);
+    for f in coverage.iter_mut() {
+        let fw = f.framework.id.clone();
+        let mut with_related = 0;
+        for row in &mut f.requirements {
+            let me: Key<'_> = (fw.as_str(), row.reference.as_str());
+            let neighbours = out_of.get(&me).map(Vec::as_slice).unwrap_or(&[]);
+            row.related = neighbours
+                .iter()
+                .filter(|((other_fw, _), _, _)| *other_fw != fw)
+                .map(|((ofw, orf), step, l)| Related {
+                    framework_id: ofw.to_string(),
+                    reference: orf.to_string(),
+                    relationship: step.relationship,
+                    properties: l.properties.clone(),
+                    strength: l.strength,
+                    basis: step.basis,
+                    source: step.source.clone(),
+                    status: known
+                        .status
+                        .get(&(ofw.to_string(), orf.to_string()))
+                        .copied(),
+                })
+                .collect();
+            row.related_coverage.clear();
+            if !row.assessable || row.status != Some(Status::Gap) {
+                continue;
+            }
+            let found = related_coverage_of(&fw, neighbours, &out_of, &known);
+            if !found.is_empty() {
+                with_related += 1;
+            }
+            row.related_coverage = found;
+        }
+        f.related_coverage = with_related;
+    }
+}
+
+fn known_statuses(coverage: &[FrameworkCoverage]) -> Known {
     let names: HashMap<String, String> = coverage
         .iter()
         .map(|f| (f.framework.id.clone(), f.framework.short_name.clone()))
@@ -99,8 +150,16 @@ pub fn annotate(coverage: &mut [FrameworkCoverage], links: &[CrosswalkLink]) {
             }
         }
     }
-    // Both readings of every link, indexed by the end they start from.
-    let mut out_of: HashMap<Key<'_>, Vec<(Key<'_>, Step, &CrosswalkLink)>> = HashMap::new();
+    Known {
+        names,
+        status,
+        covering,
+    }
+}
+
+/// Both readings of every link, indexed by the end they start from.
+fn link_index(links: &[CrosswalkLink]) -> HashMap<Key<'_>, Vec<Neighbour<'_>>> {
+    let mut out_of: HashMap<Key<'_>, Vec<Neighbour<'_>>> = HashMap::new();
     for l in links
         .iter()
         .filter(|l| l.relationship != Relationship::NoRelationship)
@@ -123,76 +182,61 @@ pub fn annotate(coverage: &mut [FrameworkCoverage], links: &[CrosswalkLink]) {
             .or_default()
             .push((from, step(from, l.relationship.inverse()), l));
     }
-    let label =
-        |fw: &str, rf: &str| format!("{} {rf}", names.get(fw).map(String::as_str).unwrap_or(fw));
-    for f in coverage.iter_mut() {
-        let fw = f.framework.id.clone();
-        let mut with_related = 0;
-        for row in &mut f.requirements {
-            let me: Key<'_> = (fw.as_str(), row.reference.as_str());
-            let neighbours = out_of.get(&me).map(Vec::as_slice).unwrap_or(&[]);
-            row.related = neighbours
-                .iter()
-                .filter(|((other_fw, _), _, _)| *other_fw != fw)
-                .map(|((ofw, orf), step, l)| Related {
-                    framework_id: ofw.to_string(),
-                    reference: orf.to_string(),
-                    relationship: step.relationship,
-                    properties: l.properties.clone(),
-                    strength: l.strength,
-                    basis: step.basis,
-                    source: step.source.clone(),
-                    status: status.get(&(ofw.to_string(), orf.to_string())).copied(),
-                })
-                .collect();
-            row.related_coverage.clear();
-            if !row.assessable || row.status != Some(Status::Gap) {
-                continue;
-            }
-            let mut found: Vec<RelatedCoverage> = Vec::new();
-            let mut seen: HashSet<(String, String)> = HashSet::new();
-            let mut offer = |path: Vec<Step>, found: &mut Vec<RelatedCoverage>| {
-                let last = path.last().expect("a path has a step");
-                let key = (last.framework_id.clone(), last.reference.clone());
-                if last.framework_id == fw || seen.contains(&key) {
-                    return;
-                }
-                let Some(controls) = covering.get(&key) else {
-                    return;
-                };
-                seen.insert(key);
-                let mut summary = label(&last.framework_id, &last.reference);
-                if path.len() > 1 {
-                    let via: Vec<String> = path[..path.len() - 1]
-                        .iter()
-                        .map(|s| label(&s.framework_id, &s.reference))
-                        .collect();
-                    summary.push_str(&format!(" via {}", via.join(", ")));
-                }
-                found.push(RelatedCoverage {
-                    framework_id: last.framework_id.clone(),
-                    reference: last.reference.clone(),
-                    controls: controls.clone(),
-                    path,
-                    summary,
-                });
-            };
-            // Shortest first: every direct link, then every two-step path.
-            for (_, step, _) in neighbours {
-                offer(vec![step.clone()], &mut found);
-            }
-            for (mid, first, _) in neighbours.iter().filter(|((mfw, _), _, _)| *mfw != fw) {
-                for (_, second, _) in out_of.get(mid).map(Vec::as_slice).unwrap_or(&[]) {
-                    offer(vec![first.clone(), second.clone()], &mut found);
-                }
-            }
-            if !found.is_empty() {
-                with_related += 1;
-            }
-            row.related_coverage = found;
+    out_of
+}
+
+/// The covered requirements of other frameworks a gap of `fw` reaches in one
+/// or two steps, shortest first, each once.
+fn related_coverage_of(
+    fw: &str,
+    neighbours: &[Neighbour<'_>],
+    out_of: &HashMap<Key<'_>, Vec<Neighbour<'_>>>,
+    known: &Known,
+) -> Vec<RelatedCoverage> {
+    let label = |fw: &str, rf: &str| {
+        format!(
+            "{} {rf}",
+            known.names.get(fw).map(String::as_str).unwrap_or(fw)
+        )
+    };
+    let mut found: Vec<RelatedCoverage> = Vec::new();
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    let mut offer = |path: Vec<Step>, found: &mut Vec<RelatedCoverage>| {
+        let last = path.last().expect("a path has a step");
+        let key = (last.framework_id.clone(), last.reference.clone());
+        if last.framework_id == fw || seen.contains(&key) {
+            return;
         }
-        f.related_coverage = with_related;
+        let Some(controls) = known.covering.get(&key) else {
+            return;
+        };
+        seen.insert(key);
+        let mut summary = label(&last.framework_id, &last.reference);
+        if path.len() > 1 {
+            let via: Vec<String> = path[..path.len() - 1]
+                .iter()
+                .map(|s| label(&s.framework_id, &s.reference))
+                .collect();
+            summary.push_str(&format!(" via {}", via.join(", ")));
+        }
+        found.push(RelatedCoverage {
+            framework_id: last.framework_id.clone(),
+            reference: last.reference.clone(),
+            controls: controls.clone(),
+            path,
+            summary,
+        });
+    };
+    // Shortest first: every direct link, then every two-step path.
+    for (_, step, _) in neighbours {
+        offer(vec![step.clone()], &mut found);
     }
+    for (mid, first, _) in neighbours.iter().filter(|((mfw, _), _, _)| *mfw != fw) {
+        for (_, second, _) in out_of.get(mid).map(Vec::as_slice).unwrap_or(&[]) {
+            offer(vec![first.clone(), second.clone()], &mut found);
+        }
+    }
+    found
 }
 
 /// The controls that make a covered requirement covered: implemented, mapped

@@ -202,24 +202,7 @@ impl Workspace {
                 Error::NotFound(format!("`{r}` is not a requirement of {}", from.id))
             })?),
         };
-        let titles: HashMap<(String, String), String> = self
-            .requirements("")?
-            .into_iter()
-            .filter(|r| r.framework_id == from.id || r.framework_id == to.id)
-            .map(|r| ((r.framework_id, r.reference), r.title))
-            .collect();
-        let coverage = self.coverage(&CoverageRequest {
-            frameworks: vec![from.id.clone(), to.id.clone()],
-            assessment_id: None,
-        })?;
-        let status: HashMap<(&str, &str), Status> = coverage
-            .iter()
-            .flat_map(|f| {
-                f.requirements.iter().filter_map(move |r| {
-                    Some(((f.framework.id.as_str(), r.reference.as_str()), r.status?))
-                })
-            })
-            .collect();
+        let ends = self.link_ends(&from.id, &to.id)?;
         let mut sources: Vec<LinkSource> = Vec::new();
         let mut rows = Vec::new();
         let needle = query.source.as_ref().map(|s| s.to_lowercase());
@@ -231,24 +214,12 @@ impl Workspace {
             } else {
                 continue;
             };
+            count_source(&mut sources, &l);
             let (fr, tr, rel) = if inverted {
                 (&l.to_ref, &l.from_ref, l.relationship.inverse())
             } else {
                 (&l.from_ref, &l.to_ref, l.relationship)
             };
-            match sources.iter_mut().find(|s| {
-                s.from_framework == l.from_framework
-                    && s.to_framework == l.to_framework
-                    && s.provenance == l.provenance
-            }) {
-                Some(s) => *s.by_basis.entry(l.basis.to_string()).or_default() += 1,
-                None => sources.push(LinkSource {
-                    from_framework: l.from_framework.clone(),
-                    to_framework: l.to_framework.clone(),
-                    provenance: l.provenance.clone(),
-                    by_basis: BTreeMap::from([(l.basis.to_string(), 1)]),
-                }),
-            }
             if reference.as_ref().is_some_and(|r| r != fr)
                 || query.relationship.is_some_and(|r| r != rel)
                 || query.basis.is_some_and(|b| b != l.basis)
@@ -259,17 +230,11 @@ impl Workspace {
             {
                 continue;
             }
-            let title = |fw: &str, r: &str| {
-                titles
-                    .get(&(fw.to_string(), r.to_string()))
-                    .cloned()
-                    .unwrap_or_default()
-            };
             rows.push(LinkRow {
-                from_title: title(&from.id, fr),
-                from_status: status.get(&(from.id.as_str(), fr.as_str())).copied(),
-                to_title: title(&to.id, tr),
-                to_status: status.get(&(to.id.as_str(), tr.as_str())).copied(),
+                from_title: ends.title(&from.id, fr),
+                from_status: ends.status(&from.id, fr),
+                to_title: ends.title(&to.id, tr),
+                to_status: ends.status(&to.id, tr),
                 from_ref: fr.clone(),
                 to_ref: tr.clone(),
                 relationship: rel,
@@ -299,6 +264,29 @@ impl Workspace {
         })
     }
 
+    /// The title and coverage status of every requirement of two frameworks.
+    fn link_ends(&self, from: &str, to: &str) -> Result<LinkEnds> {
+        let titles = self
+            .requirements("")?
+            .into_iter()
+            .filter(|r| r.framework_id == from || r.framework_id == to)
+            .map(|r| ((r.framework_id, r.reference), r.title))
+            .collect();
+        let coverage = self.coverage(&CoverageRequest {
+            frameworks: vec![from.to_string(), to.to_string()],
+            assessment_id: None,
+        })?;
+        let status = coverage
+            .iter()
+            .flat_map(|f| {
+                f.requirements.iter().filter_map(move |r| {
+                    Some(((f.framework.id.clone(), r.reference.clone()), r.status?))
+                })
+            })
+            .collect();
+        Ok(LinkEnds { titles, status })
+    }
+
     /// Adopts related coverage: maps the controls that cover `via` to the gap
     /// `framework_id ref`, with the user's rationale, in one audited change.
     /// Refused unless `via` is related coverage of that requirement now.
@@ -318,45 +306,7 @@ impl Workspace {
         let via_ref = self.resolve_ref(&via_fw.id, via.1).ok_or_else(|| {
             Error::NotFound(format!("`{}` is not a requirement of {}", via.1, via_fw.id))
         })?;
-        let rows = self.coverage(&CoverageRequest {
-            frameworks: vec![fw.id.clone()],
-            assessment_id: None,
-        })?;
-        let row = rows[0]
-            .requirements
-            .iter()
-            .find(|r| r.reference == canonical)
-            .expect("resolved ref is in its framework");
-        if !row.assessable {
-            return Err(Error::Usage(format!(
-                "{} {canonical} groups other requirements; adopt for one under it",
-                fw.id
-            )));
-        }
-        let Some(offer) = row
-            .related_coverage
-            .iter()
-            .find(|c| c.framework_id == via_fw.id && c.reference == via_ref)
-        else {
-            let offered: Vec<&str> = row
-                .related_coverage
-                .iter()
-                .map(|c| c.summary.as_str())
-                .collect();
-            return Err(Error::Usage(format!(
-                "{} {via_ref} is not related coverage of {} {canonical}{}",
-                via_fw.id,
-                fw.id,
-                if offered.is_empty() {
-                    format!(
-                        " (it has none: its status is {})",
-                        row.status.map(|s| s.label()).unwrap_or("none")
-                    )
-                } else {
-                    format!("; offered: {}", offered.join("; "))
-                }
-            )));
-        };
+        let offer = self.adoption_offer(&fw.id, &canonical, &via_fw.id, &via_ref)?;
         let rationale = rationale
             .map(str::trim)
             .filter(|r| !r.is_empty())
@@ -365,33 +315,13 @@ impl Workspace {
         let control_ids = offer.controls.clone();
         let now = timestamp(crate::now());
         let tx = self.begin()?;
-        let mut states = BTreeMap::new();
-        let mut changed = Vec::new();
-        for id in &control_ids {
-            let mut c = crate::workspace::load_controls(&tx)?
-                .into_iter()
-                .find(|c| &c.id == id)
-                .expect("a covering control exists");
-            if c.mappings
-                .iter()
-                .any(|m| m.framework_id == fw.id && m.reference == canonical)
-            {
-                continue;
-            }
-            c.mappings.push(Mapping {
-                framework_id: fw.id.clone(),
-                reference: canonical.clone(),
-                coverage,
-                rationale: rationale.clone(),
-            });
-            upsert_control(&tx, &c, "", &now)?;
-            let stored = crate::workspace::load_controls(&tx)?
-                .into_iter()
-                .find(|s| &s.id == id)
-                .expect("just written");
-            states.insert(format!("control:{id}"), Some(control_digest(&stored)));
-            changed.push(id.clone());
-        }
+        let mapping = Mapping {
+            framework_id: fw.id.clone(),
+            reference: canonical.clone(),
+            coverage,
+            rationale: rationale.clone(),
+        };
+        let (states, changed) = map_controls(&tx, &control_ids, &mapping, &now)?;
         if changed.is_empty() {
             return Err(Error::Usage(format!(
                 "{} already map to {} {canonical}",
@@ -430,4 +360,127 @@ impl Workspace {
             rationale,
         })
     }
+
+    /// The related coverage `via` offers the requirement `framework_id
+    /// canonical` now; refused for a grouping entry, or when `via` is not
+    /// among what is offered (the error lists what is).
+    fn adoption_offer(
+        &self,
+        framework_id: &str,
+        canonical: &str,
+        via_framework: &str,
+        via_ref: &str,
+    ) -> Result<crate::related::RelatedCoverage> {
+        let rows = self.coverage(&CoverageRequest {
+            frameworks: vec![framework_id.to_string()],
+            assessment_id: None,
+        })?;
+        let row = rows[0]
+            .requirements
+            .iter()
+            .find(|r| r.reference == canonical)
+            .expect("resolved ref is in its framework");
+        if !row.assessable {
+            return Err(Error::Usage(format!(
+                "{framework_id} {canonical} groups other requirements; adopt for one under it"
+            )));
+        }
+        let Some(offer) = row
+            .related_coverage
+            .iter()
+            .find(|c| c.framework_id == via_framework && c.reference == via_ref)
+        else {
+            let offered: Vec<&str> = row
+                .related_coverage
+                .iter()
+                .map(|c| c.summary.as_str())
+                .collect();
+            return Err(Error::Usage(format!(
+                "{} {via_ref} is not related coverage of {} {canonical}{}",
+                via_framework,
+                framework_id,
+                if offered.is_empty() {
+                    format!(
+                        " (it has none: its status is {})",
+                        row.status.map(|s| s.label()).unwrap_or("none")
+                    )
+                } else {
+                    format!("; offered: {}", offered.join("; "))
+                }
+            )));
+        };
+        Ok(offer.clone())
+    }
+}
+
+/// Titles and statuses of the requirements at the ends of listed links.
+struct LinkEnds {
+    titles: HashMap<(String, String), String>,
+    status: HashMap<(String, String), Status>,
+}
+
+impl LinkEnds {
+    fn title(&self, fw: &str, r: &str) -> String {
+        self.titles
+            .get(&(fw.to_string(), r.to_string()))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn status(&self, fw: &str, r: &str) -> Option<Status> {
+        self.status.get(&(fw.to_string(), r.to_string())).copied()
+    }
+}
+
+/// Counts a link under its crosswalk (same frameworks, same provenance), by basis.
+fn count_source(sources: &mut Vec<LinkSource>, l: &CrosswalkLink) {
+    match sources.iter_mut().find(|s| {
+        s.from_framework == l.from_framework
+            && s.to_framework == l.to_framework
+            && s.provenance == l.provenance
+    }) {
+        Some(s) => *s.by_basis.entry(l.basis.to_string()).or_default() += 1,
+        None => sources.push(LinkSource {
+            from_framework: l.from_framework.clone(),
+            to_framework: l.to_framework.clone(),
+            provenance: l.provenance.clone(),
+            by_basis: BTreeMap::from([(l.basis.to_string(), 1)]),
+        }),
+    }
+}
+
+/// The audit states of the subjects a change wrote (None: deleted).
+type States = BTreeMap<String, Option<String>>;
+
+/// Adds `mapping` to each control of `ids` that lacks it; gives the new
+/// states and the controls changed.
+fn map_controls(
+    tx: &rusqlite::Transaction<'_>,
+    ids: &[String],
+    mapping: &Mapping,
+    now: &str,
+) -> Result<(States, Vec<String>)> {
+    let mut states = BTreeMap::new();
+    let mut changed = Vec::new();
+    for id in ids {
+        let mut c = crate::workspace::load_controls(tx)?
+            .into_iter()
+            .find(|c| &c.id == id)
+            .expect("a covering control exists");
+        if c.mappings
+            .iter()
+            .any(|m| m.framework_id == mapping.framework_id && m.reference == mapping.reference)
+        {
+            continue;
+        }
+        c.mappings.push(mapping.clone());
+        upsert_control(tx, &c, "", now)?;
+        let stored = crate::workspace::load_controls(tx)?
+            .into_iter()
+            .find(|s| &s.id == id)
+            .expect("just written");
+        states.insert(format!("control:{id}"), Some(control_digest(&stored)));
+        changed.push(id.clone());
+    }
+    Ok((states, changed))
 }

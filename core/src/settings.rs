@@ -157,111 +157,50 @@ impl Workspace {
     /// Checks every field first, then writes what changed in one transaction
     /// with one audit event; nothing is written when any field is wrong.
     pub fn save_settings(&mut self, change: &SettingsChange) -> Result<Settings> {
-        use crate::validate;
         let before = self.settings()?;
-        let mut problems = Vec::new();
-        let at = |field: &str, message: String| crate::Problem {
-            location: crate::Location {
-                file: "settings".into(),
-                line: 0,
-                column: 0,
-            },
-            message: format!("{field}: {message}"),
-        };
-        let organisation = match &change.organisation {
-            Some(o) => match validate::name(o, "the organisation name") {
-                Ok(o) => Some(o),
-                Err(m) => {
-                    problems.push(at("organisation", m));
-                    None
-                }
-            },
-            None => None,
-        };
-        let user_name = match &change.user_name {
-            Some(n) if n.trim().is_empty() => Some(None),
-            Some(n) => match validate::name(n, "your name") {
-                Ok(n) => Some(Some(n)),
-                Err(m) => {
-                    problems.push(at("user_name", m));
-                    None
-                }
-            },
-            None => None,
-        };
-        let window = match &change.expiry_window {
-            Some(w) => match validate::duration(w) {
-                Ok(d) if d <= MAX_EXPIRY_WINDOW_DAYS => Some(d),
-                Ok(_) => {
-                    problems.push(at(
-                        "expiry_window",
-                        format!("use a window of at most {MAX_EXPIRY_WINDOW_DAYS} days"),
-                    ));
-                    None
-                }
-                Err(m) => {
-                    problems.push(at("expiry_window", m));
-                    None
-                }
-            },
-            None => None,
-        };
-        if !problems.is_empty() {
-            return Err(Error::Invalid(problems));
-        }
+        let checked = check_settings(change)?;
         let login = before.login.clone();
-        let mut changed = serde_json::Map::new();
-        // What verify compares each setting row with (None: the row is gone).
-        let mut states = serde_json::Map::new();
-        let mut state = |key: &str, value: Option<&str>| {
-            states.insert(
-                format!("setting:{key}"),
-                json!(value.map(crate::verify::setting_digest)),
-            );
-        };
-        let mut said = Vec::new();
+        let mut w = SettingsWrite::default();
         let tx = self.begin()?;
-        if let Some(o) =
-            organisation.filter(|o| !before.organisation_set || *o != before.organisation)
+        if let Some(o) = checked
+            .organisation
+            .filter(|o| !before.organisation_set || *o != before.organisation)
         {
-            set_setting(&tx, "organisation", &o)?;
-            state("organisation", Some(&o));
-            said.push(format!("organisation set to {o}"));
-            changed.insert("organisation".into(), json!(o));
+            w.set(&tx, "organisation", &o, format!("organisation set to {o}"))?;
+            w.changed.insert("organisation".into(), json!(o));
         }
-        if let Some(n) = user_name.filter(|n| *n != before.user_name) {
+        if let Some(n) = checked.user_name.filter(|n| *n != before.user_name) {
             let key = user_key(&login, "name");
             match &n {
-                Some(n) => {
-                    set_setting(&tx, &key, n)?;
-                    state(&key, Some(n));
-                    said.push(format!("{login}'s name set to {n}"));
-                }
+                Some(n) => w.set(&tx, &key, n, format!("{login}'s name set to {n}"))?,
                 None => {
                     tx.execute("DELETE FROM settings WHERE key = ?1", [&key])?;
-                    state(&key, None);
-                    said.push(format!("{login}'s name cleared (the login is used)"));
+                    w.state(&key, None);
+                    w.said
+                        .push(format!("{login}'s name cleared (the login is used)"));
                 }
             }
-            changed.insert(key, json!(n));
+            w.changed.insert(key, json!(n));
         }
-        if let Some(d) = window.filter(|d| *d != before.expiry_window_days) {
-            set_setting(&tx, EXPIRY_WINDOW_KEY, &d.to_string())?;
-            state(EXPIRY_WINDOW_KEY, Some(&d.to_string()));
-            said.push(format!("expiry window set to {d} days"));
-            changed.insert(EXPIRY_WINDOW_KEY.into(), json!(d));
+        if let Some(d) = checked.window.filter(|d| *d != before.expiry_window_days) {
+            w.set(
+                &tx,
+                EXPIRY_WINDOW_KEY,
+                &d.to_string(),
+                format!("expiry window set to {d} days"),
+            )?;
+            w.changed.insert(EXPIRY_WINDOW_KEY.into(), json!(d));
         }
         if let Some(d) = change.date_display.filter(|d| *d != before.date_display) {
             let key = user_key(&login, "date_display");
-            set_setting(&tx, &key, d.as_str())?;
-            state(&key, Some(d.as_str()));
-            said.push(format!("{login}'s date display set to {}", d.as_str()));
-            changed.insert(key, json!(d));
+            let said = format!("{login}'s date display set to {}", d.as_str());
+            w.set(&tx, &key, d.as_str(), said)?;
+            w.changed.insert(key, json!(d));
         }
-        if said.is_empty() {
+        if w.said.is_empty() {
             return Ok(before); // dropping tx rolls back nothing
         }
-        let mut summary = said.join("; ");
+        let mut summary = w.said.join("; ");
         if let Some(first) = summary.get(..1) {
             summary = first.to_uppercase() + &summary[1..];
         }
@@ -270,7 +209,7 @@ impl Workspace {
             "settings.changed",
             "settings",
             summary,
-            json!({"changed": changed, "states": states}),
+            json!({"changed": w.changed, "states": w.states}),
         )?;
         tx.commit()?;
         // Events from now on carry the new name (unless a script overrides it).
@@ -298,6 +237,99 @@ impl Workspace {
     }
 }
 
+/// The fields of a settings change, each checked; None leaves a field as it
+/// is (`user_name: Some(None)` clears the name).
+struct CheckedSettings {
+    organisation: Option<String>,
+    user_name: Option<Option<String>>,
+    window: Option<u32>,
+}
+
+/// Every field checked at once: all problems are reported together.
+fn check_settings(change: &SettingsChange) -> Result<CheckedSettings> {
+    use crate::validate;
+    let mut problems = Vec::new();
+    let at = |field: &str, message: String| crate::Problem {
+        location: crate::Location {
+            file: "settings".into(),
+            line: 0,
+            column: 0,
+        },
+        message: format!("{field}: {message}"),
+    };
+    let organisation = match &change.organisation {
+        Some(o) => match validate::name(o, "the organisation name") {
+            Ok(o) => Some(o),
+            Err(m) => {
+                problems.push(at("organisation", m));
+                None
+            }
+        },
+        None => None,
+    };
+    let user_name = match &change.user_name {
+        Some(n) if n.trim().is_empty() => Some(None),
+        Some(n) => match validate::name(n, "your name") {
+            Ok(n) => Some(Some(n)),
+            Err(m) => {
+                problems.push(at("user_name", m));
+                None
+            }
+        },
+        None => None,
+    };
+    let window = match &change.expiry_window {
+        Some(w) => match validate::duration(w) {
+            Ok(d) if d <= MAX_EXPIRY_WINDOW_DAYS => Some(d),
+            Ok(_) => {
+                problems.push(at(
+                    "expiry_window",
+                    format!("use a window of at most {MAX_EXPIRY_WINDOW_DAYS} days"),
+                ));
+                None
+            }
+            Err(m) => {
+                problems.push(at("expiry_window", m));
+                None
+            }
+        },
+        None => None,
+    };
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    Ok(CheckedSettings {
+        organisation,
+        user_name,
+        window,
+    })
+}
+
+/// What a settings change wrote: the changed values, the states verify
+/// compares each row with (None: the row is gone), and a phrase per change.
+#[derive(Default)]
+struct SettingsWrite {
+    changed: serde_json::Map<String, serde_json::Value>,
+    states: serde_json::Map<String, serde_json::Value>,
+    said: Vec<String>,
+}
+
+impl SettingsWrite {
+    fn state(&mut self, key: &str, value: Option<&str>) {
+        self.states.insert(
+            format!("setting:{key}"),
+            json!(value.map(crate::verify::setting_digest)),
+        );
+    }
+
+    fn set(&mut self, conn: &Connection, key: &str, value: &str, said: String) -> Result<()> {
+        set_setting(conn, key, value)?;
+        self.state(key, Some(value));
+        self.said.push(said);
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,5 +343,41 @@ mod tests {
         assert_eq!(resolve_actor(None, Some("Jane Roe"), "jroe"), "Jane Roe");
         assert_eq!(resolve_actor(Some("  "), Some(" "), "jroe"), "jroe");
         assert_eq!(resolve_actor(None, None, "unknown"), "unknown");
+    }
+
+    fn change(
+        organisation: Option<&str>,
+        user_name: Option<&str>,
+        window: Option<&str>,
+    ) -> SettingsChange {
+        SettingsChange {
+            organisation: organisation.map(str::to_string),
+            user_name: user_name.map(str::to_string),
+            expiry_window: window.map(str::to_string),
+            date_display: None,
+        }
+    }
+
+    #[test]
+    fn settings_are_checked_together_and_an_empty_name_clears_it() {
+        let c = check_settings(&change(Some(" Acme Ltd "), Some(""), Some("6w"))).unwrap();
+        assert_eq!(c.organisation.as_deref(), Some("Acme Ltd"));
+        assert_eq!(c.user_name, Some(None), "cleared: the login is used again");
+        assert_eq!(c.window, Some(42));
+        let c = check_settings(&change(None, None, None)).unwrap();
+        assert!(c.organisation.is_none() && c.user_name.is_none() && c.window.is_none());
+        let Err(Error::Invalid(problems)) =
+            check_settings(&change(Some(" "), Some("a\nb"), Some("2y")))
+        else {
+            panic!("expected every problem at once");
+        };
+        let fields: Vec<&str> = problems
+            .iter()
+            .map(|p| p.message.split(':').next().unwrap())
+            .collect();
+        assert_eq!(fields, ["organisation", "user_name", "expiry_window"]);
+        assert!(problems[2]
+            .message
+            .ends_with(&format!("at most {MAX_EXPIRY_WINDOW_DAYS} days")));
     }
 }

@@ -525,16 +525,48 @@ impl Workspace {
     }
 }
 
+/// A fault of `verify`: (subject, message).
+type CheckpointFault = (String, String);
+
 /// Checks every checkpoint: signed by the workspace key, and the trail still
 /// holds the prefix it names. Returns (subject, message) for each fault and
 /// the number of checkpoints checked. Called by `verify`.
-pub(crate) fn verify_checkpoints(conn: &Connection) -> Result<(Vec<(String, String)>, usize)> {
+pub(crate) fn verify_checkpoints(conn: &Connection) -> Result<(Vec<CheckpointFault>, usize)> {
     let mut faults = Vec::new();
     let key = key_row(conn)?;
+    let rows = stored_checkpoints(conn)?;
+    let Some((workspace_id, public_hex, _, _)) = key else {
+        if rows.is_empty() {
+            return Ok((faults, 0));
+        }
+        faults.push((
+            "key:workspace".into(),
+            format!(
+                "{} checkpoint(s) exist but the workspace key record is missing",
+                rows.len()
+            ),
+        ));
+        return Ok((faults, rows.len()));
+    };
+    faults.extend(key_swap_fault(conn, &public_hex)?);
+    let public: Option<[u8; 32]> = hex::decode(&public_hex)
+        .ok()
+        .and_then(|b| b.try_into().ok());
+    let (last_seq, _) = head(conn)?;
+    faults.extend(record_faults(&recorded_checkpoints(conn)?, &rows));
+    for (id, mut cp) in rows.iter().cloned() {
+        cp.workspace_id = workspace_id.clone();
+        faults.extend(checkpoint_faults(conn, id, &cp, public.as_ref(), last_seq)?);
+    }
+    Ok((faults, rows.len()))
+}
+
+/// Every checkpoint row by id (without the workspace id, which the key row holds).
+fn stored_checkpoints(conn: &Connection) -> Result<Vec<(i64, Checkpoint)>> {
     let mut stmt = conn.prepare(
         "SELECT id, event_count, head_hash, at, reason, fingerprint, signature FROM checkpoints ORDER BY id",
     )?;
-    let rows: Vec<(i64, Checkpoint)> = stmt
+    let rows = stmt
         .query_map([], |r| {
             Ok((
                 r.get(0)?,
@@ -550,20 +582,11 @@ pub(crate) fn verify_checkpoints(conn: &Connection) -> Result<(Vec<(String, Stri
             ))
         })?
         .collect::<std::result::Result<_, _>>()?;
-    let Some((workspace_id, public_hex, _, _)) = key else {
-        if rows.is_empty() {
-            return Ok((faults, 0));
-        }
-        faults.push((
-            "key:workspace".into(),
-            format!(
-                "{} checkpoint(s) exist but the workspace key record is missing",
-                rows.len()
-            ),
-        ));
-        return Ok((faults, rows.len()));
-    };
-    // The key row must be the one its `key.created` event recorded.
+    Ok(rows)
+}
+
+/// The key row must be the one its `key.created` event recorded.
+fn key_swap_fault(conn: &Connection, public_hex: &str) -> Result<Option<CheckpointFault>> {
     let created: Option<String> = conn
         .query_row(
             "SELECT details FROM audit_log WHERE action = 'key.created' ORDER BY seq DESC LIMIT 1",
@@ -574,34 +597,40 @@ pub(crate) fn verify_checkpoints(conn: &Connection) -> Result<(Vec<(String, Stri
     let created_key = created
         .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
         .and_then(|v| v["public_key"].as_str().map(str::to_string));
-    if created_key.as_deref() != Some(public_hex.as_str()) {
-        faults.push((
+    Ok((created_key.as_deref() != Some(public_hex)).then(|| {
+        (
             "key:workspace".into(),
             "the workspace public key differs from the one its audit event recorded (key swapped)"
                 .into(),
-        ));
-    }
-    let public: Option<[u8; 32]> = hex::decode(&public_hex)
-        .ok()
-        .and_then(|b| b.try_into().ok());
-    let (last_seq, _) = head(conn)?;
-    // Each checkpoint row and the audit event that recorded it must agree,
-    // so a checkpoint deleted or slipped in by hand is named.
-    let mut recorded: std::collections::BTreeMap<i64, String> = Default::default();
-    {
-        let mut stmt =
-            conn.prepare("SELECT details FROM audit_log WHERE action = 'checkpoint.signed'")?;
-        let mut ev = stmt.query([])?;
-        while let Some(r) = ev.next()? {
-            let details: String = r.get(0)?;
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&details) {
-                if let (Some(id), Some(sig)) = (v["checkpoint"].as_i64(), v["signature"].as_str()) {
-                    recorded.insert(id, sig.to_string());
-                }
+        )
+    }))
+}
+
+/// The signature of each checkpoint as the trail's `checkpoint.signed` events recorded it.
+fn recorded_checkpoints(conn: &Connection) -> Result<std::collections::BTreeMap<i64, String>> {
+    let mut recorded = std::collections::BTreeMap::new();
+    let mut stmt =
+        conn.prepare("SELECT details FROM audit_log WHERE action = 'checkpoint.signed'")?;
+    let mut ev = stmt.query([])?;
+    while let Some(r) = ev.next()? {
+        let details: String = r.get(0)?;
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&details) {
+            if let (Some(id), Some(sig)) = (v["checkpoint"].as_i64(), v["signature"].as_str()) {
+                recorded.insert(id, sig.to_string());
             }
         }
     }
-    for (id, sig) in &recorded {
+    Ok(recorded)
+}
+
+/// Each checkpoint row and the audit event that recorded it must agree, so a
+/// checkpoint deleted or slipped in by hand is named.
+fn record_faults(
+    recorded: &std::collections::BTreeMap<i64, String>,
+    rows: &[(i64, Checkpoint)],
+) -> Vec<CheckpointFault> {
+    let mut faults = Vec::new();
+    for (id, sig) in recorded {
         match rows.iter().find(|(rid, _)| rid == id) {
             None => faults.push((
                 format!("checkpoint:{id}"),
@@ -614,7 +643,7 @@ pub(crate) fn verify_checkpoints(conn: &Connection) -> Result<(Vec<(String, Stri
             _ => {}
         }
     }
-    for (id, _) in &rows {
+    for (id, _) in rows {
         if !recorded.contains_key(id) {
             faults.push((
                 format!("checkpoint:{id}"),
@@ -622,51 +651,61 @@ pub(crate) fn verify_checkpoints(conn: &Connection) -> Result<(Vec<(String, Stri
             ));
         }
     }
-    for (id, mut cp) in rows.iter().cloned() {
-        cp.workspace_id = workspace_id.clone();
-        let subject = format!("checkpoint:{id}");
-        if !public.is_some_and(|p| cp.signature_valid(&p)) {
-            faults.push((
-                subject.clone(),
-                format!("checkpoint {id} is not signed by the workspace key (forged or edited)"),
-            ));
-        }
-        if cp.event_count > last_seq {
-            faults.push((
-                subject,
-                format!(
-                    "checkpoint {id} vouches for {} events but the trail ends at event {last_seq} (events deleted)",
-                    cp.event_count
-                ),
-            ));
-            continue;
-        }
-        if cp.event_count == 0 {
-            continue;
-        }
-        let hash: Option<String> = conn
-            .query_row(
-                "SELECT hash FROM audit_log WHERE seq = ?1",
-                [cp.event_count],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match hash {
-            Some(h) if h == cp.head_hash => {}
-            Some(_) => faults.push((
-                subject,
-                format!(
-                    "the trail no longer holds the prefix checkpoint {id} signed: event {} has a different hash (events before it rewritten)",
-                    cp.event_count
-                ),
-            )),
-            None => faults.push((
-                subject,
-                format!("event {} named by checkpoint {id} is missing", cp.event_count),
-            )),
-        }
+    faults
+}
+
+/// One checkpoint: signed by the workspace key, and the trail still holds
+/// the prefix it names.
+fn checkpoint_faults(
+    conn: &Connection,
+    id: i64,
+    cp: &Checkpoint,
+    public: Option<&[u8; 32]>,
+    last_seq: i64,
+) -> Result<Vec<CheckpointFault>> {
+    let mut faults = Vec::new();
+    let subject = format!("checkpoint:{id}");
+    if !public.is_some_and(|p| cp.signature_valid(p)) {
+        faults.push((
+            subject.clone(),
+            format!("checkpoint {id} is not signed by the workspace key (forged or edited)"),
+        ));
     }
-    Ok((faults, rows.len()))
+    if cp.event_count > last_seq {
+        faults.push((
+            subject,
+            format!(
+                "checkpoint {id} vouches for {} events but the trail ends at event {last_seq} (events deleted)",
+                cp.event_count
+            ),
+        ));
+        return Ok(faults);
+    }
+    if cp.event_count == 0 {
+        return Ok(faults);
+    }
+    let hash: Option<String> = conn
+        .query_row(
+            "SELECT hash FROM audit_log WHERE seq = ?1",
+            [cp.event_count],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match hash {
+        Some(h) if h == cp.head_hash => {}
+        Some(_) => faults.push((
+            subject,
+            format!(
+                "the trail no longer holds the prefix checkpoint {id} signed: event {} has a different hash (events before it rewritten)",
+                cp.event_count
+            ),
+        )),
+        None => faults.push((
+            subject,
+            format!("event {} named by checkpoint {id} is missing", cp.event_count),
+        )),
+    }
+    Ok(faults)
 }
 
 #[cfg(test)]
@@ -717,5 +756,37 @@ mod tests {
         }
         // The key is made once and found again.
         assert_eq!(w.workspace_key().unwrap().info, key.info);
+    }
+
+    #[test]
+    fn a_checkpoint_and_its_event_must_agree() {
+        let cp = |signature: &str| Checkpoint {
+            workspace_id: String::new(),
+            event_count: 3,
+            head_hash: "h".into(),
+            at: "2026-01-01T00:00:00Z".into(),
+            reason: "report".into(),
+            fingerprint: "f".into(),
+            signature: signature.into(),
+        };
+        let recorded: std::collections::BTreeMap<i64, String> = [
+            (1, "s1".to_string()),
+            (2, "s2".to_string()),
+            (3, "s3".to_string()),
+        ]
+        .into();
+        let rows = [(1, cp("s1")), (2, cp("forged")), (4, cp("s4"))];
+        let got: Vec<String> = record_faults(&recorded, &rows)
+            .into_iter()
+            .map(|(subject, message)| format!("{subject} | {message}"))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "checkpoint:2 | checkpoint 2 differs from what the audit trail recorded",
+                "checkpoint:3 | checkpoint 3 recorded in the audit trail is missing (deleted outside Crosswalk)",
+                "checkpoint:4 | checkpoint 4 exists but no audit event records it (written outside Crosswalk)",
+            ]
+        );
     }
 }

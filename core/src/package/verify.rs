@@ -77,6 +77,27 @@ pub struct PackageReport {
     pub faults: Vec<PackageFault>,
 }
 
+impl PackageReport {
+    /// Nothing checked yet.
+    fn new(path: &Path, key_checked: bool) -> Self {
+        PackageReport {
+            ok: false,
+            path: path.display().to_string(),
+            fingerprint: None,
+            key_checked,
+            files_checked: 0,
+            bytes_checked: 0,
+            workspace_id: None,
+            organisation: None,
+            generated_at: None,
+            event_count: None,
+            head_hash: None,
+            chain_ok: None,
+            faults: Vec::new(),
+        }
+    }
+}
+
 struct Faults(Vec<PackageFault>);
 
 impl Faults {
@@ -179,33 +200,9 @@ pub fn verify_package(path: &Path, expected_key: Option<&str>) -> Result<Package
         })?),
         None => None,
     };
-    let ctx = || format!("cannot read {}", path.display());
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(ctx(), e))?;
-    if !meta.is_file() {
-        return Err(Error::Usage(format!(
-            "{} is not a regular file",
-            path.display()
-        )));
-    }
-    let file = std::fs::File::open(path).map_err(|e| Error::io(ctx(), e))?;
-    let mut archive = zip::ZipArchive::new(std::io::BufReader::with_capacity(CHUNK, file))
-        .map_err(|e| Error::Usage(format!("{} is not a readable zip: {e}", path.display())))?;
+    let mut archive = open_zip(path)?;
     let mut faults = Faults(Vec::new());
-    let mut report = PackageReport {
-        ok: false,
-        path: path.display().to_string(),
-        fingerprint: None,
-        key_checked: expected.is_some(),
-        files_checked: 0,
-        bytes_checked: 0,
-        workspace_id: None,
-        organisation: None,
-        generated_at: None,
-        event_count: None,
-        head_hash: None,
-        chain_ok: None,
-        faults: Vec::new(),
-    };
+    let mut report = PackageReport::new(path, expected.is_some());
     if archive.len() > MAX_ENTRIES {
         faults.add(
             "",
@@ -218,8 +215,76 @@ pub fn verify_package(path: &Path, expected_key: Option<&str>) -> Result<Package
         report.faults = faults.0;
         return Ok(report);
     }
-
     // Pass 1: names and types, from the central directory only.
+    let (mut entries, declared_total) = list_entries(&mut archive, &mut faults);
+    if declared_total > MAX_TOTAL_BYTES {
+        faults.add(
+            "",
+            FaultKind::Unsafe,
+            format!("the entries add up to {declared_total} bytes, more than the {MAX_TOTAL_BYTES} a package may hold; not expanded"),
+        );
+        report.faults = faults.0;
+        return Ok(report);
+    }
+    // Pass 2: stream and hash every entry, capped at its declared size.
+    hash_entries(&mut archive, &mut entries, &mut faults, &mut report);
+    let meta = Metadata::read(&mut archive, &entries, &mut faults);
+    let key = package_key(
+        meta.pem.as_deref(),
+        expected.as_deref(),
+        &mut faults,
+        &mut report,
+    );
+    if let Some(k) = &key {
+        check_signature(k, SUMS_SIG, &meta.sums_sig, &meta.sums, SUMS, &mut faults);
+        check_signature(
+            k,
+            MANIFEST_SIG,
+            &meta.manifest_sig,
+            &meta.manifest,
+            MANIFEST,
+            &mut faults,
+        );
+    }
+    let listed = match &meta.sums {
+        Some(bytes) => check_sums(bytes, &entries, &mut faults),
+        None => BTreeMap::new(),
+    };
+    // The manifest against the files and the key.
+    if let Some(bytes) = &meta.manifest {
+        let found = Found {
+            listed: &listed,
+            entries: &entries,
+            key: key.as_ref(),
+        };
+        read_manifest(bytes, &found, &mut faults, &mut report);
+    }
+    report.faults = faults.0;
+    report.ok = report.faults.is_empty();
+    Ok(report)
+}
+
+type Zip = zip::ZipArchive<std::io::BufReader<std::fs::File>>;
+
+/// Opens a regular file as a zip; anything else is an error, not a fault.
+fn open_zip(path: &Path) -> Result<Zip> {
+    let ctx = || format!("cannot read {}", path.display());
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(ctx(), e))?;
+    if !meta.is_file() {
+        return Err(Error::Usage(format!(
+            "{} is not a regular file",
+            path.display()
+        )));
+    }
+    let file = std::fs::File::open(path).map_err(|e| Error::io(ctx(), e))?;
+    zip::ZipArchive::new(std::io::BufReader::with_capacity(CHUNK, file))
+        .map_err(|e| Error::Usage(format!("{} is not a readable zip: {e}", path.display())))
+}
+
+/// Every entry that may be checked, by name, with the sizes the central
+/// directory declares; unsafe names, links, encrypted entries, bombs and
+/// duplicates are faults.
+fn list_entries(archive: &mut Zip, faults: &mut Faults) -> (BTreeMap<String, Entry>, u64) {
     let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
     let mut declared_total = 0u64;
     for i in 0..archive.len() {
@@ -245,28 +310,19 @@ pub fn verify_package(path: &Path, expected_key: Option<&str>) -> Result<Package
                 continue;
             }
         };
-        if let Some(why) = unsafe_name(&name) {
-            faults.add(
-                &name,
-                FaultKind::Unsafe,
-                format!("unsafe entry name: {why}"),
-            );
-            continue;
-        }
-        if f.unix_mode().is_some_and(|m| m & 0o170000 == 0o120000) {
-            faults.add(
-                &name,
-                FaultKind::Unsafe,
-                "a symbolic link; a package holds regular files only",
-            );
-            continue;
-        }
-        if f.encrypted() {
-            faults.add(
-                &name,
-                FaultKind::Unsafe,
-                "an encrypted entry; a package is never encrypted",
-            );
+        let refused = unsafe_name(&name)
+            .map(|why| format!("unsafe entry name: {why}"))
+            .or_else(|| {
+                f.unix_mode()
+                    .is_some_and(|m| m & 0o170000 == 0o120000)
+                    .then(|| "a symbolic link; a package holds regular files only".to_string())
+            })
+            .or_else(|| {
+                f.encrypted()
+                    .then(|| "an encrypted entry; a package is never encrypted".to_string())
+            });
+        if let Some(why) = refused {
+            faults.add(&name, FaultKind::Unsafe, why);
             continue;
         }
         if f.is_dir() {
@@ -296,17 +352,16 @@ pub fn verify_package(path: &Path, expected_key: Option<&str>) -> Result<Package
             faults.add(&name, FaultKind::Unsafe, "the name occurs twice in the zip");
         }
     }
-    if declared_total > MAX_TOTAL_BYTES {
-        faults.add(
-            "",
-            FaultKind::Unsafe,
-            format!("the entries add up to {declared_total} bytes, more than the {MAX_TOTAL_BYTES} a package may hold; not expanded"),
-        );
-        report.faults = faults.0;
-        return Ok(report);
-    }
+    (entries, declared_total)
+}
 
-    // Pass 2: stream and hash every entry, capped at its declared size.
+/// Streams and hashes every listed entry, capped at its declared size.
+fn hash_entries(
+    archive: &mut Zip,
+    entries: &mut BTreeMap<String, Entry>,
+    faults: &mut Faults,
+    report: &mut PackageReport,
+) {
     let mut buf = vec![0u8; CHUNK];
     for (name, entry) in entries.iter_mut() {
         let f = match archive.by_index(entry.index) {
@@ -347,161 +402,181 @@ pub fn verify_package(path: &Path, expected_key: Option<&str>) -> Result<Package
             }
         }
     }
+}
 
-    // The signed metadata.
-    let mut small = |name: &str, cap: u64, faults: &mut Faults| -> Option<Vec<u8>> {
-        let Some(e) = entries.get(name) else {
-            faults.add(
-                name,
-                FaultKind::Missing,
-                format!("{name} is missing from the package"),
-            );
-            return None;
-        };
-        match read_small(&mut archive, e.index, cap) {
-            Ok(b) => Some(b),
-            Err(why) => {
-                faults.add(name, FaultKind::Unsafe, why);
-                None
-            }
-        }
-    };
-    let sums_bytes = small(SUMS, MAX_METADATA_BYTES, &mut faults);
-    let manifest_bytes = small(MANIFEST, MAX_METADATA_BYTES, &mut faults);
-    let sums_sig = small(SUMS_SIG, 64, &mut faults);
-    let manifest_sig = small(MANIFEST_SIG, 64, &mut faults);
-    let pem = small(PUBLIC_KEY, MAX_KEY_BYTES, &mut faults);
+/// The signed metadata files, each read whole under its cap; None where
+/// missing or too large (a fault says which).
+struct Metadata {
+    sums: Option<Vec<u8>>,
+    manifest: Option<Vec<u8>>,
+    sums_sig: Option<Vec<u8>>,
+    manifest_sig: Option<Vec<u8>>,
+    pem: Option<Vec<u8>>,
+}
 
-    let key: Option<[u8; 32]> = pem.and_then(|p| {
-        match std::str::from_utf8(&p)
-            .map_err(|_| "not UTF-8 text".to_string())
-            .and_then(signing::parse_public_key_pem)
-        {
-            Ok(k) => Some(k),
-            Err(why) => {
-                faults.add(
-                    PUBLIC_KEY,
-                    FaultKind::Key,
-                    format!("the public key cannot be read: {why}"),
-                );
-                None
-            }
-        }
-    });
-    if let Some(k) = &key {
-        let fp = signing::fingerprint(k);
-        if let Some(want) = &expected {
-            if &fp != want {
-                faults.add(
-                    PUBLIC_KEY,
-                    FaultKind::Key,
-                    format!("signed with key {fp}, not with the key {want} you gave: the package was not signed by that workspace"),
-                );
-            }
-        }
-        report.fingerprint = Some(fp);
-    }
-    let check_sig = |name: &str,
-                     sig: &Option<Vec<u8>>,
-                     signed: &Option<Vec<u8>>,
-                     what: &str,
-                     faults: &mut Faults| {
-        if let (Some(k), Some(sig), Some(signed)) = (&key, sig, signed) {
-            if !signing::verify_signature(k, signed, sig) {
+impl Metadata {
+    fn read(archive: &mut Zip, entries: &BTreeMap<String, Entry>, faults: &mut Faults) -> Self {
+        let mut small = |name: &str, cap: u64, faults: &mut Faults| -> Option<Vec<u8>> {
+            let Some(e) = entries.get(name) else {
                 faults.add(
                     name,
-                    FaultKind::Signature,
-                    format!("the signature of {what} does not verify with the package's key: {what} or its signature was changed"),
+                    FaultKind::Missing,
+                    format!("{name} is missing from the package"),
                 );
+                return None;
+            };
+            match read_small(archive, e.index, cap) {
+                Ok(b) => Some(b),
+                Err(why) => {
+                    faults.add(name, FaultKind::Unsafe, why);
+                    None
+                }
             }
+        };
+        Metadata {
+            sums: small(SUMS, MAX_METADATA_BYTES, faults),
+            manifest: small(MANIFEST, MAX_METADATA_BYTES, faults),
+            sums_sig: small(SUMS_SIG, 64, faults),
+            manifest_sig: small(MANIFEST_SIG, 64, faults),
+            pem: small(PUBLIC_KEY, MAX_KEY_BYTES, faults),
+        }
+    }
+}
+
+/// The package's public key, and its fingerprint against the one the user
+/// gave (if any).
+fn package_key(
+    pem: Option<&[u8]>,
+    expected: Option<&str>,
+    faults: &mut Faults,
+    report: &mut PackageReport,
+) -> Option<[u8; 32]> {
+    let key = match std::str::from_utf8(pem?)
+        .map_err(|_| "not UTF-8 text".to_string())
+        .and_then(signing::parse_public_key_pem)
+    {
+        Ok(k) => k,
+        Err(why) => {
+            faults.add(
+                PUBLIC_KEY,
+                FaultKind::Key,
+                format!("the public key cannot be read: {why}"),
+            );
+            return None;
         }
     };
-    check_sig(SUMS_SIG, &sums_sig, &sums_bytes, SUMS, &mut faults);
-    check_sig(
-        MANIFEST_SIG,
-        &manifest_sig,
-        &manifest_bytes,
-        MANIFEST,
-        &mut faults,
-    );
+    let fp = signing::fingerprint(&key);
+    if let Some(want) = expected {
+        if fp != want {
+            faults.add(
+                PUBLIC_KEY,
+                FaultKind::Key,
+                format!("signed with key {fp}, not with the key {want} you gave: the package was not signed by that workspace"),
+            );
+        }
+    }
+    report.fingerprint = Some(fp);
+    Some(key)
+}
 
-    // Every file against SHA256SUMS.
+/// The signature `name` of the file `what` (both read) against the key.
+fn check_signature(
+    key: &[u8; 32],
+    name: &str,
+    sig: &Option<Vec<u8>>,
+    signed: &Option<Vec<u8>>,
+    what: &str,
+    faults: &mut Faults,
+) {
+    if let (Some(sig), Some(signed)) = (sig, signed) {
+        if !signing::verify_signature(key, signed, sig) {
+            faults.add(
+                name,
+                FaultKind::Signature,
+                format!("the signature of {what} does not verify with the package's key: {what} or its signature was changed"),
+            );
+        }
+    }
+}
+
+/// Every file against SHA256SUMS: missing, changed and unlisted files;
+/// gives what SHA256SUMS lists.
+fn check_sums(
+    bytes: &[u8],
+    entries: &BTreeMap<String, Entry>,
+    faults: &mut Faults,
+) -> BTreeMap<String, String> {
     let exempt: BTreeSet<&str> = [SUMS, SUMS_SIG, MANIFEST_SIG].into_iter().collect();
     let mut listed: BTreeMap<String, String> = BTreeMap::new();
-    if let Some(bytes) = &sums_bytes {
-        match std::str::from_utf8(bytes)
-            .map_err(|_| format!("{SUMS} is not UTF-8 text"))
-            .and_then(parse_sums)
-        {
-            Err(why) => faults.add(SUMS, FaultKind::Format, why),
-            Ok(lines) => {
-                for (hash, name) in lines {
-                    if listed.insert(name.clone(), hash).is_some() {
-                        faults.add(&name, FaultKind::Format, format!("listed twice in {SUMS}"));
-                    }
+    match std::str::from_utf8(bytes)
+        .map_err(|_| format!("{SUMS} is not UTF-8 text"))
+        .and_then(parse_sums)
+    {
+        Err(why) => faults.add(SUMS, FaultKind::Format, why),
+        Ok(lines) => {
+            for (hash, name) in lines {
+                if listed.insert(name.clone(), hash).is_some() {
+                    faults.add(&name, FaultKind::Format, format!("listed twice in {SUMS}"));
                 }
             }
         }
-        for (name, want) in &listed {
-            match entries.get(name) {
-                None => faults.add(
-                    name,
-                    FaultKind::Missing,
-                    format!("{name} is listed in {SUMS} but missing from the package"),
-                ),
-                Some(Entry {
-                    sha256: Some(got), ..
-                }) if got != want => faults.add(
-                    name,
-                    FaultKind::Changed,
-                    format!("{name} has changed: SHA-256 {got}, listed {want}"),
-                ),
-                _ => {}
-            }
-        }
-        for name in entries.keys() {
-            if !listed.contains_key(name) && !exempt.contains(name.as_str()) {
-                faults.add(
-                    name,
-                    FaultKind::Extra,
-                    format!("{name} is in the package but not listed in {SUMS} (added)"),
-                );
-            }
+    }
+    for (name, want) in &listed {
+        match entries.get(name) {
+            None => faults.add(
+                name,
+                FaultKind::Missing,
+                format!("{name} is listed in {SUMS} but missing from the package"),
+            ),
+            Some(Entry {
+                sha256: Some(got), ..
+            }) if got != want => faults.add(
+                name,
+                FaultKind::Changed,
+                format!("{name} has changed: SHA-256 {got}, listed {want}"),
+            ),
+            _ => {}
         }
     }
-
-    // The manifest against the files and the key.
-    if let Some(bytes) = &manifest_bytes {
-        match serde_json::from_slice::<Manifest>(bytes) {
-            Err(e) => faults.add(
-                MANIFEST,
-                FaultKind::Manifest,
-                format!(
-                    "{MANIFEST}:{}:{}: not a package manifest: {e}",
-                    e.line(),
-                    e.column()
-                ),
-            ),
-            Ok(m) => check_manifest(
-                &m,
-                &listed,
-                &entries,
-                key.as_ref(),
-                &mut faults,
-                &mut report,
-            ),
+    for name in entries.keys() {
+        if !listed.contains_key(name) && !exempt.contains(name.as_str()) {
+            faults.add(
+                name,
+                FaultKind::Extra,
+                format!("{name} is in the package but not listed in {SUMS} (added)"),
+            );
         }
     }
-    report.faults = faults.0;
-    report.ok = report.faults.is_empty();
-    Ok(report)
+    listed
 }
 
+/// What the rest of the package showed, for the manifest to agree with.
+struct Found<'a> {
+    listed: &'a BTreeMap<String, String>,
+    entries: &'a BTreeMap<String, Entry>,
+    key: Option<&'a [u8; 32]>,
+}
+
+/// Parses the manifest (an error names its line and column) and checks it.
+fn read_manifest(bytes: &[u8], found: &Found<'_>, faults: &mut Faults, report: &mut PackageReport) {
+    match serde_json::from_slice::<Manifest>(bytes) {
+        Err(e) => faults.add(
+            MANIFEST,
+            FaultKind::Manifest,
+            format!(
+                "{MANIFEST}:{}:{}: not a package manifest: {e}",
+                e.line(),
+                e.column()
+            ),
+        ),
+        Ok(m) => check_manifest(&m, found, faults, report),
+    }
+}
+
+/// The manifest: its header (format, key, checkpoint), then its files.
 fn check_manifest(
     m: &Manifest,
-    listed: &BTreeMap<String, String>,
-    entries: &BTreeMap<String, Entry>,
-    key: Option<&[u8; 32]>,
+    found: &Found<'_>,
     faults: &mut Faults,
     report: &mut PackageReport,
 ) {
@@ -521,7 +596,7 @@ fn check_manifest(
             ),
         );
     }
-    if let Some(k) = key {
+    if let Some(k) = found.key {
         if m.signing_key.fingerprint != signing::fingerprint(k) {
             faults.add(
                 MANIFEST,
@@ -547,6 +622,17 @@ fn check_manifest(
             "the signed checkpoint does not match the audit trail the manifest states",
         );
     }
+    manifest_file_faults(m, found.listed, found.entries, faults);
+}
+
+/// Each file the manifest describes against SHA256SUMS and the zip, and
+/// each listed file the manifest leaves out.
+fn manifest_file_faults(
+    m: &Manifest,
+    listed: &BTreeMap<String, String>,
+    entries: &BTreeMap<String, Entry>,
+    faults: &mut Faults,
+) {
     let mut seen = BTreeSet::new();
     for f in &m.files {
         seen.insert(f.path.as_str());
