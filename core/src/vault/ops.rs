@@ -85,7 +85,8 @@ fn store_for(dir: &Path, kf: &KeyFile, u: &Unlocked) -> Box<dyn BlobStore> {
 
 /// Opens the database with whichever key it is under: mid-rotation it may be
 /// either, mid-conversion it may still be plaintext.
-fn open_db(dir: &Path, kf: &KeyFile, u: &Unlocked) -> Result<Connection> {
+/// Read-only, nothing is written: no WAL switch, no migration.
+fn open_db(dir: &Path, kf: &KeyFile, u: &Unlocked, read_only: bool) -> Result<Connection> {
     let path = dir.join(DB);
     let mut candidates: Vec<Option<Zeroizing<[u8; 32]>>> = Vec::new();
     if let Some(next) = &u.next {
@@ -97,7 +98,12 @@ fn open_db(dir: &Path, kf: &KeyFile, u: &Unlocked) -> Result<Connection> {
     }
     let mut last = None;
     for key in &candidates {
-        match crate::db::open_keyed(&path, key.as_deref()) {
+        let opened = if read_only {
+            crate::db::open_read_only_keyed(&path, key.as_deref())
+        } else {
+            crate::db::open_keyed(&path, key.as_deref())
+        };
+        match opened {
             Ok(c) => return Ok(c),
             Err(e @ Error::Locked(_)) => last = Some(e),
             Err(Error::Db(rusqlite::Error::SqliteFailure(f, m)))
@@ -215,9 +221,14 @@ impl Workspace {
         }
         let kf = KeyFile::load(&dir)?;
         let u = kf.unlock(secret, &dir)?;
-        let conn = open_db(&dir, &kf, &u)?;
+        // As with a plaintext one: a workspace this process cannot write (an
+        // auditor's copy, a read-only mount) opens for reading, and nothing
+        // is written, not the key file, not the signing key, not a temp file.
+        let db = dir.join(DB);
+        let read_only = db.is_file() && !(crate::db::writable(&dir) && crate::db::writable(&db));
+        let conn = open_db(&dir, &kf, &u, read_only)?;
         let vault = store_for(&dir, &kf, &u);
-        Self::from_parts(dir, conn, vault, Some(u), false)
+        Self::from_parts(dir, conn, vault, Some(u), read_only)
     }
 
     /// Creates a new encrypted workspace in `dir` (which must not hold one).
@@ -329,7 +340,7 @@ impl Workspace {
             });
             rewrite_db(&dir, None, &db_key(&u.current))?;
         }
-        let conn = open_db(&dir, &kf, &u)?;
+        let conn = open_db(&dir, &kf, &u, false)?;
         let vault = store_for(&dir, &kf, &u);
         let mut ws = Self::from_parts(dir.clone(), conn, vault, Some(u), false)?;
         let (moved, removed) = ws.move_blobs("evidence files", true, progress)?;
@@ -499,7 +510,7 @@ impl Workspace {
             let conn = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
             drop(conn);
             let r = rewrite_db(&dir, Some(&db_key(&u.current)), &db_key(next));
-            self.conn = open_db(&dir, &kf, &u)?;
+            self.conn = open_db(&dir, &kf, &u, false)?;
             r?;
         }
         if !audit_has(&self.conn, "vault.rotated", "rotation", &rotation.id)? {
@@ -748,9 +759,10 @@ impl Workspace {
         };
         let dir = self.dir().to_path_buf();
         let kf = KeyFile::load(&dir)?;
-        let conn = open_db(&dir, &kf, u)?;
+        let read_only = self.is_read_only();
+        let conn = open_db(&dir, &kf, u, read_only)?;
         let vault = store_for(&dir, &kf, u);
-        Self::from_parts(dir, conn, vault, Some(u.clone()), false)
+        Self::from_parts(dir, conn, vault, Some(u.clone()), read_only)
     }
 
     /// Whether this workspace is encrypted.
