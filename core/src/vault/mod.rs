@@ -25,10 +25,14 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub mod encrypted;
+pub mod first_run;
 pub mod keys;
 mod ops;
 pub mod plain;
 
+pub use first_run::{
+    check_new_passphrases, holds_workspace, needs_first_run, FirstRun, NewPassphraseCheck,
+};
 pub use keys::{KeyFile, RecoveryKey, Secret, VaultStatus};
 pub use ops::{parse_idle_lock, purged_evidence, PurgeOutcome, VaultOutcome, VaultProgress};
 
