@@ -100,6 +100,40 @@ pub fn run(opts: &Opts) -> Result<(), String> {
             }
         }
     }
+    print_table(&samples, size, runs);
+    println!(
+        "\nUnlock (Argon2id, tuned at creation to about half a second): {kdf_ms} ms, {kdf_mib} MiB, included in the encrypted CLI row."
+    );
+    primitives();
+    Ok(())
+}
+
+/// The stored file must read back as the source: `verify` on the workspace
+/// (decrypting it when encrypted) after every ingest.
+fn read_back(v: V, data: &Path) -> Result<(), String> {
+    if matches!(
+        v,
+        V::CliPlain | V::CliEncrypted | V::PutPlain | V::PutEncrypted
+    ) {
+        let ws = if v == V::CliEncrypted || v == V::PutEncrypted {
+            Workspace::open_with(
+                data,
+                &crosswalk_core::vault::Secret::Passphrase(zeroize::Zeroizing::new(PASS.into())),
+            )
+        } else {
+            Workspace::open(data)
+        }
+        .map_err(|e| e.to_string())?;
+        let r = ws.verify(&mut |_| {}).map_err(|e| e.to_string())?;
+        if matches!(v, V::CliPlain | V::CliEncrypted) && (!r.ok || r.files_checked != 1) {
+            return Err(format!("after {v:?}: verify says {:?}", r.faults));
+        }
+    }
+    Ok(())
+}
+
+/// The markdown table: median and range per way, against both floors.
+fn print_table(samples: &[(V, Vec<Sample>)], size: u64, runs: usize) {
     let med = |v: V| {
         Stats::of(
             &samples
@@ -147,11 +181,6 @@ pub fn run(opts: &Opts) -> Result<(), String> {
             st.median / floor_sync,
         );
     }
-    println!(
-        "\nUnlock (Argon2id, tuned at creation to about half a second): {kdf_ms} ms, {kdf_mib} MiB, included in the encrypted CLI row."
-    );
-    primitives();
-    Ok(())
 }
 
 /// The two primitives alone, one core, 256 MiB from one chunk-sized buffer,
@@ -266,24 +295,6 @@ fn one(v: V, cli: &Path, src: &Path, s: &Path, ctl: &Path) -> Result<Sample, Str
             }
         }
     };
-    // The stored file must read back as the source.
-    if matches!(
-        v,
-        V::CliPlain | V::CliEncrypted | V::PutPlain | V::PutEncrypted
-    ) {
-        let ws = if v == V::CliEncrypted || v == V::PutEncrypted {
-            Workspace::open_with(
-                &data,
-                &crosswalk_core::vault::Secret::Passphrase(zeroize::Zeroizing::new(PASS.into())),
-            )
-        } else {
-            Workspace::open(&data)
-        }
-        .map_err(|e| e.to_string())?;
-        let r = ws.verify(&mut |_| {}).map_err(|e| e.to_string())?;
-        if matches!(v, V::CliPlain | V::CliEncrypted) && (!r.ok || r.files_checked != 1) {
-            return Err(format!("after {v:?}: verify says {:?}", r.faults));
-        }
-    }
+    read_back(v, &data)?;
     Ok(sample)
 }
