@@ -585,3 +585,136 @@ fn sigkill_during_vault_rotate_leaves_a_workspace_that_the_next_run_completes() 
         "only {interrupted_mid_way} kills landed inside a rotation; the test proves too little"
     );
 }
+
+fn chmod_tree(p: &Path, dir_mode: u32, file_mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = std::fs::symlink_metadata(p).unwrap();
+    if meta.is_dir() {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(dir_mode)).unwrap();
+        for e in std::fs::read_dir(p).unwrap() {
+            chmod_tree(&e.unwrap().path(), dir_mode, file_mode);
+        }
+    } else if meta.is_file() {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(file_mode)).unwrap();
+    }
+}
+
+/// Runs as a user who may read the workspace but not write it: `nobody`
+/// when the tests run as root (root ignores file modes), else the caller
+/// (as in workspace_safety.rs). `extra` adds to the command's environment.
+fn run_as_reader(ws: &Ws, args: &[&str], extra: &[(&str, &str)], drop_env: &[&str]) -> Run {
+    use std::os::unix::fs::PermissionsExt;
+    let mut cmd = ws.command(args);
+    for (k, v) in extra {
+        cmd.env(k, v);
+    }
+    for k in drop_env {
+        cmd.env_remove(k);
+    }
+    if unsafe { libc::geteuid() } == 0 {
+        // `nobody` may not reach the build's own binary, so it runs a
+        // world-readable copy with the same arguments and environment.
+        let bin = ws.tmp.path().join("reader-bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let copy = bin.join("crosswalk");
+        if !copy.exists() {
+            std::fs::copy(common::BIN, &copy).unwrap();
+        }
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mut reader = std::process::Command::new(&copy);
+        reader.args(cmd.get_args());
+        for (k, v) in cmd.get_envs() {
+            match v {
+                Some(v) => reader.env(k, v),
+                None => reader.env_remove(k),
+            };
+        }
+        cmd = reader;
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            cmd.pre_exec(|| {
+                if libc::setgid(65534) != 0 || libc::setuid(65534) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// An encrypted workspace this user cannot write opens for reading, with the
+/// passphrase or the recovery key: verify decrypts and re-hashes, listings
+/// and a report (written outside it) work, a change is refused as read-only,
+/// and not one byte under the data directory changes (no key file rewrite,
+/// no signing-key step, no temp file).
+#[test]
+fn a_read_only_encrypted_workspace_unlocks_verifies_lists_and_reports() {
+    let (ws, rk) = encrypted();
+    let f = big_file(&ws, "big.bin", CHUNK + 4321, 7);
+    ws.evidence_add(&["ENC-01", f.to_str().unwrap(), "--valid-for", "1y"]);
+    let out_dir = ws.path("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    chmod_tree(ws.tmp.path(), 0o755, 0o644);
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&out_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    }
+    let before = digests(&ws.data);
+    let r = run_as_reader(&ws, &["verify", "--json"], &[], &[]);
+    assert!(r.ok(), "verify, read-only:\n{}{}", r.stdout, r.stderr);
+    assert_eq!(r.json()["ok"], true, "{}", r.stdout);
+    assert_eq!(r.json()["files_checked"], 1, "{}", r.stdout);
+    for args in [
+        &["controls", "--json"][..],
+        &["evidence", "list", "--json"],
+        &["log", "--json"],
+        &["vault", "status", "--json"],
+    ] {
+        let r = run_as_reader(&ws, args, &[], &[]);
+        assert!(r.ok(), "{args:?}: {}", r.stderr);
+    }
+    let r = run_as_reader(
+        &ws,
+        &["evidence", "list", "--json"],
+        &[("CROSSWALK_RECOVERY_KEY", &rk)],
+        &["CROSSWALK_PASSPHRASE"],
+    );
+    assert!(r.ok(), "recovery key, read-only: {}", r.stderr);
+    assert_eq!(
+        r.json().as_array().map(|a| a.len()),
+        Some(1),
+        "{}",
+        r.stdout
+    );
+    let pdf = out_dir.join("r.pdf");
+    let r = run_as_reader(&ws, &["report", "-o", pdf.to_str().unwrap()], &[], &[]);
+    assert!(r.ok(), "report: {}", r.stderr);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let r = run_as_reader(&ws, &["organisation", "Someone"], &[], &[]);
+    assert_error_contract(&r, "a change to a read-only encrypted workspace");
+    assert!(r.stderr.contains("read-only"), "{}", r.stderr);
+    let r = run_as_reader(
+        &ws,
+        &["controls"],
+        &[("CROSSWALK_PASSPHRASE", "not the passphrase at all")],
+        &[],
+    );
+    assert!(
+        !r.ok() && r.stderr.contains("wrong passphrase"),
+        "{}",
+        r.stderr
+    );
+    // The same files, byte for byte: nothing added, removed or rewritten.
+    assert_eq!(
+        before,
+        digests(&ws.data),
+        "nothing in the workspace changed"
+    );
+}

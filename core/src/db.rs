@@ -119,10 +119,18 @@ pub fn writable(path: &std::path::Path) -> bool {
 /// file): no migration, no WAL switch. When SQLite cannot share the WAL index
 /// of a read-only folder, the file is opened as immutable instead.
 pub fn open_read_only(path: &std::path::Path) -> Result<Connection> {
+    open_read_only_keyed(path, None)
+}
+
+/// [`open_read_only`] with a SQLCipher key (an encrypted workspace).
+pub fn open_read_only_keyed(path: &std::path::Path, key: Option<&[u8; 32]>) -> Result<Connection> {
     use rusqlite::OpenFlags;
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI;
-    let try_open = |uri: &str| -> rusqlite::Result<(Connection, i64)> {
+    let try_open = |uri: &str| -> Result<(Connection, i64)> {
         let conn = Connection::open_with_flags(uri, flags)?;
+        if let Some(key) = key {
+            crate::vault::keys::apply_db_key(&conn, key, path)?;
+        }
         let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
             r.get::<_, i64>(0)

@@ -526,6 +526,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         crate::vault_cmds::change_passphrase,
         crate::vault_cmds::set_idle_lock,
         crate::vault_cmds::set_keyring,
+        crate::vault_cmds::check_new_passphrase,
+        crate::vault_cmds::create_workspace,
         crate::package_cmds::workspace_key,
         crate::package_cmds::write_package,
         crate::package_cmds::export_register,

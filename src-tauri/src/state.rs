@@ -5,6 +5,7 @@ use crosswalk_core::Workspace;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use zeroize::Zeroizing;
 
 pub struct AppState {
     pub dir: PathBuf,
@@ -14,6 +15,9 @@ pub struct AppState {
     /// An encrypted workspace waiting for its passphrase (at start, or
     /// after "Lock now" or the idle lock): commands answer `locked`.
     locked: Arc<std::sync::atomic::AtomicBool>,
+    /// The data dir holds no workspace yet (core says so): the window asks
+    /// plain or encrypted, and nothing is created until the user chooses.
+    first_run: Arc<std::sync::atomic::AtomicBool>,
     /// Reports written by this window: the only files `open_report` opens
     /// besides those in the workspace's `reports/` folder.
     reports: Mutex<HashSet<PathBuf>>,
@@ -27,16 +31,21 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(dir: PathBuf) -> Self {
-        let (workspace, open_error, locked) = match open_workspace(&dir) {
-            Ok(Some(ws)) => (Some(ws), None, false),
-            Ok(None) => (None, None, true),
-            Err(e) => (None, Some(e.into()), false),
+        let first_run = crosswalk_core::vault::needs_first_run(&dir);
+        let (workspace, open_error, locked) = match first_run {
+            true => (None, None, false),
+            false => match open_workspace(&dir) {
+                Ok(Some(ws)) => (Some(ws), None, false),
+                Ok(None) => (None, None, true),
+                Err(e) => (None, Some(e.into()), false),
+            },
         };
         AppState {
             dir,
             workspace: Arc::new(Mutex::new(workspace)),
             open_error,
             locked: Arc::new(std::sync::atomic::AtomicBool::new(locked)),
+            first_run: Arc::new(std::sync::atomic::AtomicBool::new(first_run)),
             reports: Default::default(),
             viewer_dir: Default::default(),
             chosen: Default::default(),
@@ -46,6 +55,45 @@ impl AppState {
     /// Whether the workspace waits for its passphrase.
     pub fn is_locked(&self) -> bool {
         self.locked.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Whether the data dir waits for the first-run choice.
+    pub fn is_first_run(&self) -> bool {
+        self.first_run.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Makes the workspace chosen on the first run and opens it; returns the
+    /// recovery key of an encrypted one (shown once).
+    pub async fn create_first(
+        &self,
+        encrypted: bool,
+        passphrase: Zeroizing<String>,
+        confirm: Zeroizing<String>,
+    ) -> Result<Option<String>, IpcError> {
+        use crosswalk_core::vault::FirstRun;
+        let dir = self.dir.clone();
+        let ws = Arc::clone(&self.workspace);
+        let first_run = Arc::clone(&self.first_run);
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut guard = ws.lock().unwrap_or_else(|p| p.into_inner());
+            let choice = if encrypted {
+                FirstRun::Encrypted {
+                    passphrase: &passphrase,
+                    confirm: &confirm,
+                }
+            } else {
+                FirstRun::Plain
+            };
+            let (new, outcome) = Workspace::create_first(&dir, choice)?;
+            *guard = Some(new);
+            first_run.store(false, std::sync::atomic::Ordering::SeqCst);
+            Ok(outcome
+                .and_then(|o| o.recovery_key)
+                .map(|k| k.display().to_string()))
+        })
+        .await
+        .map_err(|e| IpcError::internal(format!("the task stopped unexpectedly: {e}")))?
+        .map_err(|e: crosswalk_core::Error| IpcError::from(e))
     }
 
     /// Opens the locked workspace with `secret`; a wrong one changes nothing.
@@ -140,6 +188,9 @@ impl AppState {
     {
         if let Some(e) = &self.open_error {
             return Err(e.clone());
+        }
+        if self.is_first_run() {
+            return Err(first_run_error());
         }
         let ws = Arc::clone(&self.workspace);
         tauri::async_runtime::spawn_blocking(move || {
@@ -262,6 +313,17 @@ fn open_workspace(dir: &Path) -> crosswalk_core::Result<Option<Workspace>> {
     Ok(None)
 }
 
+fn first_run_error() -> IpcError {
+    IpcError {
+        kind: "first_run".into(),
+        message: "This folder holds no workspace yet. Choose a plain or an encrypted one.".into(),
+        problems: vec![],
+        title: Some("No workspace yet".into()),
+        hint: None,
+        details: None,
+    }
+}
+
 fn locked_error() -> IpcError {
     IpcError {
         kind: "locked".into(),
@@ -320,6 +382,7 @@ mod tests {
     #[test]
     fn runs_core_calls_off_the_main_thread() {
         let dir = tempfile::tempdir().unwrap();
+        drop(Workspace::open(dir.path()).unwrap());
         let state = AppState::open(dir.path().to_path_buf());
         let ids = tauri::async_runtime::block_on(state.run(|ws| ws.frameworks())).unwrap();
         assert_eq!(
@@ -327,6 +390,29 @@ mod tests {
             6,
             "a fresh workspace holds the six shipped frameworks"
         );
+    }
+
+    #[test]
+    fn an_empty_folder_waits_for_the_first_run_choice_and_creates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path().to_path_buf());
+        assert!(state.is_first_run() && !state.is_locked());
+        let err = tauri::async_runtime::block_on(state.run(|ws| ws.frameworks())).unwrap_err();
+        assert_eq!(err.kind, "first_run");
+        assert!(
+            !dir.path().join("crosswalk.db").exists(),
+            "nothing created yet"
+        );
+        let rk = tauri::async_runtime::block_on(state.create_first(
+            false,
+            Default::default(),
+            Default::default(),
+        ))
+        .unwrap();
+        assert_eq!(rk, None);
+        assert!(!state.is_first_run());
+        let ids = tauri::async_runtime::block_on(state.run(|ws| ws.frameworks())).unwrap();
+        assert_eq!(ids.len(), 6);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! the passphrase crosses IPC once and is zeroed when the call returns.
 use crate::commands::IpcError;
 use crate::AppState;
-use crosswalk_core::vault::{KeyFile, Secret, VaultStatus};
+use crosswalk_core::vault::{KeyFile, NewPassphraseCheck, Secret, VaultStatus};
 use serde::Serialize;
 use tauri::State;
 use zeroize::Zeroizing;
@@ -15,6 +15,8 @@ type Res<T> = Result<T, IpcError>;
 pub struct VaultState {
     pub data_dir: String,
     pub encrypted: bool,
+    /// No workspace in the data dir yet: the window shows the first-run choice.
+    pub first_run: bool,
     /// Waiting for the passphrase: the window shows the unlock screen.
     pub locked: bool,
     /// The data key is also in the OS keyring (unlocks without typing).
@@ -27,12 +29,24 @@ pub struct VaultState {
 #[tauri::command]
 pub async fn vault_state(state: State<'_, AppState>) -> Res<VaultState> {
     let data_dir = state.dir.display().to_string();
+    if state.is_first_run() {
+        return Ok(VaultState {
+            data_dir,
+            encrypted: false,
+            first_run: true,
+            locked: false,
+            keyring: false,
+            idle_lock_minutes: None,
+            status: None,
+        });
+    }
     if state.is_locked() {
         let dir = state.dir.clone();
         let keyring = KeyFile::load(&dir).map(|kf| kf.keyring).unwrap_or(false);
         return Ok(VaultState {
             data_dir,
             encrypted: true,
+            first_run: false,
             locked: true,
             keyring,
             idle_lock_minutes: None,
@@ -45,6 +59,7 @@ pub async fn vault_state(state: State<'_, AppState>) -> Res<VaultState> {
             Ok(VaultState {
                 data_dir,
                 encrypted: status.encrypted,
+                first_run: false,
                 locked: false,
                 keyring: status.keyring,
                 idle_lock_minutes: ws.idle_lock_minutes()?,
@@ -52,6 +67,27 @@ pub async fn vault_state(state: State<'_, AppState>) -> Res<VaultState> {
             })
         })
         .await
+}
+
+/// Core's messages on a new passphrase and its repetition, per field.
+#[tauri::command]
+pub async fn check_new_passphrase(passphrase: String, confirm: String) -> Res<NewPassphraseCheck> {
+    let (p, c) = (Zeroizing::new(passphrase), Zeroizing::new(confirm));
+    Ok(crosswalk_core::vault::check_new_passphrases(&p, &c))
+}
+
+/// The first run: makes a plain or an encrypted workspace in the data dir
+/// and opens it. Returns the recovery key of an encrypted one, shown once.
+#[tauri::command]
+pub async fn create_workspace(
+    state: State<'_, AppState>,
+    encrypted: bool,
+    passphrase: Option<String>,
+    confirm: Option<String>,
+) -> Res<Option<String>> {
+    let p = Zeroizing::new(passphrase.unwrap_or_default());
+    let c = Zeroizing::new(confirm.unwrap_or_default());
+    state.create_first(encrypted, p, c).await
 }
 
 #[tauri::command]

@@ -35,6 +35,7 @@ use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use zeroize::Zeroizing;
 
 use aes_gcm::aead::rand_core;
@@ -169,6 +170,9 @@ impl EncryptedStore {
         Ok(true)
     }
 
+    /// Streams `input` into a new blob: hashed on this thread, encrypted and
+    /// written on another (see [`seal_stream`]), then fsynced and renamed
+    /// into place unless an intact copy is already there.
     fn put_with(
         &self,
         input: &mut dyn Read,
@@ -184,62 +188,23 @@ impl EncryptedStore {
             .prefix("ingest-")
             .tempfile_in(&tmp_dir)
             .map_err(|e| Error::io("cannot create a file in the vault", e))?;
-        let write_err = |e| Error::io("cannot write to the vault", e);
-
-        let mut blob_key = Zeroizing::new([0u8; 32]);
-        OsRng.fill_bytes(&mut blob_key[..]);
-        let mut header = [0u8; HEADER_LEN];
-        header[..8].copy_from_slice(MAGIC);
-        header[8..12].copy_from_slice(&(CHUNK as u32).to_be_bytes());
-        OsRng.fill_bytes(&mut header[12..24]);
-        let wrapped = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&self.keys.wrap[..]))
-            .encrypt(
-                Nonce::from_slice(&header[12..24]),
-                Payload {
-                    msg: &blob_key[..],
-                    aad: &header[..12],
-                },
-            )
-            .map_err(|_| Error::Usage("cannot wrap a blob key".into()))?;
-        header[24..72].copy_from_slice(&wrapped);
-        OsRng.fill_bytes(&mut header[72..79]);
-        tmp.write_all(&header).map_err(write_err)?;
-
-        let cipher = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&blob_key[..]));
-        let mut enc = EncryptorBE32::from_aead(cipher, header[72..79].into());
-        let mut hasher = Sha256::new();
-        let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + TAG);
-        let mut done = 0u64;
-        progress(0, total);
-        loop {
-            buf.resize(CHUNK, 0);
-            let n = fill(input, &mut buf).map_err(|e| match Integrity::of(&e) {
-                Some(i) => Error::Usage(format!("{what} is damaged: {i}")),
-                None => Error::io(format!("cannot read {what}"), e),
-            })?;
-            buf.truncate(n);
-            hasher.update(&buf);
-            done += n as u64;
-            let seal = |e| Error::Usage(format!("cannot encrypt {what}: {e}"));
-            if n == CHUNK {
-                enc.encrypt_next_in_place(&header, &mut buf)
-                    .map_err(|_| seal("too many chunks"))?;
-                tmp.write_all(&buf).map_err(write_err)?;
-                progress(done, total);
-            } else {
-                enc.encrypt_last_in_place(&header, &mut buf)
-                    .map_err(|_| seal("the final chunk"))?;
-                tmp.write_all(&buf).map_err(write_err)?;
-                progress(done, total);
-                break;
-            }
-        }
-        let sha256 = hex::encode(hasher.finalize());
+        let (header, blob_key) = new_header(&self.keys.wrap)?;
+        tmp.write_all(&header)
+            .map_err(|e| Error::io("cannot write to the vault", e))?;
+        let (sha256, size) = seal_stream(
+            input,
+            what,
+            total,
+            progress,
+            tmp.as_file_mut(),
+            &header,
+            &blob_key,
+        )?;
         let dest = self.keys.path(&self.dir, &sha256);
         if dest.exists()
             && (verified_source || self.check(&sha256, &mut |_| {}) == super::Check::Ok)
         {
-            return Ok(Blob { sha256, size: done });
+            return Ok(Blob { sha256, size });
         }
         tmp.as_file()
             .sync_all()
@@ -249,8 +214,162 @@ impl EncryptedStore {
         tmp.persist(&dest)
             .map_err(|e| Error::io("cannot store the file in the vault", e.error))?;
         crate::fsutil::sync_dir(shard);
-        Ok(Blob { sha256, size: done })
+        Ok(Blob { sha256, size })
     }
+}
+
+/// A fresh blob header: a random blob key, wrapped under `wrap`, and a random
+/// STREAM nonce prefix. Returns the header and the blob key.
+fn new_header(wrap: &[u8; 32]) -> Result<([u8; HEADER_LEN], Zeroizing<[u8; 32]>)> {
+    let mut blob_key = Zeroizing::new([0u8; 32]);
+    OsRng.fill_bytes(&mut blob_key[..]);
+    let mut header = [0u8; HEADER_LEN];
+    header[..8].copy_from_slice(MAGIC);
+    header[8..12].copy_from_slice(&(CHUNK as u32).to_be_bytes());
+    OsRng.fill_bytes(&mut header[12..24]);
+    let wrapped = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(wrap))
+        .encrypt(
+            Nonce::from_slice(&header[12..24]),
+            Payload {
+                msg: &blob_key[..],
+                aad: &header[..12],
+            },
+        )
+        .map_err(|_| Error::Usage("cannot wrap a blob key".into()))?;
+    header[24..72].copy_from_slice(&wrapped);
+    OsRng.fill_bytes(&mut header[72..79]);
+    Ok((header, blob_key))
+}
+
+/// Chunk buffers in flight between the hashing and the sealing thread: enough
+/// to keep both cores busy, few enough that memory stays flat (at most
+/// `DEPTH` × (`CHUNK` + tag) bytes, whatever the file's size).
+const DEPTH: usize = 4;
+
+/// Reads `input` to its end and writes it to `out` as STREAM chunks under
+/// `key`. Two threads share the work, because SHA-256 and AES-GCM each take
+/// about as long as the other: this one reads and hashes the plaintext (the
+/// hash is the evidence's identity), a second one encrypts each chunk in
+/// place and writes it. Buffers go round a bounded loop of channels, so the
+/// chunks are written in the order they were read and no more than `DEPTH`
+/// exist. `progress` counts plaintext bytes written. An input error wins
+/// over the sealing side's (which then only saw the stream stop); either way
+/// the caller drops the partial temporary file.
+fn seal_stream(
+    input: &mut dyn Read,
+    what: &str,
+    total: u64,
+    progress: &mut dyn FnMut(u64, u64),
+    out: &mut File,
+    header: &[u8; HEADER_LEN],
+    key: &[u8; 32],
+) -> Result<(String, u64)> {
+    let cipher = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key));
+    let enc = EncryptorBE32::from_aead(cipher, header[72..79].into());
+    let (full_tx, full_rx) = mpsc::sync_channel::<Vec<u8>>(DEPTH);
+    let (free_tx, free_rx) = mpsc::sync_channel::<Vec<u8>>(DEPTH);
+    std::thread::scope(|s| {
+        let sealer = s.spawn(move || seal_chunks(enc, header, what, full_rx, free_tx, out));
+        let read = hash_chunks(input, what, total, progress, full_tx, free_rx);
+        let sealed = sealer
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        match (read, sealed) {
+            (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+            (Ok(Some(done)), Ok(true)) => Ok(done),
+            // The sealer stops early only on an error, and reading only
+            // stops early when the sealer has.
+            _ => Err(Error::Usage(format!(
+                "cannot encrypt {what}: the stream ended early"
+            ))),
+        }
+    })
+}
+
+/// The reading side of [`seal_stream`]: fills buffers, hashes them, passes
+/// them on; a buffer shorter than `CHUNK` is the last. `None` when the
+/// sealing side stopped first (its error says why).
+fn hash_chunks(
+    input: &mut dyn Read,
+    what: &str,
+    total: u64,
+    progress: &mut dyn FnMut(u64, u64),
+    full: mpsc::SyncSender<Vec<u8>>,
+    free: mpsc::Receiver<Vec<u8>>,
+) -> Result<Option<(String, u64)>> {
+    let mut hasher = Sha256::new();
+    let (mut made, mut read, mut written) = (0usize, 0u64, 0u64);
+    progress(0, total);
+    loop {
+        let mut buf = if made < DEPTH {
+            made += 1;
+            Vec::with_capacity(CHUNK + TAG)
+        } else {
+            let Ok(b) = free.recv() else { return Ok(None) };
+            written += (b.len() - TAG) as u64;
+            progress(written, total);
+            b
+        };
+        buf.resize(CHUNK, 0);
+        let n = fill(input, &mut buf).map_err(|e| match Integrity::of(&e) {
+            Some(i) => Error::Usage(format!("{what} is damaged: {i}")),
+            None => Error::io(format!("cannot read {what}"), e),
+        })?;
+        buf.truncate(n);
+        hasher.update(&buf);
+        read += n as u64;
+        if full.send(buf).is_err() {
+            return Ok(None);
+        }
+        if n < CHUNK {
+            break;
+        }
+    }
+    drop(full);
+    // The sealer hands every buffer back, then hangs up when it is done.
+    for b in free.iter() {
+        written += (b.len() - TAG) as u64;
+        progress(written, total);
+    }
+    Ok(Some((hex::encode(hasher.finalize()), read)))
+}
+
+/// The sealing side of [`seal_stream`]: encrypts each buffer in place as the
+/// next chunk (the last one, if short), writes it, hands the buffer back.
+/// `Ok(false)` when the stream stopped before its last chunk.
+fn seal_chunks(
+    enc: EncryptorBE32<Aes256Gcm>,
+    header: &[u8; HEADER_LEN],
+    what: &str,
+    full: mpsc::Receiver<Vec<u8>>,
+    free: mpsc::SyncSender<Vec<u8>>,
+    out: &mut File,
+) -> Result<bool> {
+    let seal = |m: &str| Error::Usage(format!("cannot encrypt {what}: {m}"));
+    // The encryptor is consumed by the last chunk.
+    let mut enc = Some(enc);
+    while let Ok(mut buf) = full.recv() {
+        let last = buf.len() < CHUNK;
+        if last {
+            enc.take()
+                .expect("no chunk after the last")
+                .encrypt_last_in_place(&header[..], &mut buf)
+                .map_err(|_| seal("the final chunk"))?;
+        } else {
+            enc.as_mut()
+                .expect("no chunk after the last")
+                .encrypt_next_in_place(&header[..], &mut buf)
+                .map_err(|_| seal("too many chunks"))?;
+        }
+        out.write_all(&buf)
+            .map_err(|e| Error::io("cannot write to the vault", e))?;
+        // The reader may have stopped; its buffer is simply dropped.
+        let _ = free.send(buf);
+        if last {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,13 +24,20 @@ use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+mod convert;
 pub mod encrypted;
+pub mod first_run;
+mod idle;
 pub mod keys;
 mod ops;
 pub mod plain;
 
+pub use first_run::{
+    check_new_passphrases, holds_workspace, needs_first_run, FirstRun, NewPassphraseCheck,
+};
+pub use idle::parse_idle_lock;
 pub use keys::{KeyFile, RecoveryKey, Secret, VaultStatus};
-pub use ops::{parse_idle_lock, purged_evidence, PurgeOutcome, VaultOutcome, VaultProgress};
+pub use ops::{purged_evidence, PurgeOutcome, VaultOutcome, VaultProgress};
 
 /// Bytes read, hashed, encrypted and written per step.
 pub const CHUNK: usize = 1024 * 1024;

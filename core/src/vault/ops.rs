@@ -1,11 +1,8 @@
-//! Workspace operations of the vault: open an encrypted workspace, create
-//! one, convert a plaintext one, change the passphrase, rotate the data key,
-//! keep the key in the OS keyring, purge evidence, report status.
-//!
-//! Conversion and rotation are written as a sequence of steps each of which
-//! is atomic (a rename) and each of which a later run can recognise as done,
-//! with the key file recording what is under way: a kill -9 anywhere leaves a
-//! workspace that opens, and running the same command again completes it.
+//! Workspace operations of the vault: open an encrypted workspace (for
+//! writing, or read-only when the folder cannot be written), create one,
+//! change the passphrase, keep the key in the OS keyring, purge evidence,
+//! report status. Conversion and rotation are in `convert.rs`, the idle lock
+//! in `idle.rs`.
 use super::encrypted::{BlobKeys, EncryptedStore};
 use super::keys::{
     self, db_key, DataKey, KeyFile, KeyState, RecoveryKey, Secret, Unlocked, VaultStatus,
@@ -20,9 +17,9 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
-const DB: &str = "crosswalk.db";
+pub(super) const DB: &str = "crosswalk.db";
 /// The database being rewritten under a new key; renamed over `crosswalk.db` when complete.
-const DB_NEXT: &str = "crosswalk.db.next";
+pub(super) const DB_NEXT: &str = "crosswalk.db.next";
 
 /// Progress of a long vault operation.
 #[derive(Debug, Clone, Serialize)]
@@ -66,7 +63,7 @@ pub fn purged_evidence(conn: &Connection) -> Result<HashSet<i64>> {
     Ok(ids)
 }
 
-fn store_for(dir: &Path, kf: &KeyFile, u: &Unlocked) -> Box<dyn BlobStore> {
+pub(super) fn store_for(dir: &Path, kf: &KeyFile, u: &Unlocked) -> Box<dyn BlobStore> {
     let evidence = dir.join("evidence");
     let (keys, previous) = match &u.next {
         Some(next) => (
@@ -85,7 +82,13 @@ fn store_for(dir: &Path, kf: &KeyFile, u: &Unlocked) -> Box<dyn BlobStore> {
 
 /// Opens the database with whichever key it is under: mid-rotation it may be
 /// either, mid-conversion it may still be plaintext.
-fn open_db(dir: &Path, kf: &KeyFile, u: &Unlocked) -> Result<Connection> {
+/// Read-only, nothing is written: no WAL switch, no migration.
+pub(super) fn open_db(
+    dir: &Path,
+    kf: &KeyFile,
+    u: &Unlocked,
+    read_only: bool,
+) -> Result<Connection> {
     let path = dir.join(DB);
     let mut candidates: Vec<Option<Zeroizing<[u8; 32]>>> = Vec::new();
     if let Some(next) = &u.next {
@@ -97,7 +100,12 @@ fn open_db(dir: &Path, kf: &KeyFile, u: &Unlocked) -> Result<Connection> {
     }
     let mut last = None;
     for key in &candidates {
-        match crate::db::open_keyed(&path, key.as_deref()) {
+        let opened = if read_only {
+            crate::db::open_read_only_keyed(&path, key.as_deref())
+        } else {
+            crate::db::open_keyed(&path, key.as_deref())
+        };
+        match opened {
             Ok(c) => return Ok(c),
             Err(e @ Error::Locked(_)) => last = Some(e),
             Err(Error::Db(rusqlite::Error::SqliteFailure(f, m)))
@@ -111,91 +119,8 @@ fn open_db(dir: &Path, kf: &KeyFile, u: &Unlocked) -> Result<Connection> {
     Err(last.unwrap_or_else(|| Error::Locked("the database does not open".into())))
 }
 
-/// Whether the database file opens without a key (is plaintext).
-fn db_is_plain(path: &Path) -> bool {
-    if !path.exists() {
-        return false;
-    }
-    Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .and_then(|c| {
-            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-                r.get::<_, i64>(0)
-            })
-        })
-        .is_ok()
-}
-
-/// Writes a copy of the database under `to` (SQLCipher's export), then
-/// renames it over the original: the database is under the old key or the
-/// new one, never half of each. Nothing else may have it open meanwhile.
-fn rewrite_db(dir: &Path, from: Option<&[u8; 32]>, to: &[u8; 32]) -> Result<()> {
-    let path = dir.join(DB);
-    let next = dir.join(DB_NEXT);
-    for stale in [next.clone(), dir.join(format!("{DB_NEXT}-journal"))] {
-        let _ = std::fs::remove_file(stale);
-    }
-    {
-        let conn = Connection::open(&path)?;
-        if let Some(k) = from {
-            keys::apply_db_key(&conn, k, &path)?;
-        }
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        // Everything into the main file, so the copy sees it and no old WAL survives.
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        let attach = Zeroizing::new(format!(
-            "ATTACH DATABASE '{}' AS next KEY \"x'{}'\";",
-            next.display().to_string().replace('\'', "''"),
-            hex::encode(&to[..])
-        ));
-        conn.execute_batch(&attach)?;
-        conn.query_row("SELECT sqlcipher_export('next')", [], |_| Ok(()))?;
-        conn.execute_batch(&format!("PRAGMA next.user_version = {version};"))?;
-        conn.execute_batch("DETACH DATABASE next;")?;
-    }
-    std::fs::File::open(&next)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| Error::io(format!("cannot sync {}", next.display()), e))?;
-    // The old WAL and shared-memory index belong to the old file.
-    for side in ["-wal", "-shm"] {
-        let p = dir.join(format!("{DB}{side}"));
-        match std::fs::remove_file(&p) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(format!("cannot remove {}", p.display()), e)),
-        }
-    }
-    std::fs::rename(&next, &path)
-        .map_err(|e| Error::io(format!("cannot replace {}", path.display()), e))?;
-    crate::fsutil::sync_dir(dir);
-    Ok(())
-}
-
-fn random_id() -> String {
-    use aes_gcm::aead::{rand_core::RngCore, OsRng};
-    let mut b = [0u8; 8];
-    OsRng.fill_bytes(&mut b);
-    hex::encode(b)
-}
-
-fn audit_has(conn: &Connection, action: &str, key: &str, id: &str) -> Result<bool> {
-    let mut stmt = conn.prepare("SELECT details FROM audit_log WHERE action = ?1")?;
-    let mut rows = stmt.query([action])?;
-    while let Some(r) = rows.next()? {
-        let d: String = r.get(0)?;
-        if serde_json::from_str::<serde_json::Value>(&d)
-            .ok()
-            .and_then(|v| v.get(key).and_then(|x| x.as_str()).map(|s| s == id))
-            .unwrap_or(false)
-        {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
 /// Every distinct file hash the database refers to.
-fn referenced_blobs(conn: &Connection) -> Result<BTreeSet<(String, u64)>> {
+pub(super) fn referenced_blobs(conn: &Connection) -> Result<BTreeSet<(String, u64)>> {
     let mut stmt = conn.prepare("SELECT DISTINCT sha256, size FROM evidence_revisions")?;
     let rows = stmt
         .query_map([], |r| {
@@ -215,9 +140,14 @@ impl Workspace {
         }
         let kf = KeyFile::load(&dir)?;
         let u = kf.unlock(secret, &dir)?;
-        let conn = open_db(&dir, &kf, &u)?;
+        // As with a plaintext one: a workspace this process cannot write (an
+        // auditor's copy, a read-only mount) opens for reading, and nothing
+        // is written, not the key file, not the signing key, not a temp file.
+        let db = dir.join(DB);
+        let read_only = db.is_file() && !(crate::db::writable(&dir) && crate::db::writable(&db));
+        let conn = open_db(&dir, &kf, &u, read_only)?;
         let vault = store_for(&dir, &kf, &u);
-        Self::from_parts(dir, conn, vault, Some(u), false)
+        Self::from_parts(dir, conn, vault, Some(u), read_only)
     }
 
     /// Creates a new encrypted workspace in `dir` (which must not hold one).
@@ -271,156 +201,6 @@ impl Workspace {
         ))
     }
 
-    /// Converts a plaintext workspace to an encrypted one, or completes an
-    /// interrupted conversion. `new_passphrase` is used when no conversion has
-    /// started; `resume` unlocks one that has.
-    pub fn encrypt_workspace(
-        dir: impl AsRef<Path>,
-        new_passphrase: Option<&str>,
-        resume: Option<&Secret>,
-        progress: &mut dyn FnMut(VaultProgress),
-    ) -> Result<(Self, VaultOutcome)> {
-        let dir = dir.as_ref().to_path_buf();
-        let (mut kf, u, recovery, resumed) = if keys::is_encrypted(&dir) {
-            let kf = KeyFile::load(&dir)?;
-            if kf.state != KeyState::Converting {
-                return Err(Error::Usage(format!(
-                    "{} is already encrypted (`crosswalk vault status`)",
-                    dir.display()
-                )));
-            }
-            let secret = resume.ok_or_else(|| {
-                Error::Locked(
-                    "an interrupted conversion needs the passphrase chosen when it started".into(),
-                )
-            })?;
-            let u = kf.unlock(secret, &dir)?;
-            (kf, u, None, true)
-        } else {
-            if !dir.join(DB).exists() {
-                return Err(Error::NotFound(format!(
-                    "no workspace in {}; to start an encrypted one run `crosswalk init --encrypt`",
-                    dir.display()
-                )));
-            }
-            let pass = new_passphrase
-                .ok_or_else(|| Error::Usage("encrypting needs a new passphrase".into()))?;
-            // Bring the schema up to date while still plaintext.
-            drop(Self::open(&dir)?);
-            let (mut kf, dk, recovery) = KeyFile::create(pass, KeyState::Converting)?;
-            kf.conversion = Some(random_id());
-            kf.save(&dir)?;
-            (
-                kf,
-                Unlocked {
-                    current: dk,
-                    next: None,
-                },
-                Some(recovery),
-                false,
-            )
-        };
-        let db_path = dir.join(DB);
-        if db_is_plain(&db_path) {
-            progress(VaultProgress {
-                phase: "database",
-                done: 0,
-                total: 1,
-            });
-            rewrite_db(&dir, None, &db_key(&u.current))?;
-        }
-        let conn = open_db(&dir, &kf, &u)?;
-        let vault = store_for(&dir, &kf, &u);
-        let mut ws = Self::from_parts(dir.clone(), conn, vault, Some(u), false)?;
-        let (moved, removed) = ws.move_blobs("evidence files", true, progress)?;
-        let conversion = kf.conversion.clone().unwrap_or_default();
-        if !audit_has(&ws.conn, "vault.encrypted", "conversion", &conversion)? {
-            let tx = ws.begin()?;
-            ws.record(
-                &tx,
-                "vault.encrypted",
-                "vault",
-                "Encrypted the workspace (database and evidence files)".into(),
-                json!({"conversion": conversion, "key_id": kf.current.key_id, "kdf": kf.current.kdf}),
-            )?;
-            tx.commit()?;
-        }
-        // Opening wrapped the signing key into the file on disk: keep it.
-        kf.secrets = KeyFile::load(&dir)?.secrets;
-        kf.state = KeyState::Ready;
-        kf.conversion = None;
-        kf.save(&dir)?;
-        let u = ws.keys.take().expect("unlocked");
-        ws.vault = store_for(&dir, &kf, &u);
-        ws.keys = Some(u);
-        Ok((
-            ws,
-            VaultOutcome {
-                key_id: kf.current.key_id.clone(),
-                blobs_moved: moved,
-                temp_files_removed: removed,
-                resumed,
-                recovery_key: recovery,
-            },
-        ))
-    }
-
-    /// Moves every referenced blob (and, converting, every plaintext file
-    /// found) under the current keys; deletes temp files (they hold plaintext
-    /// of interrupted ingests).
-    fn move_blobs(
-        &mut self,
-        phase: &'static str,
-        plain_leftovers: bool,
-        progress: &mut dyn FnMut(VaultProgress),
-    ) -> Result<(usize, usize)> {
-        let store = self
-            .vault
-            .as_any()
-            .downcast_ref::<EncryptedStore>()
-            .expect("an encrypted store");
-        let mut shas: BTreeSet<String> = referenced_blobs(&self.conn)?
-            .into_iter()
-            .map(|(s, _)| s)
-            .collect();
-        if plain_leftovers {
-            for p in store.list()? {
-                if super::plain::is_plain_name(&p) {
-                    shas.insert(p.file_name().unwrap().to_string_lossy().to_string());
-                }
-            }
-        }
-        let total = shas.len() as u64;
-        let mut moved = 0;
-        for (i, sha) in shas.iter().enumerate() {
-            progress(VaultProgress {
-                phase,
-                done: i as u64,
-                total,
-            });
-            if store.migrate(sha).map_err(|e| match e {
-                Error::Usage(m) => {
-                    Error::Usage(format!("{m} (blob {sha}); run `crosswalk verify`"))
-                }
-                e => e,
-            })? {
-                moved += 1;
-            }
-        }
-        progress(VaultProgress {
-            phase,
-            done: total,
-            total,
-        });
-        let mut removed = 0;
-        for t in store.temp_files() {
-            if std::fs::remove_file(&t).is_ok() {
-                removed += 1;
-            }
-        }
-        Ok((moved, removed))
-    }
-
     /// Changes the passphrase: re-wraps the data key; nothing else changes.
     pub fn change_passphrase(&mut self, new: &str) -> Result<()> {
         let u = self.unlocked()?;
@@ -437,100 +217,6 @@ impl Workspace {
         )?;
         tx.commit()?;
         Ok(())
-    }
-
-    /// Rotates the data key: a new key and recovery key; every blob is
-    /// re-encrypted under new per-blob keys and names, the database rewritten
-    /// under the new key. Resumable: run again after an interruption.
-    pub fn rotate_data_key(
-        &mut self,
-        passphrase: &str,
-        progress: &mut dyn FnMut(VaultProgress),
-    ) -> Result<VaultOutcome> {
-        let dir = self.dir().to_path_buf();
-        let mut kf = KeyFile::load(&dir)?;
-        let (recovery, resumed) = match kf.state {
-            KeyState::Converting => {
-                return Err(Error::Usage(
-                    "finish the conversion first: `crosswalk vault encrypt`".into(),
-                ))
-            }
-            KeyState::Ready => {
-                let u = self.unlocked()?;
-                let rk = kf.begin_rotation(u, passphrase)?;
-                kf.save(&dir)?;
-                let u = kf.unlock(
-                    &Secret::Passphrase(Zeroizing::new(passphrase.to_string())),
-                    &dir,
-                )?;
-                self.vault = store_for(&dir, &kf, &u);
-                self.keys = Some(u);
-                let tx = self.begin()?;
-                let r = kf.rotation.as_ref().expect("just begun");
-                self.record(
-                    &tx,
-                    "vault.rotation_started",
-                    "vault",
-                    "Started rotating the data key".into(),
-                    json!({"rotation": r.id, "from": kf.current.key_id, "to": r.next.key_id}),
-                )?;
-                tx.commit()?;
-                (Some(rk), false)
-            }
-            KeyState::Rotating => (None, true),
-        };
-        let rotation = kf.rotation.clone().expect("rotating");
-        let (moved, removed) = self.move_blobs("evidence files", false, progress)?;
-        // The database: rewritten under the next key unless a crash came after that.
-        progress(VaultProgress {
-            phase: "database",
-            done: 0,
-            total: 1,
-        });
-        let u = self.keys.take().expect("unlocked");
-        let next = u.next.as_ref().expect("rotating");
-        let path = dir.join(DB);
-        let under_next = Connection::open(&path)
-            .ok()
-            .map(|c| keys::apply_db_key(&c, &db_key(next), &path).is_ok())
-            .unwrap_or(false);
-        if !under_next {
-            // Close our connection first: the file is replaced underneath.
-            let conn = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
-            drop(conn);
-            let r = rewrite_db(&dir, Some(&db_key(&u.current)), &db_key(next));
-            self.conn = open_db(&dir, &kf, &u)?;
-            r?;
-        }
-        if !audit_has(&self.conn, "vault.rotated", "rotation", &rotation.id)? {
-            let tx = self.begin()?;
-            self.record(
-                &tx,
-                "vault.rotated",
-                "vault",
-                "Rotated the data key: every evidence file and the database re-encrypted".into(),
-                json!({"rotation": rotation.id, "from": kf.current.key_id, "to": rotation.next.key_id, "blobs": moved}),
-            )?;
-            tx.commit()?;
-        }
-        kf.finish_rotation(&u)?;
-        kf.save(&dir)?;
-        let u = Unlocked {
-            current: u.next.clone().expect("rotating"),
-            next: None,
-        };
-        if kf.keyring {
-            keys::keyring_set(&dir, &u.current)?;
-        }
-        self.vault = store_for(&dir, &kf, &u);
-        self.keys = Some(u);
-        Ok(VaultOutcome {
-            key_id: kf.current.key_id.clone(),
-            blobs_moved: moved,
-            temp_files_removed: removed,
-            resumed,
-            recovery_key: recovery,
-        })
     }
 
     /// Keeps the data key in the OS keyring (or removes it), so the
@@ -563,7 +249,7 @@ impl Workspace {
         Ok(())
     }
 
-    fn unlocked(&self) -> Result<&Unlocked> {
+    pub(super) fn unlocked(&self) -> Result<&Unlocked> {
         self.keys.as_ref().ok_or_else(|| {
             Error::Usage(
                 "this workspace is not encrypted; run `crosswalk vault encrypt` first".into(),
@@ -611,7 +297,7 @@ impl Workspace {
             key_id: Some(kf.current.key_id.clone()),
             kdf: Some(kf.current.kdf.clone()),
             keyring: kf.keyring,
-            database_encrypted: !db_is_plain(&dir.join(DB)),
+            database_encrypted: !super::convert::db_is_plain(&dir.join(DB)),
             blobs_total: refs.len(),
             blobs_pending: pending,
             temp_files: temp,
@@ -748,9 +434,10 @@ impl Workspace {
         };
         let dir = self.dir().to_path_buf();
         let kf = KeyFile::load(&dir)?;
-        let conn = open_db(&dir, &kf, u)?;
+        let read_only = self.is_read_only();
+        let conn = open_db(&dir, &kf, u, read_only)?;
         let vault = store_for(&dir, &kf, u);
-        Self::from_parts(dir, conn, vault, Some(u.clone()), false)
+        Self::from_parts(dir, conn, vault, Some(u.clone()), read_only)
     }
 
     /// Whether this workspace is encrypted.
@@ -785,81 +472,5 @@ impl Workspace {
         kf.secrets
             .insert(name.into(), keys::seal_secret(dk, plain, name));
         kf.save(self.dir())
-    }
-}
-
-// --- lock after idle ------------------------------------------------------
-
-/// The settings row holding the app's idle lock, in minutes.
-const IDLE_LOCK_KEY: &str = "vault.idle_lock_minutes";
-/// A day: an idle lock longer than that protects nothing a shut lid would not.
-pub const MAX_IDLE_LOCK_MINUTES: u32 = 24 * 60;
-
-/// Reads the idle lock as typed: empty or `off` turns it off, else whole
-/// minutes between 1 and [`MAX_IDLE_LOCK_MINUTES`].
-pub fn parse_idle_lock(text: &str) -> Result<Option<u32>> {
-    let t = text.trim();
-    if t.is_empty() || t.eq_ignore_ascii_case("off") {
-        return Ok(None);
-    }
-    match t.parse::<u32>() {
-        Ok(m) if (1..=MAX_IDLE_LOCK_MINUTES).contains(&m) => Ok(Some(m)),
-        _ => Err(Error::Usage(format!(
-            "lock after idle: `{t}` is not a number of minutes between 1 and {MAX_IDLE_LOCK_MINUTES}; leave it empty to turn the idle lock off"
-        ))),
-    }
-}
-
-impl Workspace {
-    /// Minutes without input after which the app locks an encrypted
-    /// workspace; `None`: it stays open until locked by hand or closed.
-    pub fn idle_lock_minutes(&self) -> Result<Option<u32>> {
-        Ok(self
-            .setting(IDLE_LOCK_KEY)?
-            .and_then(|v| v.parse().ok())
-            .filter(|m| (1..=MAX_IDLE_LOCK_MINUTES).contains(m)))
-    }
-
-    /// Sets (or, with `None`, turns off) the idle lock, with one audit event.
-    pub fn set_idle_lock_minutes(&mut self, minutes: Option<u32>) -> Result<Option<u32>> {
-        if let Some(m) = minutes {
-            if !(1..=MAX_IDLE_LOCK_MINUTES).contains(&m) {
-                return Err(Error::Usage(format!(
-                    "lock after idle: give between 1 and {MAX_IDLE_LOCK_MINUTES} minutes, or turn it off"
-                )));
-            }
-        }
-        if !self.is_encrypted() {
-            return Err(Error::Usage(
-                "only an encrypted workspace can be locked; encrypt it first (`crosswalk vault encrypt`)".into(),
-            ));
-        }
-        if self.idle_lock_minutes()? == minutes {
-            return Ok(minutes);
-        }
-        let tx = self.begin()?;
-        let value = minutes.map(|m| m.to_string());
-        match &value {
-            Some(v) => crate::workspace::set_setting(&tx, IDLE_LOCK_KEY, v)?,
-            None => {
-                tx.execute("DELETE FROM settings WHERE key = ?1", [IDLE_LOCK_KEY])?;
-            }
-        }
-        let summary = match minutes {
-            Some(m) => format!("The app locks the workspace after {m} minutes without input"),
-            None => "The app no longer locks the workspace when idle".into(),
-        };
-        self.record(
-            &tx,
-            "settings.changed",
-            "settings",
-            summary,
-            json!({
-                "changed": {IDLE_LOCK_KEY: minutes},
-                "states": {format!("setting:{IDLE_LOCK_KEY}"): value.as_deref().map(crate::verify::setting_digest)},
-            }),
-        )?;
-        tx.commit()?;
-        Ok(minutes)
     }
 }

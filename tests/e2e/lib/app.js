@@ -29,11 +29,17 @@ export function cli(dataDir, ...args) {
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Starts the app on `dataDir` (a fresh temporary one when omitted).
+ * Starts the app on `dataDir` (a fresh temporary one when omitted); with
+ * `firstRun`, an empty folder is left empty for the first-run screen.
  * Returns { browser, dataDir, close() }.
  */
-export async function launch(dataDir = tempDir()) {
+export async function launch(dataDir = tempDir(), { firstRun = false } = {}) {
   if (!existsSync(appBinary)) throw new Error(`the app is not built at ${appBinary}`);
+  // The app asks plain-or-encrypted on a folder with no workspace; every spec
+  // but the first-run one starts on a plain workspace made beforehand.
+  if (!firstRun && !existsSync(join(dataDir, 'crosswalk.db')) && !existsSync(join(dataDir, 'crosswalk.key'))) {
+    cli(dataDir, 'init');
+  }
   const browser = await remote({
     hostname: '127.0.0.1',
     port: Number(process.env.E2E_PORT || 4444),

@@ -17,13 +17,25 @@ export interface VaultStatus {
 export interface VaultState {
   data_dir: string;
   encrypted: boolean;
+  first_run: boolean;
   locked: boolean;
   keyring: boolean;
   idle_lock_minutes: number | null;
   status: VaultStatus | null;
 }
 
+/** Core's message per field of a new passphrase; null when the field is fine. */
+export interface NewPassphraseCheck {
+  passphrase: string | null;
+  confirm: string | null;
+}
+
 export const vaultApi = {
+  checkNewPassphrase: (passphrase: string, confirm: string) =>
+    call<NewPassphraseCheck>('check_new_passphrase', { passphrase, confirm }),
+  /** The first run: returns the recovery key of an encrypted workspace (shown once), else null. */
+  createWorkspace: (encrypted: boolean, passphrase = '', confirm = '') =>
+    call<string | null>('create_workspace', { encrypted, passphrase, confirm }),
   state: () => call<VaultState>('vault_state'),
   unlock: (passphrase: string, recovery = false) => call<void>('unlock', { passphrase, recovery }),
   lockNow: () => call<void>('lock_now'),
