@@ -132,7 +132,11 @@ impl Options {
     }
 }
 
+/// How many requirements have each status. In JSON it also carries
+/// `in_scope` and `gaps` (see [`Status::is_gap`]), so no reader adds the
+/// statuses up by a rule of its own.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(into = "CountsJson")]
 pub struct Counts {
     pub covered: usize,
     pub partial: usize,
@@ -166,6 +170,41 @@ impl Counts {
     /// Requirements in scope: all but the not-applicable ones.
     pub fn in_scope(&self) -> usize {
         self.total() - self.not_applicable
+    }
+    /// Requirements that count as gaps (partial, stale or gap).
+    pub fn gaps(&self) -> usize {
+        Status::ALL
+            .iter()
+            .filter(|s| s.is_gap())
+            .map(|s| self.get(*s))
+            .sum()
+    }
+}
+
+/// [`Counts`] as written to JSON: the five statuses and the two figures
+/// derived from them.
+#[derive(Serialize)]
+struct CountsJson {
+    covered: usize,
+    partial: usize,
+    stale: usize,
+    gap: usize,
+    not_applicable: usize,
+    in_scope: usize,
+    gaps: usize,
+}
+
+impl From<Counts> for CountsJson {
+    fn from(c: Counts) -> Self {
+        CountsJson {
+            covered: c.covered,
+            partial: c.partial,
+            stale: c.stale,
+            gap: c.gap,
+            not_applicable: c.not_applicable,
+            in_scope: c.in_scope(),
+            gaps: c.gaps(),
+        }
     }
 }
 

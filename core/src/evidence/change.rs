@@ -168,12 +168,7 @@ impl Workspace {
             None => old.title.clone(),
         };
         let collected_by = match &edit.collected_by {
-            Some(c) if c.trim().is_empty() => {
-                return Err(Error::Usage(
-                    "collected by cannot be empty; name who gathered the evidence".into(),
-                ))
-            }
-            Some(c) => c.trim().to_string(),
+            Some(c) => crate::validate::collector(c).map_err(Error::Usage)?,
             None => old.collected_by.clone(),
         };
         let controls = match &edit.controls {

@@ -35,10 +35,8 @@ pub(super) fn period_text(p: Option<(NaiveDate, NaiveDate)>) -> String {
     }
 }
 
-/// "1 framework", "3 frameworks".
-pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+/// "1 framework", "3 frameworks" (the one rule in `text`).
+pub(super) use crate::text::count as plural;
 
 /// Text that ends a sentence: no second full stop after "Inc.".
 pub(super) fn end_sentence(text: &str) -> String {
