@@ -172,17 +172,22 @@ fn read_status(
 
 /// A count of days (`90d`, `12w`, `1y`…) under `key`, or a problem at `n`.
 pub(super) fn days(file: &str, key: &str, n: &Node, problems: &mut Vec<Problem>) -> Option<u32> {
-    match n
+    parsed(file, key, n, crate::dates::parse_days, problems)
+}
+
+/// The text under `key`, parsed by `parse`; its message, at `n`, when it fails.
+pub(super) fn parsed<T>(
+    file: &str,
+    key: &str,
+    n: &Node,
+    parse: impl Fn(&str) -> Result<T, String>,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
+    let value = n
         .text(file, &format!("`{key}`"))
         .map_err(|p| p.message)
-        .and_then(crate::dates::parse_days)
-    {
-        Ok(d) => Some(d),
-        Err(m) => {
-            problems.push(n.problem(file, m));
-            None
-        }
-    }
+        .and_then(parse);
+    value.map_err(|m| problems.push(n.problem(file, m))).ok()
 }
 
 fn read_maps(file: &str, node: &Node, known: &Known, problems: &mut Vec<Problem>) -> Vec<Mapping> {

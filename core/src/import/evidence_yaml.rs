@@ -9,7 +9,7 @@
 //! - Titles are unique within a control: they identify evidence on re-import.
 //! - Files are only resolved (and checked to be regular files) here, never
 //!   read: hashing happens under the write lock.
-use super::control_yaml::{days, Context};
+use super::control_yaml::{days, parsed, Context};
 use super::source::{EvidenceInput, EvidenceSource};
 use crate::error::Problem;
 use crate::yaml::{Fields, Node};
@@ -112,19 +112,8 @@ fn read_dates(
     today: NaiveDate,
     problems: &mut Vec<Problem>,
 ) -> (Option<NaiveDate>, Option<NaiveDate>, Option<u32>) {
-    let date = |key: &str, problems: &mut Vec<Problem>| -> Option<NaiveDate> {
-        let n = f.get(key)?;
-        match n
-            .text(file, &format!("`{key}`"))
-            .map_err(|p| p.message)
-            .and_then(crate::dates::parse_date)
-        {
-            Ok(d) => Some(d),
-            Err(m) => {
-                problems.push(n.problem(file, m));
-                None
-            }
-        }
+    let date = |key: &str, problems: &mut Vec<Problem>| {
+        parsed(file, key, f.get(key)?, crate::dates::parse_date, problems)
     };
     if f.get("collected").is_none() {
         problems.push(node.problem(file, "this evidence entry is missing `collected` (the date the evidence was gathered, YYYY-MM-DD)"));

@@ -26,8 +26,8 @@ mod grid;
 
 use super::xlsx;
 use super::{
-    bytes_of, normalise, problem, ColumnGuess, Format, Imported, ImportedControl, Importer, Input,
-    InteropOptions, Known, MAX_ROWS,
+    bytes_of, finish, normalise, problem, ColumnGuess, Format, Imported, ImportedControl, Importer,
+    Input, InteropOptions, Known, MAX_ROWS,
 };
 use crate::error::Problem;
 use crate::model::{Control, ControlStatus, Mapping, MappingCoverage};
@@ -359,15 +359,15 @@ fn read_grid(
         let got = sheet.read_row(*line, row, &mut seen, &mut skipped_cells, &mut problems);
         controls.extend(got);
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    Ok(Imported {
-        controls,
-        columns: guesses,
-        skipped_cells,
-        ..Default::default()
-    })
+    finish(
+        problems,
+        Imported {
+            controls,
+            columns: guesses,
+            skipped_cells,
+            ..Default::default()
+        },
+    )
 }
 
 /// `--columns HEADER=ROLE` overrides, by normalised header.

@@ -449,6 +449,16 @@ pub fn read_all<'a>(
     out
 }
 
+/// What a reader returns once it has looked at everything: all its
+/// problems, or what it read.
+pub(crate) fn finish(problems: Vec<Problem>, read: Imported) -> Result<Imported, Vec<Problem>> {
+    if problems.is_empty() {
+        Ok(read)
+    } else {
+        Err(problems)
+    }
+}
+
 pub(crate) fn bytes_of<'a>(file: &str, input: &'a Input) -> Result<&'a [u8], Vec<Problem>> {
     match input {
         Input::Bytes(b) => Ok(b),

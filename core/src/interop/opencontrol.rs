@@ -26,8 +26,8 @@
 //!   lie inside the project folder (`..` and symlinks out are refused).
 use super::scope::Scope;
 use super::{
-    control_id, problem, slug, Format, Imported, ImportedControl, Importer, Input, InteropOptions,
-    Known,
+    control_id, finish, problem, slug, Format, Imported, ImportedControl, Importer, Input,
+    InteropOptions, Known,
 };
 use crate::catalog::Catalog;
 use crate::error::Problem;
@@ -224,10 +224,7 @@ impl Importer for OpenControl {
             }
         }
         problems.append(&mut p.problems);
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        Ok(out)
+        finish(problems, out)
     }
 }
 

@@ -18,7 +18,8 @@
 //!   `crosswalk-owner` and `crosswalk-review-every` props fill those fields.
 use super::oscal_json::{Cursor, Doc};
 use super::{
-    bytes_of, control_id, Format, Imported, ImportedControl, Importer, Input, InteropOptions, Known,
+    bytes_of, control_id, finish, Format, Imported, ImportedControl, Importer, Input,
+    InteropOptions, Known,
 };
 use crate::error::Problem;
 use crate::model::{Control, ControlStatus, Mapping, MappingCoverage};
@@ -87,13 +88,13 @@ impl Importer for OscalComponent {
                 controls.push(c);
             }
         }
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        Ok(Imported {
-            controls,
-            ..Default::default()
-        })
+        finish(
+            problems,
+            Imported {
+                controls,
+                ..Default::default()
+            },
+        )
     }
 }
 

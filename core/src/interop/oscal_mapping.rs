@@ -16,7 +16,7 @@
 //!   `published` (it is copied from a published mapping); `remarks` are its note.
 use super::oscal_component::framework_of;
 use super::oscal_json::{Cursor, Doc};
-use super::{bytes_of, Format, Imported, Importer, Input, InteropOptions, Known};
+use super::{bytes_of, finish, Format, Imported, Importer, Input, InteropOptions, Known};
 use crate::error::Problem;
 use crate::model::{CrosswalkLink, LinkBasis, Relationship};
 
@@ -91,13 +91,13 @@ impl Importer for OscalMapping {
                 }
             }
         }
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        Ok(Imported {
-            links,
-            ..Default::default()
-        })
+        finish(
+            problems,
+            Imported {
+                links,
+                ..Default::default()
+            },
+        )
     }
 }
 
