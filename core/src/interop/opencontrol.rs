@@ -169,11 +169,7 @@ impl Importer for OpenControl {
             .map(&top_display, "opencontrol.yaml")
             .map_err(|e| vec![e])?;
         let mut problems = Vec::new();
-        if let Some(d) = f.get("dependencies") {
-            if !entries(d).is_empty() || matches!(&d.value, Value::Seq(s) if !s.is_empty()) {
-                problems.push(d.problem(&top_display, "`dependencies` name other repositories, which Crosswalk does not fetch (it works offline); copy them into this project and list them under `components`/`standards`"));
-            }
-        }
+        problems.extend(dependencies(&top_display, &f));
         let mut out = Imported::default();
         let mut standards = Standards::default();
         let mut listed = |key: &str, what: &str, component: bool, problems: &mut Vec<Problem>| {
@@ -226,6 +222,13 @@ impl Importer for OpenControl {
         problems.append(&mut p.problems);
         finish(problems, out)
     }
+}
+
+/// `dependencies` name other repositories, which an offline tool cannot fetch.
+fn dependencies(top_display: &str, f: &yaml::Fields<'_>) -> Option<Problem> {
+    let d = f.get("dependencies")?;
+    let listed = !entries(d).is_empty() || matches!(&d.value, Value::Seq(s) if !s.is_empty());
+    listed.then(|| d.problem(top_display, "`dependencies` name other repositories, which Crosswalk does not fetch (it works offline); copy them into this project and list them under `components`/`standards`"))
 }
 
 /// `opencontrol.yaml`, parsed, with its schema version checked.
