@@ -51,6 +51,120 @@ pub enum MatrixKind {
     Xlsx,
 }
 
+/// How OSCAL documents refer to a framework: the `#uuid` of its back-matter resource.
+fn framework_href(fw: &str) -> String {
+    format!("#{}", uuid(&format!("framework/{fw}")))
+}
+
+/// The back-matter resource standing for a framework; the
+/// `crosswalk-framework-id` prop lets the importers find it again exactly.
+fn framework_resource(fw: &str, title: &str, description: Option<&str>) -> Value {
+    let mut r = json!({
+        "uuid": uuid(&format!("framework/{fw}")),
+        "title": title,
+    });
+    if let Some(d) = description {
+        r["description"] = json!(d);
+    }
+    r["props"] = json!([prop("crosswalk-framework-id", fw)]);
+    r
+}
+
+/// One control as a component, its mappings grouped by framework into
+/// control implementations; adds the frameworks it names to `used`.
+fn component_json<'a>(
+    c: &'a Control,
+    frameworks: &BTreeMap<String, Framework>,
+    used: &mut Vec<&'a str>,
+) -> Value {
+    let mut props = vec![
+        prop("crosswalk-control-id", &c.id),
+        prop("crosswalk-status", c.status.as_str()),
+        prop("crosswalk-category", &c.category),
+    ];
+    if !c.owner.is_empty() {
+        props.push(prop("crosswalk-owner", &c.owner));
+    }
+    if let Some(d) = c.review_every_days {
+        props.push(prop("crosswalk-review-every", &d.to_string()));
+    }
+    let mut impls = Vec::new();
+    for (fw, maps) in Workspace::group_by_framework(c) {
+        if !used.contains(&fw) {
+            used.push(fw);
+        }
+        let reqs: Vec<Value> = maps
+            .iter()
+            .map(|m| {
+                let mut r = json!({
+                    "uuid": uuid(&format!("req/{}/{fw}/{}", c.id, m.reference)),
+                    "control-id": m.reference,
+                    "description": m.rationale.clone().unwrap_or_default(),
+                });
+                if m.coverage == MappingCoverage::Partial {
+                    r["props"] = json!([prop("crosswalk-coverage", "partial")]);
+                }
+                r
+            })
+            .collect();
+        impls.push(json!({
+            "uuid": uuid(&format!("impl/{}/{fw}", c.id)),
+            "source": framework_href(fw),
+            "description": format!("{} mapped to {}", c.id, frameworks.get(fw).map(|f| f.name.as_str()).unwrap_or(fw)),
+            "implemented-requirements": reqs,
+        }));
+    }
+    let mut comp = json!({
+        "uuid": uuid(&format!("control/{}", c.id)),
+        "type": "process-procedure",
+        "title": c.title,
+        "description": c.description,
+        "props": props,
+    });
+    if !impls.is_empty() {
+        comp["control-implementations"] = Value::Array(impls);
+    }
+    comp
+}
+
+/// Links grouped by (from framework, to framework), in first-seen order.
+#[allow(clippy::type_complexity)] // pairs of ids with their links
+fn by_framework_pair(links: &[CrosswalkLink]) -> Vec<((String, String), Vec<&CrosswalkLink>)> {
+    let mut pairs: Vec<((String, String), Vec<&CrosswalkLink>)> = Vec::new();
+    for l in links {
+        let key = (l.from_framework.clone(), l.to_framework.clone());
+        match pairs.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push(l),
+            None => pairs.push((key, vec![l])),
+        }
+    }
+    pairs
+}
+
+/// One link as a `maps[]` item, with the props that make the round trip exact.
+fn map_json(l: &CrosswalkLink) -> Value {
+    let (f, t) = (&l.from_framework, &l.to_framework);
+    let mut m = json!({
+        "uuid": uuid(&format!("map/{f}/{}/{t}/{}/{}", l.from_ref, l.to_ref, l.relationship)),
+        "relationship": relationship_name(l.relationship),
+        "sources": [{"type": "control", "id-ref": l.from_ref}],
+        "targets": [{"type": "control", "id-ref": l.to_ref}],
+        "props": [prop("crosswalk-basis", l.basis.as_str()), prop("crosswalk-source", &l.source)],
+    });
+    if let Some(n) = &l.note {
+        m["remarks"] = json!(n);
+    }
+    let props = m["props"].as_array_mut().expect("props is an array");
+    if !l.properties.is_empty() {
+        let names: Vec<&str> = l.properties.iter().map(|p| p.as_str()).collect();
+        props.push(prop("crosswalk-properties", &names.join(",")));
+    }
+    if let Some(n) = l.strength {
+        props.push(prop("crosswalk-strength", &n.to_string()));
+    }
+    m
+}
+
 impl Workspace {
     fn group_by_framework(c: &Control) -> Vec<(&str, Vec<&Mapping>)> {
         let mut out: Vec<(&str, Vec<&Mapping>)> = Vec::new();
@@ -72,68 +186,15 @@ impl Workspace {
             .map(|f| (f.id.clone(), f))
             .collect();
         let org = self.organisation()?;
-        let mut components = Vec::new();
         let mut used: Vec<&str> = Vec::new();
-        for c in &controls {
-            let mut props = vec![
-                prop("crosswalk-control-id", &c.id),
-                prop("crosswalk-status", c.status.as_str()),
-                prop("crosswalk-category", &c.category),
-            ];
-            if !c.owner.is_empty() {
-                props.push(prop("crosswalk-owner", &c.owner));
-            }
-            if let Some(d) = c.review_every_days {
-                props.push(prop("crosswalk-review-every", &d.to_string()));
-            }
-            let mut impls = Vec::new();
-            for (fw, maps) in Self::group_by_framework(c) {
-                if !used.contains(&fw) {
-                    used.push(fw);
-                }
-                let reqs: Vec<Value> = maps
-                    .iter()
-                    .map(|m| {
-                        let mut r = json!({
-                            "uuid": uuid(&format!("req/{}/{fw}/{}", c.id, m.reference)),
-                            "control-id": m.reference,
-                            "description": m.rationale.clone().unwrap_or_default(),
-                        });
-                        if m.coverage == MappingCoverage::Partial {
-                            r["props"] = json!([prop("crosswalk-coverage", "partial")]);
-                        }
-                        r
-                    })
-                    .collect();
-                impls.push(json!({
-                    "uuid": uuid(&format!("impl/{}/{fw}", c.id)),
-                    "source": format!("#{}", uuid(&format!("framework/{fw}"))),
-                    "description": format!("{} mapped to {}", c.id, frameworks.get(fw).map(|f| f.name.as_str()).unwrap_or(fw)),
-                    "implemented-requirements": reqs,
-                }));
-            }
-            let mut comp = json!({
-                "uuid": uuid(&format!("control/{}", c.id)),
-                "type": "process-procedure",
-                "title": c.title,
-                "description": c.description,
-                "props": props,
-            });
-            if !impls.is_empty() {
-                comp["control-implementations"] = Value::Array(impls);
-            }
-            components.push(comp);
-        }
+        let components: Vec<Value> = (controls.iter())
+            .map(|c| component_json(c, &frameworks, &mut used))
+            .collect();
         let resources: Vec<Value> = used
             .iter()
             .map(|fw| {
                 let f = &frameworks[*fw];
-                json!({
-                    "uuid": uuid(&format!("framework/{fw}")),
-                    "title": f.name,
-                    "description": f.source,
-                    "props": [prop("crosswalk-framework-id", fw)],
-                })
+                framework_resource(fw, &f.name, Some(&f.source))
             })
             .collect();
         let title = if org.is_empty() {
@@ -184,16 +245,8 @@ impl Workspace {
             .into_iter()
             .map(|f| (f.id.clone(), f))
             .collect();
-        let mut pairs: Vec<((String, String), Vec<&CrosswalkLink>)> = Vec::new();
-        for l in &links {
-            let key = (l.from_framework.clone(), l.to_framework.clone());
-            match pairs.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, v)) => v.push(l),
-                None => pairs.push((key, vec![l])),
-            }
-        }
         let mut used: Vec<String> = Vec::new();
-        let mappings: Vec<Value> = pairs
+        let mappings: Vec<Value> = by_framework_pair(&links)
             .iter()
             .map(|((f, t), ls)| {
                 for x in [f, t] {
@@ -201,45 +254,19 @@ impl Workspace {
                         used.push(x.clone());
                     }
                 }
-                let maps: Vec<Value> = ls
-                    .iter()
-                    .map(|l| {
-                        let mut m = json!({
-                            "uuid": uuid(&format!("map/{f}/{}/{t}/{}/{}", l.from_ref, l.to_ref, l.relationship)),
-                            "relationship": relationship_name(l.relationship),
-                            "sources": [{"type": "control", "id-ref": l.from_ref}],
-                            "targets": [{"type": "control", "id-ref": l.to_ref}],
-                            "props": [prop("crosswalk-basis", l.basis.as_str()), prop("crosswalk-source", &l.source)],
-                        });
-                        if let Some(n) = &l.note {
-                            m["remarks"] = json!(n);
-                        }
-                        if !l.properties.is_empty() {
-                            let names: Vec<&str> = l.properties.iter().map(|p| p.as_str()).collect();
-                            m["props"].as_array_mut().expect("props is an array").push(prop("crosswalk-properties", &names.join(",")));
-                        }
-                        if let Some(n) = l.strength {
-                            m["props"].as_array_mut().expect("props is an array").push(prop("crosswalk-strength", &n.to_string()));
-                        }
-                        m
-                    })
-                    .collect();
                 json!({
                     "uuid": uuid(&format!("mapping/{f}/{t}")),
-                    "source-resource": {"type": "catalog", "href": format!("#{}", uuid(&format!("framework/{f}")))},
-                    "target-resource": {"type": "catalog", "href": format!("#{}", uuid(&format!("framework/{t}")))},
-                    "maps": maps,
+                    "source-resource": {"type": "catalog", "href": framework_href(f)},
+                    "target-resource": {"type": "catalog", "href": framework_href(t)},
+                    "maps": ls.iter().map(|l| map_json(l)).collect::<Vec<_>>(),
                 })
             })
             .collect();
         let resources: Vec<Value> = used
             .iter()
             .map(|fw| {
-                json!({
-                    "uuid": uuid(&format!("framework/{fw}")),
-                    "title": frameworks.get(fw).map(|f| f.name.as_str()).unwrap_or(fw),
-                    "props": [prop("crosswalk-framework-id", fw)],
-                })
+                let name = frameworks.get(fw).map(|f| f.name.as_str()).unwrap_or(fw);
+                framework_resource(fw, name, None)
             })
             .collect();
         let doc = json!({

@@ -22,13 +22,16 @@
 //! others) refuses the import with every such cell listed, unless
 //! `skip_unknown` is set: then those cells are left out and each is listed
 //! in the summary and the audit event.
-use super::xlsx::{self, column_letters};
+mod grid;
+
+use super::xlsx;
 use super::{
-    bytes_of, normalise, problem, ColumnGuess, Format, Imported, ImportedControl, Importer, Input,
-    InteropOptions, Known, MAX_ROWS,
+    bytes_of, finish, normalise, problem, ColumnGuess, Format, Imported, ImportedControl, Importer,
+    Input, InteropOptions, Known, MAX_ROWS,
 };
 use crate::error::Problem;
 use crate::model::{Control, ControlStatus, Mapping, MappingCoverage};
+use grid::{csv_grid, separator, Grid};
 use std::collections::{HashMap, HashSet};
 
 pub struct Matrix;
@@ -185,13 +188,6 @@ pub fn looks_like_csv(text: &[u8]) -> bool {
         })
 }
 
-fn separator(header: &str) -> u8 {
-    [b',', b';', b'\t']
-        .into_iter()
-        .max_by_key(|s| header.bytes().filter(|b| b == s).count())
-        .unwrap_or(b',')
-}
-
 fn framework_by_name(header: &str, known: &Known) -> Option<(String, bool)> {
     let h = normalise(header);
     for (id, names, iso) in FRAMEWORK_NAMES {
@@ -226,89 +222,6 @@ fn role_by_name(text: &str, known: &Known) -> Option<Role> {
         });
     }
     framework_by_name(t, known).map(|(id, iso27002)| Role::Framework { id, iso27002 })
-}
-
-/// A grid of cells and how to name a cell in a problem.
-struct Grid {
-    /// (place of the row: CSV line or sheet row, cells)
-    rows: Vec<(usize, Vec<String>)>,
-    sheet: Option<String>,
-    first_col: u32,
-}
-
-impl Grid {
-    fn at(&self, file: &str, line: usize, col: usize, header: &str, message: String) -> Problem {
-        match &self.sheet {
-            Some(s) => problem(
-                file,
-                0,
-                0,
-                format!(
-                    "{s}!{}{line} ({header}): {message}",
-                    column_letters(self.first_col + col as u32)
-                ),
-            ),
-            None => problem(
-                file,
-                line,
-                col + 1,
-                format!("line {line}, column {} ({header}): {message}", col + 1),
-            ),
-        }
-    }
-    fn place(&self, line: usize, col: usize) -> String {
-        match &self.sheet {
-            Some(s) => format!("{s}!{}{line}", column_letters(self.first_col + col as u32)),
-            None => format!("line {line}, column {}", col + 1),
-        }
-    }
-}
-
-fn csv_grid(file: &str, bytes: &[u8]) -> Result<Grid, Vec<Problem>> {
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let first = String::from_utf8_lossy(&text[..text.len().min(4096)]);
-    let sep = separator(first.lines().next().unwrap_or(""));
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(sep)
-        .from_reader(text);
-    let mut rows = Vec::new();
-    // The reader reports a record's position where the previous one ended
-    // (before its line break), so the starting line is counted here.
-    let (mut at, mut line) = (0usize, 1usize);
-    let mut line_of = |byte: usize| {
-        let mut b = byte.min(text.len());
-        while b < text.len() && matches!(text[b], b'\r' | b'\n') {
-            b += 1;
-        }
-        if b >= at {
-            line += text[at..b].iter().filter(|c| **c == b'\n').count();
-            at = b;
-        }
-        line
-    };
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map(|p| p.line() as usize).unwrap_or(1);
-            vec![problem(file, line, 1, format!("not readable CSV: {e}"))]
-        })?;
-        if rows.len() > MAX_ROWS {
-            return Err(vec![problem(
-                file,
-                1,
-                1,
-                format!("more than {MAX_ROWS} rows; split the matrix"),
-            )]);
-        }
-        let line = line_of(rec.position().map(|p| p.byte() as usize).unwrap_or(0));
-        rows.push((line, rec.iter().map(str::to_string).collect()));
-    }
-    Ok(Grid {
-        rows,
-        sheet: None,
-        first_col: 0,
-    })
 }
 
 fn xlsx_grid(file: &str, bytes: &[u8], known: &Known) -> Result<Grid, Vec<Problem>> {
@@ -422,7 +335,49 @@ fn read_grid(
         )]);
     };
     let mut problems = Vec::new();
-    // --columns overrides, by header.
+    let overrides = column_overrides(file, headers, options, known, &mut problems);
+    let (roles, guesses) = column_roles(headers, &overrides, known);
+    let sheet = Sheet {
+        file,
+        grid,
+        headers,
+        roles,
+        known,
+        options,
+    };
+    sheet.check_columns(*header_line, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut controls = Vec::new();
+    let mut skipped_cells = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (line, row) in grid.rows.iter().filter(|(l, _)| l > header_line) {
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let got = sheet.read_row(*line, row, &mut seen, &mut skipped_cells, &mut problems);
+        controls.extend(got);
+    }
+    finish(
+        problems,
+        Imported {
+            controls,
+            columns: guesses,
+            skipped_cells,
+            ..Default::default()
+        },
+    )
+}
+
+/// `--columns HEADER=ROLE` overrides, by normalised header.
+fn column_overrides(
+    file: &str,
+    headers: &[String],
+    options: &InteropOptions,
+    known: &Known,
+    problems: &mut Vec<Problem>,
+) -> HashMap<String, Role> {
     let mut overrides: HashMap<String, Role> = HashMap::new();
     for spec in &options.columns {
         let Some((h, r)) = spec.rsplit_once('=') else {
@@ -454,6 +409,15 @@ fn read_grid(
             None => problems.push(problem(file, 0, 0, format!("--columns `{spec}`: `{}` is not a role; use id, title, description, category, owner, status, ignore, or a framework id", r.trim()))),
         }
     }
+    overrides
+}
+
+/// Each column's role (an override, or the guess from its header) and how it was read.
+fn column_roles(
+    headers: &[String],
+    overrides: &HashMap<String, Role>,
+    known: &Known,
+) -> (Vec<Role>, Vec<ColumnGuess>) {
     let mut roles = Vec::new();
     let mut guesses = Vec::new();
     for h in headers {
@@ -472,108 +436,147 @@ fn read_grid(
         });
         roles.push(role);
     }
-    let col_of = |name: &'static str| roles.iter().position(|r| *r == Role::Field(name));
-    for (i, r) in roles.iter().enumerate() {
-        if let Role::Field(f) = r {
-            if roles[..i].contains(r) {
-                problems.push(grid.at(
-                    file,
-                    *header_line,
-                    i,
-                    &headers[i],
-                    format!(
-                        "a second `{f}` column; name one with --columns \"{}=ignore\"",
-                        headers[i]
-                    ),
-                ));
+    (roles, guesses)
+}
+
+/// A matrix with its columns read: what a row is read against.
+struct Sheet<'a> {
+    file: &'a str,
+    grid: &'a Grid,
+    headers: &'a [String],
+    roles: Vec<Role>,
+    known: &'a Known,
+    options: &'a InteropOptions,
+}
+
+impl Sheet<'_> {
+    fn col_of(&self, name: &'static str) -> Option<usize> {
+        self.roles.iter().position(|r| *r == Role::Field(name))
+    }
+
+    fn at(&self, line: usize, col: usize, message: String) -> Problem {
+        (self.grid).at(self.file, line, col, &self.headers[col], message)
+    }
+
+    /// Each field at most once; id, title and status present.
+    fn check_columns(&self, header_line: usize, problems: &mut Vec<Problem>) {
+        for (i, r) in self.roles.iter().enumerate() {
+            if let Role::Field(f) = r {
+                if self.roles[..i].contains(r) {
+                    problems.push(self.at(
+                        header_line,
+                        i,
+                        format!(
+                            "a second `{f}` column; name one with --columns \"{}=ignore\"",
+                            self.headers[i]
+                        ),
+                    ));
+                }
+            }
+        }
+        for needed in ["id", "title", "status"] {
+            if self.col_of(needed).is_none() {
+                problems.push(self.at(header_line, 0, format!("no `{needed}` column found among the headers ({}); name one with --columns \"HEADER={needed}\"", self.headers.join(", "))));
             }
         }
     }
-    for needed in ["id", "title", "status"] {
-        if col_of(needed).is_none() {
-            problems.push(grid.at(file, *header_line, 0, &headers[0], format!("no `{needed}` column found among the headers ({}); name one with --columns \"HEADER={needed}\"", headers.join(", "))));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let (id_col, title_col, status_col) = (
-        col_of("id").unwrap(),
-        col_of("title").unwrap(),
-        col_of("status").unwrap(),
-    );
-    let cell = |row: &[String], c: Option<usize>| {
-        c.and_then(|c| row.get(c))
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    };
-    let mut controls = Vec::new();
-    let mut skipped_cells = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (line, row) in grid.rows.iter().filter(|(l, _)| l > header_line) {
-        if row.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let id = cell(row, Some(id_col));
+
+    /// One row → a control; `None` (with problems) when anything in it is wrong.
+    fn read_row(
+        &self,
+        line: usize,
+        row: &[String],
+        seen: &mut HashMap<String, usize>,
+        skipped_cells: &mut Vec<String>,
+        problems: &mut Vec<Problem>,
+    ) -> Option<ImportedControl> {
+        let cell = |c: Option<usize>| {
+            c.and_then(|c| row.get(c))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        let (id_col, title_col, status_col) = (
+            self.col_of("id").unwrap(),
+            self.col_of("title").unwrap(),
+            self.col_of("status").unwrap(),
+        );
+        let id = cell(Some(id_col));
         let before = problems.len();
         if id.is_empty() {
-            problems.push(grid.at(
-                file,
-                *line,
-                id_col,
-                &headers[id_col],
-                "this row has no control id".into(),
-            ));
-            continue;
+            problems.push(self.at(line, id_col, "this row has no control id".into()));
+            return None;
         }
         if id.len() > 64
             || !id
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         {
-            problems.push(grid.at(
-                file,
-                *line,
+            problems.push(self.at(
+                line,
                 id_col,
-                &headers[id_col],
                 format!(
                     "control id `{id}` may use only letters, digits, `-`, `_` and `.` (64 at most)"
                 ),
             ));
         }
-        if let Some(first) = seen.insert(id.clone(), *line) {
-            problems.push(grid.at(
-                file,
-                *line,
+        if let Some(first) = seen.insert(id.clone(), line) {
+            problems.push(self.at(
+                line,
                 id_col,
-                &headers[id_col],
                 format!(
                     "control `{id}` appears twice (first at {})",
-                    grid.place(first, id_col)
+                    self.grid.place(first, id_col)
                 ),
             ));
         }
-        let title = cell(row, Some(title_col));
+        let title = cell(Some(title_col));
         if title.is_empty() {
-            problems.push(grid.at(
-                file,
-                *line,
-                title_col,
-                &headers[title_col],
-                format!("control `{id}` has no title"),
-            ));
+            problems.push(self.at(line, title_col, format!("control `{id}` has no title")));
         }
-        let status_text = cell(row, Some(status_col));
+        let status_text = cell(Some(status_col));
         let status = parse_status(&status_text);
         if status.is_none() {
-            problems.push(grid.at(file, *line, status_col, &headers[status_col], format!("status `{status_text}` is not one Crosswalk knows; use implemented, partial, planned or not applicable")));
+            problems.push(self.at(line, status_col, format!("status `{status_text}` is not one Crosswalk knows; use implemented, partial, planned or not applicable")));
         }
+        let mappings = self.row_mappings(line, row, skipped_cells, problems);
+        if problems.len() > before {
+            return None;
+        }
+        let category = cell(self.col_of("category"));
+        Some(ImportedControl {
+            control: Control {
+                id,
+                title,
+                description: cell(self.col_of("description")),
+                category: if category.is_empty() {
+                    "general".into()
+                } else {
+                    category
+                },
+                owner: cell(self.col_of("owner")),
+                status: status?,
+                review_every_days: None,
+                mappings,
+            },
+            links: Vec::new(),
+        })
+    }
+
+    /// The mappings of one row: every ref in every framework column (a cell
+    /// may hold several, separated by `,`, `;` or new lines).
+    fn row_mappings(
+        &self,
+        line: usize,
+        row: &[String],
+        skipped_cells: &mut Vec<String>,
+        problems: &mut Vec<Problem>,
+    ) -> Vec<Mapping> {
         let mut mappings: Vec<Mapping> = Vec::new();
-        for (c, role) in roles.iter().enumerate() {
+        for (c, role) in self.roles.iter().enumerate() {
             let Role::Framework { id: fw, iso27002 } = role else {
                 continue;
             };
-            let text = cell(row, Some(c));
+            let text = row.get(c).map(|s| s.trim()).unwrap_or_default();
             let mut seen_refs = HashSet::new();
             for part in text.split([',', ';', '\n', '\r']).map(str::trim) {
                 if PLACEHOLDERS.contains(&part.to_lowercase().as_str()) {
@@ -584,60 +587,29 @@ fn read_grid(
                 } else {
                     part.to_string()
                 };
-                let bad = match known.resolve(fw, &wanted) {
+                let bad = match self.known.resolve(fw, &wanted) {
                     Some((canonical, true)) => {
                         if seen_refs.insert(canonical.clone()) {
                             mappings.push(Mapping { framework_id: fw.clone(), reference: canonical, coverage: MappingCoverage::Full, rationale: None });
                         }
-                        None
+                        continue;
                     }
-                    Some((canonical, false)) => Some(format!("{fw} `{canonical}` is not assessable (it groups other requirements, or is withdrawn)")),
-                    None => Some(format!("`{part}` is not a requirement of {fw}")),
+                    Some((canonical, false)) => format!("{fw} `{canonical}` is not assessable (it groups other requirements, or is withdrawn)"),
+                    None => format!("`{part}` is not a requirement of {fw}"),
                 };
-                if let Some(m) = bad {
-                    if options.skip_unknown {
-                        skipped_cells.push(format!(
-                            "{} ({}): {m}",
-                            grid.place(*line, c),
-                            headers[c]
-                        ));
-                    } else {
-                        problems.push(grid.at(file, *line, c, &headers[c], m));
-                    }
+                if self.options.skip_unknown {
+                    skipped_cells.push(format!(
+                        "{} ({}): {bad}",
+                        self.grid.place(line, c),
+                        self.headers[c]
+                    ));
+                } else {
+                    problems.push(self.at(line, c, bad));
                 }
             }
         }
-        if problems.len() > before {
-            continue;
-        }
-        let category = cell(row, col_of("category"));
-        controls.push(ImportedControl {
-            control: Control {
-                id,
-                title,
-                description: cell(row, col_of("description")),
-                category: if category.is_empty() {
-                    "general".into()
-                } else {
-                    category
-                },
-                owner: cell(row, col_of("owner")),
-                status: status.expect("checked"),
-                review_every_days: None,
-                mappings,
-            },
-            links: Vec::new(),
-        });
+        mappings
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    Ok(Imported {
-        controls,
-        columns: guesses,
-        skipped_cells,
-        ..Default::default()
-    })
 }
 
 #[cfg(test)]

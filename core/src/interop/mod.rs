@@ -7,7 +7,8 @@
 //!   own file with a link to its spec and its own tests, behind [`Importer`].
 //! - Importers only translate: they return an [`Imported`] bundle (catalogs,
 //!   controls, crosswalk links, scopes) that goes through the same checked,
-//!   one-transaction, audited path as control YAML (`import.rs`).
+//!   one-transaction, audited path as control YAML (`crate::import`, through
+//!   its one conversion `Source::foreign`).
 //! - Every problem names its place: `file:line:column` for YAML and XML,
 //!   the JSON pointer for JSON, `sheet!cell` or row and column for matrices.
 //! - Untrusted input is bounded before parsing: size caps, nesting caps, the
@@ -107,7 +108,9 @@ pub struct InteropOptions {
     pub columns: Vec<String>,
 }
 
-/// The requirements an importer may resolve refs against.
+/// The requirements the files of an import may name: the workspace's and
+/// those of catalogs read earlier in the same import. Every reader, control
+/// YAML and each foreign format, resolves refs against this one index.
 #[derive(Debug, Default)]
 pub struct Known {
     pub frameworks: Vec<Framework>,
@@ -115,6 +118,10 @@ pub struct Known {
     pub refs: HashMap<String, HashMap<String, (String, bool)>>,
     /// framework → lower-cased ref_key → ref (OSCAL ids are lower case: `ac-2`)
     folded: HashMap<String, HashMap<String, String>>,
+    /// framework → refs in catalog order, for hints
+    pub(crate) ordered: HashMap<String, Vec<String>>,
+    /// (framework, ref) → the refs grouped under it, for hints
+    pub(crate) children: HashMap<(String, String), Vec<String>>,
 }
 
 impl Known {
@@ -146,6 +153,16 @@ impl Known {
             .entry(r.framework_id.clone())
             .or_default()
             .insert(key, (r.reference.clone(), r.assessable));
+        self.ordered
+            .entry(r.framework_id.clone())
+            .or_default()
+            .push(r.reference.clone());
+        if let Some(p) = &r.parent {
+            self.children
+                .entry((r.framework_id.clone(), p.clone()))
+                .or_default()
+                .push(r.reference.clone());
+        }
     }
     /// The canonical ref and whether it is assessable, for a ref as a user wrote it.
     pub fn resolve(&self, framework: &str, text: &str) -> Option<(String, bool)> {
@@ -359,44 +376,6 @@ pub struct FileColumns {
     pub columns: Vec<ColumnGuess>,
 }
 
-/// What foreign files add to an import's report and audit event.
-#[derive(Debug, Default)]
-pub struct Extras {
-    pub formats: Vec<FileFormat>,
-    pub columns: Vec<FileColumns>,
-    pub skipped_cells: Vec<String>,
-    pub scopes: Vec<scope::Scope>,
-    /// (file, sha256, format) for the audit event.
-    pub hashes: Vec<(String, String, &'static str)>,
-}
-
-impl Extras {
-    pub fn add(
-        &mut self,
-        f: &Foreign,
-        scopes: Vec<scope::Scope>,
-        columns: Vec<ColumnGuess>,
-        skipped: Vec<String>,
-    ) {
-        self.formats.push(FileFormat {
-            file: f.display.clone(),
-            format: f.format,
-            name: f.format.name(),
-        });
-        if !columns.is_empty() {
-            self.columns.push(FileColumns {
-                file: f.display.clone(),
-                columns,
-            });
-        }
-        self.skipped_cells
-            .extend(skipped.into_iter().map(|s| format!("{}: {s}", f.display)));
-        self.scopes.extend(scopes);
-        self.hashes
-            .push((f.display.clone(), f.sha.clone(), f.format.name()));
-    }
-}
-
 /// Takes OpenControl projects (a folder with `opencontrol.yaml`, or that
 /// file named directly) out of the paths; the rest go the usual way.
 pub fn split_projects(paths: &[std::path::PathBuf]) -> (Vec<std::path::PathBuf>, Vec<Foreign>) {
@@ -468,6 +447,16 @@ pub fn read_all<'a>(
         }
     }
     out
+}
+
+/// What a reader returns once it has looked at everything: all its
+/// problems, or what it read.
+pub(crate) fn finish(problems: Vec<Problem>, read: Imported) -> Result<Imported, Vec<Problem>> {
+    if problems.is_empty() {
+        Ok(read)
+    } else {
+        Err(problems)
+    }
 }
 
 pub(crate) fn bytes_of<'a>(file: &str, input: &'a Input) -> Result<&'a [u8], Vec<Problem>> {

@@ -26,8 +26,8 @@
 //!   lie inside the project folder (`..` and symlinks out are refused).
 use super::scope::Scope;
 use super::{
-    control_id, problem, slug, Format, Imported, ImportedControl, Importer, Input, InteropOptions,
-    Known,
+    control_id, finish, problem, slug, Format, Imported, ImportedControl, Importer, Input,
+    InteropOptions, Known,
 };
 use crate::catalog::Catalog;
 use crate::error::Problem;
@@ -119,6 +119,28 @@ fn entries(n: &Node) -> &[(Node, Node)] {
     }
 }
 
+/// The standards of a project: name → framework id, and each framework's refs by ref key.
+#[derive(Default)]
+struct Standards {
+    ids: HashMap<String, String>,
+    refs: HashMap<String, HashMap<String, String>>,
+}
+
+impl Standards {
+    fn add(&mut self, name: String, cat: &Catalog) {
+        let refs = (cat.requirements.iter())
+            .map(|r| (crate::text::ref_key(&r.reference), r.reference.clone()))
+            .collect();
+        self.refs.insert(cat.framework.id.clone(), refs);
+        self.ids.insert(name, cat.framework.id.clone());
+    }
+
+    /// The canonical ref of control `ctl` in framework `fw`.
+    fn reference(&self, fw: &str, ctl: &str) -> Option<&String> {
+        self.refs[fw].get(&crate::text::ref_key(ctl))
+    }
+}
+
 impl Importer for OpenControl {
     const FORMAT: Format = Format::OpenControl;
     fn read(
@@ -142,296 +164,311 @@ impl Importer for OpenControl {
             root: root.clone(),
             problems: Vec::new(),
         };
-        let top_path = root.join("opencontrol.yaml");
-        let top_display = top_path.display().to_string();
-        let bytes = crate::import::read_input(&top_path)
-            .map_err(|e| vec![problem(&top_display, 1, 1, format!("cannot read: {e}"))])?;
-        let top = yaml::parse(&top_display, &bytes).map_err(|e| vec![e])?;
+        let (top_display, top) = read_top(&root)?;
         let f = top
             .map(&top_display, "opencontrol.yaml")
             .map_err(|e| vec![e])?;
-        if let Some(v) = f.get("schema_version").and_then(Node::as_scalar) {
-            if !v.starts_with("1.") {
-                return Err(vec![f.get("schema_version").unwrap().problem(
-                    &top_display,
-                    format!(
-                        "opencontrol.yaml schema_version {v} is not supported; Crosswalk reads 1.x"
-                    ),
-                )]);
-            }
-        }
         let mut problems = Vec::new();
-        if let Some(d) = f.get("dependencies") {
-            if !entries(d).is_empty() || matches!(&d.value, Value::Seq(s) if !s.is_empty()) {
-                problems.push(d.problem(&top_display, "`dependencies` name other repositories, which Crosswalk does not fetch (it works offline); copy them into this project and list them under `components`/`standards`"));
-            }
-        }
+        problems.extend(dependencies(&top_display, &f));
         let mut out = Imported::default();
-        let mut left_out = Vec::new();
-        // standard name → framework id
-        let mut standards: HashMap<String, String> = HashMap::new();
-        let mut std_refs: HashMap<String, HashMap<String, String>> = HashMap::new();
-        for item in list(&top_display, &f, "standards", &mut problems) {
-            let Ok(rel) = item
-                .text(&top_display, "a standard path")
-                .map_err(|e| problems.push(e))
-            else {
-                continue;
-            };
-            let Some((sf, node)) = p.load(&top_display, item, rel, false) else {
-                continue;
-            };
+        let mut standards = Standards::default();
+        let mut listed = |key: &str, what: &str, component: bool, problems: &mut Vec<Problem>| {
+            let mut files = Vec::new();
+            for item in list(&top_display, &f, key, problems) {
+                let Ok(rel) = item.text(&top_display, what).map_err(|e| problems.push(e)) else {
+                    continue;
+                };
+                if let Some((file, node)) = p.load(&top_display, item, rel, component) {
+                    files.push((rel.trim().to_string(), file, node));
+                }
+            }
+            files
+        };
+        for (_, sf, node) in listed("standards", "a standard path", false, &mut problems) {
             match standard(&sf, &node) {
                 Ok((name, cat)) => {
-                    let refs = cat
-                        .requirements
-                        .iter()
-                        .map(|r| (crate::text::ref_key(&r.reference), r.reference.clone()))
-                        .collect();
-                    std_refs.insert(cat.framework.id.clone(), refs);
-                    standards.insert(name, cat.framework.id.clone());
+                    standards.add(name, &cat);
                     out.catalogs.push(cat);
                 }
                 Err(mut e) => problems.append(&mut e),
             }
         }
-        let today = crate::now().date_naive();
-        for item in list(&top_display, &f, "components", &mut problems) {
-            let Ok(rel) = item
-                .text(&top_display, "a component path")
-                .map_err(|e| problems.push(e))
-            else {
-                continue;
-            };
-            let Some((cf, node)) = p.load(&top_display, item, rel, true) else {
-                continue;
-            };
+        for (rel, cf, node) in listed("components", "a component path", true, &mut problems) {
             let Ok(c) = node.map(&cf, "a component").map_err(|e| problems.push(e)) else {
                 continue;
             };
-            let folder = Path::new(rel.trim())
-                .file_name()
+            let folder = (Path::new(&rel).file_name())
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            let key = c
-                .optional_text("key")
-                .ok()
-                .flatten()
-                .map(str::to_string)
-                .unwrap_or(folder);
-            let id = control_id(&key);
-            let title = c
-                .optional_text("name")
-                .ok()
-                .flatten()
-                .unwrap_or(&key)
-                .trim()
-                .to_string();
-            let mut mappings = Vec::new();
-            let mut narratives = Vec::new();
-            let mut statuses = Vec::new();
-            let mut sat_items = list(&cf, &c, "satisfies", &mut problems);
-            if sat_items.is_empty() && c.get("satisfies").is_none() {
-                sat_items = Vec::new();
-            }
-            for s in sat_items {
-                let Ok(sm) = s
-                    .map(&cf, "a `satisfies` entry")
-                    .map_err(|e| problems.push(e))
-                else {
-                    continue;
-                };
-                let (Ok(std_key), Ok(ctl)) = (
-                    sm.required_text("standard_key", "this entry"),
-                    sm.required_text("control_key", "this entry"),
-                ) else {
-                    problems.push(s.problem(
-                        &cf,
-                        "a `satisfies` entry needs `standard_key` and `control_key`",
-                    ));
-                    continue;
-                };
-                let Some(fw) = standards.get(std_key.trim()) else {
-                    problems.push(sm.get("standard_key").unwrap().problem(
-                        &cf,
-                        format!(
-                            "standard `{std_key}` is not one of this project's standards ({})",
-                            standards.keys().cloned().collect::<Vec<_>>().join(", ")
-                        ),
-                    ));
-                    continue;
-                };
-                let Some(reference) = std_refs[fw].get(&crate::text::ref_key(ctl)) else {
-                    problems.push(sm.get("control_key").unwrap().problem(
-                        &cf,
-                        format!("`{ctl}` is not a control of standard {std_key}"),
-                    ));
-                    continue;
-                };
-                let status = sm
-                    .optional_text("implementation_status")
-                    .ok()
-                    .flatten()
-                    .unwrap_or("")
-                    .trim()
-                    .to_lowercase();
-                let text: Vec<String> = sm
-                    .get("narrative")
-                    .map(|n| match &n.value {
-                        Value::Seq(items) => items
-                            .iter()
-                            .filter_map(|i| {
-                                i.map(&cf, "a narrative")
-                                    .ok()?
-                                    .optional_text("text")
-                                    .ok()
-                                    .flatten()
-                                    .map(|t| t.trim().to_string())
-                            })
-                            .collect(),
-                        Value::Scalar { text, .. } => vec![text.trim().to_string()],
-                        _ => Vec::new(),
-                    })
-                    .unwrap_or_default();
-                let text = text.join("\n\n");
-                if !text.is_empty() {
-                    narratives.push(format!("{std_key} {reference}: {text}"));
-                }
-                mappings.push(Mapping {
-                    framework_id: fw.clone(),
-                    reference: reference.clone(),
-                    coverage: if status == "partial" {
-                        MappingCoverage::Partial
-                    } else {
-                        MappingCoverage::Full
-                    },
-                    rationale: (!text.is_empty()).then_some(text),
-                });
-                statuses.push(status);
-            }
-            let done = |s: &String| s == "complete" || s == "implemented";
-            let status = if !statuses.is_empty() && statuses.iter().all(done) {
-                ControlStatus::Implemented
-            } else if statuses.iter().any(|s| s == "partial" || done(s)) {
-                ControlStatus::Partial
-            } else {
-                ControlStatus::Planned
-            };
-            let mut links = Vec::new();
-            for key in ["references", "verifications"] {
-                for r in list(&cf, &c, key, &mut problems) {
-                    let Ok(rm) = r.map(&cf, "a reference") else {
-                        continue;
-                    };
-                    let name = rm
-                        .optional_text("name")
-                        .ok()
-                        .flatten()
-                        .or(rm.optional_text("key").ok().flatten())
-                        .unwrap_or("reference")
-                        .trim()
-                        .to_string();
-                    let path = rm
-                        .optional_text("path")
-                        .ok()
-                        .flatten()
-                        .unwrap_or("")
-                        .trim()
-                        .to_string();
-                    if path.starts_with("https://") || path.starts_with("http://") {
-                        links.push((
-                            name,
-                            path,
-                            format!("OpenControl {key} of component {key_}", key_ = id),
-                        ));
-                    } else {
-                        left_out.push(format!("{cf}:{}:{}: {key} `{name}` has no web address ({path}); not imported as evidence", r.line, r.column));
-                    }
-                }
-            }
-            let _ = today;
-            out.controls.push(ImportedControl {
-                control: Control {
-                    id,
-                    title,
-                    description: narratives.join("\n\n"),
-                    category: "general".into(),
-                    owner: c
-                        .optional_text("responsible_role")
-                        .ok()
-                        .flatten()
-                        .unwrap_or("")
-                        .trim()
-                        .to_string(),
-                    status,
-                    review_every_days: None,
-                    mappings,
-                },
-                links,
-            });
+            let cx = (cf.as_str(), &standards);
+            out.controls.push(component(
+                cx,
+                &c,
+                folder,
+                &mut out.skipped_cells,
+                &mut problems,
+            ));
         }
-        for item in list(&top_display, &f, "certifications", &mut problems) {
-            let Ok(rel) = item
-                .text(&top_display, "a certification path")
-                .map_err(|e| problems.push(e))
-            else {
-                continue;
-            };
-            let Some((cf, node)) = p.load(&top_display, item, rel, false) else {
-                continue;
-            };
-            let Ok(m) = node
-                .map(&cf, "a certification")
-                .map_err(|e| problems.push(e))
-            else {
-                continue;
-            };
-            let Ok(name) = m
-                .required_text("name", "the certification")
-                .map_err(|e| problems.push(e))
-            else {
-                continue;
-            };
-            let mut reqs = Vec::new();
-            for (sk, ctls) in m.get("standards").map(entries).unwrap_or_default() {
-                let sname = sk.as_scalar().unwrap_or_default();
-                let Some(fw) = standards.get(sname) else {
-                    problems.push(sk.problem(
-                        &cf,
-                        format!("standard `{sname}` is not one of this project's standards"),
-                    ));
-                    continue;
-                };
-                for (ck, _) in entries(ctls) {
-                    let ctl = ck.as_scalar().unwrap_or_default();
-                    match std_refs[fw].get(&crate::text::ref_key(ctl)) {
-                        Some(r) => reqs.push((fw.clone(), r.clone())),
-                        None => {
-                            problems.push(ck.problem(
-                                &cf,
-                                format!("`{ctl}` is not a control of standard {sname}"),
-                            ))
-                        }
-                    }
-                }
+        for (_, cf, node) in listed(
+            "certifications",
+            "a certification path",
+            false,
+            &mut problems,
+        ) {
+            if let Some(scope) = certification(&cf, &node, &standards, &mut problems) {
+                out.scopes.push(scope);
             }
-            out.scopes.push(Scope {
-                id: slug(name),
-                name: name.trim().to_string(),
-                source: cf.clone(),
-                requirements: reqs,
-            });
         }
         problems.append(&mut p.problems);
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        out.skipped_cells = left_out;
-        Ok(out)
+        finish(problems, out)
     }
 }
 
-/// One OpenControl standard file → a catalog.
+/// `dependencies` name other repositories, which an offline tool cannot fetch.
+fn dependencies(top_display: &str, f: &yaml::Fields<'_>) -> Option<Problem> {
+    let d = f.get("dependencies")?;
+    let listed = !entries(d).is_empty() || matches!(&d.value, Value::Seq(s) if !s.is_empty());
+    listed.then(|| d.problem(top_display, "`dependencies` name other repositories, which Crosswalk does not fetch (it works offline); copy them into this project and list them under `components`/`standards`"))
+}
+
+/// `opencontrol.yaml`, parsed, with its schema version checked.
+fn read_top(root: &Path) -> Result<(String, Node), Vec<Problem>> {
+    let top_path = root.join("opencontrol.yaml");
+    let top_display = top_path.display().to_string();
+    let bytes = crate::import::read_input(&top_path)
+        .map_err(|e| vec![problem(&top_display, 1, 1, format!("cannot read: {e}"))])?;
+    let top = yaml::parse(&top_display, &bytes).map_err(|e| vec![e])?;
+    let f = top
+        .map(&top_display, "opencontrol.yaml")
+        .map_err(|e| vec![e])?;
+    if let Some(v) = f.get("schema_version").and_then(Node::as_scalar) {
+        if !v.starts_with("1.") {
+            return Err(vec![f.get("schema_version").unwrap().problem(
+                &top_display,
+                format!(
+                    "opencontrol.yaml schema_version {v} is not supported; Crosswalk reads 1.x"
+                ),
+            )]);
+        }
+    }
+    Ok((top_display, top))
+}
+
+/// Optional text of a YAML map, trimmed; empty when absent or not text.
+fn text_of(f: &yaml::Fields<'_>, key: &str) -> String {
+    (f.optional_text(key).ok().flatten())
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
+/// One component file → a control (its `satisfies` entries its mappings);
+/// references without a web address go to `left_out`.
+fn component(
+    (cf, standards): (&str, &Standards),
+    c: &yaml::Fields<'_>,
+    folder: String,
+    left_out: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
+) -> ImportedControl {
+    let key = (c.optional_text("key").ok().flatten())
+        .map(str::to_string)
+        .unwrap_or(folder);
+    let id = control_id(&key);
+    let title = (c.optional_text("name").ok().flatten())
+        .unwrap_or(&key)
+        .trim()
+        .to_string();
+    let mut mappings = Vec::new();
+    let mut narratives = Vec::new();
+    let mut statuses = Vec::new();
+    for s in list(cf, c, "satisfies", problems) {
+        let Some((mapping, status, narrative)) = satisfies(cf, s, standards, problems) else {
+            continue;
+        };
+        narratives.extend(narrative);
+        mappings.push(mapping);
+        statuses.push(status);
+    }
+    let links = evidence_links(cf, c, &id, left_out, problems);
+    ImportedControl {
+        control: Control {
+            id,
+            title,
+            description: narratives.join("\n\n"),
+            category: "general".into(),
+            owner: text_of(c, "responsible_role"),
+            status: status_of(&statuses),
+            review_every_days: None,
+            mappings,
+        },
+        links,
+    }
+}
+
+/// All entries `complete`/`implemented` → implemented; any `partial`, or a
+/// mix → partial; otherwise → planned.
+fn status_of(statuses: &[String]) -> ControlStatus {
+    let done = |s: &String| s == "complete" || s == "implemented";
+    if !statuses.is_empty() && statuses.iter().all(done) {
+        ControlStatus::Implemented
+    } else if statuses.iter().any(|s| s == "partial" || done(s)) {
+        ControlStatus::Partial
+    } else {
+        ControlStatus::Planned
+    }
+}
+
+/// One `satisfies` entry: the mapping, the entry's status (lower case) and
+/// its narrative for the control's description.
+fn satisfies(
+    cf: &str,
+    s: &Node,
+    standards: &Standards,
+    problems: &mut Vec<Problem>,
+) -> Option<(Mapping, String, Option<String>)> {
+    let sm = s
+        .map(cf, "a `satisfies` entry")
+        .map_err(|e| problems.push(e))
+        .ok()?;
+    let (Ok(std_key), Ok(ctl)) = (
+        sm.required_text("standard_key", "this entry"),
+        sm.required_text("control_key", "this entry"),
+    ) else {
+        problems.push(s.problem(
+            cf,
+            "a `satisfies` entry needs `standard_key` and `control_key`",
+        ));
+        return None;
+    };
+    let Some(fw) = standards.ids.get(std_key.trim()) else {
+        problems.push(sm.get("standard_key").unwrap().problem(
+            cf,
+            format!(
+                "standard `{std_key}` is not one of this project's standards ({})",
+                standards.ids.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        ));
+        return None;
+    };
+    let Some(reference) = standards.reference(fw, ctl) else {
+        problems.push(sm.get("control_key").unwrap().problem(
+            cf,
+            format!("`{ctl}` is not a control of standard {std_key}"),
+        ));
+        return None;
+    };
+    let status = text_of(&sm, "implementation_status").to_lowercase();
+    let text = narrative(cf, sm.get("narrative"));
+    let mapping = Mapping {
+        framework_id: fw.clone(),
+        reference: reference.clone(),
+        coverage: if status == "partial" {
+            MappingCoverage::Partial
+        } else {
+            MappingCoverage::Full
+        },
+        rationale: (!text.is_empty()).then(|| text.clone()),
+    };
+    let narrative = (!text.is_empty()).then(|| format!("{std_key} {reference}: {text}"));
+    Some((mapping, status, narrative))
+}
+
+/// A narrative: text, or a list of `{text}` entries joined by blank lines.
+fn narrative(cf: &str, n: Option<&Node>) -> String {
+    let parts: Vec<String> = n
+        .map(|n| match &n.value {
+            Value::Seq(items) => items
+                .iter()
+                .filter_map(|i| {
+                    i.map(cf, "a narrative")
+                        .ok()?
+                        .optional_text("text")
+                        .ok()
+                        .flatten()
+                        .map(|t| t.trim().to_string())
+                })
+                .collect(),
+            Value::Scalar { text, .. } => vec![text.trim().to_string()],
+            _ => Vec::new(),
+        })
+        .unwrap_or_default();
+    parts.join("\n\n")
+}
+
+/// `references` and `verifications` with a web address: (title, url, description).
+fn evidence_links(
+    cf: &str,
+    c: &yaml::Fields<'_>,
+    id: &str,
+    left_out: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
+) -> Vec<(String, String, String)> {
+    let mut links = Vec::new();
+    for key in ["references", "verifications"] {
+        for r in list(cf, c, key, problems) {
+            let Ok(rm) = r.map(cf, "a reference") else {
+                continue;
+            };
+            let name = (rm.optional_text("name").ok().flatten())
+                .or(rm.optional_text("key").ok().flatten())
+                .unwrap_or("reference")
+                .trim()
+                .to_string();
+            let path = text_of(&rm, "path");
+            if path.starts_with("https://") || path.starts_with("http://") {
+                links.push((name, path, format!("OpenControl {key} of component {id}")));
+            } else {
+                left_out.push(format!("{cf}:{}:{}: {key} `{name}` has no web address ({path}); not imported as evidence", r.line, r.column));
+            }
+        }
+    }
+    links
+}
+
+/// One certification file → a scope of the controls it lists.
+fn certification(
+    cf: &str,
+    node: &Node,
+    standards: &Standards,
+    problems: &mut Vec<Problem>,
+) -> Option<Scope> {
+    let m = node
+        .map(cf, "a certification")
+        .map_err(|e| problems.push(e))
+        .ok()?;
+    let name = m
+        .required_text("name", "the certification")
+        .map_err(|e| problems.push(e))
+        .ok()?;
+    let mut reqs = Vec::new();
+    for (sk, ctls) in m.get("standards").map(entries).unwrap_or_default() {
+        let sname = sk.as_scalar().unwrap_or_default();
+        let Some(fw) = standards.ids.get(sname) else {
+            problems.push(sk.problem(
+                cf,
+                format!("standard `{sname}` is not one of this project's standards"),
+            ));
+            continue;
+        };
+        for (ck, _) in entries(ctls) {
+            let ctl = ck.as_scalar().unwrap_or_default();
+            match standards.reference(fw, ctl) {
+                Some(r) => reqs.push((fw.clone(), r.clone())),
+                None => problems
+                    .push(ck.problem(cf, format!("`{ctl}` is not a control of standard {sname}"))),
+            }
+        }
+    }
+    Some(Scope {
+        id: slug(name),
+        name: name.trim().to_string(),
+        source: cf.to_string(),
+        requirements: reqs,
+    })
+}
+
+/// One OpenControl standard file → its name and a catalog.
 fn standard(file: &str, node: &Node) -> Result<(String, Catalog), Vec<Problem>> {
     let m = node.map(file, "a standard").map_err(|e| vec![e])?;
     let name = m
@@ -440,48 +477,7 @@ fn standard(file: &str, node: &Node) -> Result<(String, Catalog), Vec<Problem>> 
         .trim()
         .to_string();
     let id = slug(&name);
-    let mut families: Vec<(String, String)> = Vec::new();
-    let mut controls: Vec<(String, String, String)> = Vec::new();
-    let mut problems = Vec::new();
-    for (k, v) in entries(node) {
-        let key = k.as_scalar().unwrap_or_default().to_string();
-        if key == "name" {
-            continue;
-        }
-        let Ok(f) = v.map(file, &format!("control `{key}`")) else {
-            problems.push(v.problem(
-                file,
-                format!("`{key}` must be a mapping with `family` and `name`"),
-            ));
-            continue;
-        };
-        let title = f
-            .optional_text("name")
-            .ok()
-            .flatten()
-            .unwrap_or("")
-            .trim()
-            .to_string();
-        if f.optional_text("type").ok().flatten() == Some("family") {
-            families.retain(|(c, _)| *c != key);
-            families.push((key, title));
-            continue;
-        }
-        let family = f
-            .optional_text("family")
-            .ok()
-            .flatten()
-            .unwrap_or("")
-            .trim()
-            .to_string();
-        if !family.is_empty() && !families.iter().any(|(c, _)| *c == family) {
-            families.push((family.clone(), family.clone()));
-        }
-        controls.push((key, family, title));
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
+    let (families, controls) = standard_entries(file, node)?;
     let req =
         |r: &str, parent: Option<String>, level: &str, title: &str, assessable: bool| Requirement {
             framework_id: id.clone(),
@@ -522,4 +518,44 @@ fn standard(file: &str, node: &Node) -> Result<(String, Catalog), Vec<Problem>> 
             requirements,
         },
     ))
+}
+
+/// A standard's families (code, title) and controls (key, family, title), in file order.
+#[allow(clippy::type_complexity)] // (families, controls), each a list of plain tuples
+fn standard_entries(
+    file: &str,
+    node: &Node,
+) -> Result<(Vec<(String, String)>, Vec<(String, String, String)>), Vec<Problem>> {
+    let mut families: Vec<(String, String)> = Vec::new();
+    let mut controls: Vec<(String, String, String)> = Vec::new();
+    let mut problems = Vec::new();
+    for (k, v) in entries(node) {
+        let key = k.as_scalar().unwrap_or_default().to_string();
+        if key == "name" {
+            continue;
+        }
+        let Ok(f) = v.map(file, &format!("control `{key}`")) else {
+            problems.push(v.problem(
+                file,
+                format!("`{key}` must be a mapping with `family` and `name`"),
+            ));
+            continue;
+        };
+        let title = text_of(&f, "name");
+        if f.optional_text("type").ok().flatten() == Some("family") {
+            families.retain(|(c, _)| *c != key);
+            families.push((key, title));
+            continue;
+        }
+        let family = text_of(&f, "family");
+        if !family.is_empty() && !families.iter().any(|(c, _)| *c == family) {
+            families.push((family.clone(), family.clone()));
+        }
+        controls.push((key, family, title));
+    }
+    if problems.is_empty() {
+        Ok((families, controls))
+    } else {
+        Err(problems)
+    }
 }

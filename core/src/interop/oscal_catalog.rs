@@ -188,13 +188,7 @@ pub(crate) fn to_catalog(file: &str, tree: Tree) -> Result<Catalog, Vec<Problem>
     }
     // Refs of every item by OSCAL id, to say where withdrawn controls went.
     let mut ref_of: HashMap<String, String> = HashMap::new();
-    fn index(items: &[Item], out: &mut HashMap<String, String>) {
-        for i in items {
-            out.insert(i.id.clone(), item_ref(i));
-            index(&i.children, out);
-        }
-    }
-    index(&tree.items, &mut ref_of);
+    index_refs(&tree.items, &mut ref_of);
     let mut levels: Vec<String> = Vec::new();
     let mut reqs: Vec<Requirement> = Vec::new();
     let mut problems = Vec::new();
@@ -227,41 +221,9 @@ pub(crate) fn to_catalog(file: &str, tree: Tree) -> Result<Catalog, Vec<Problem>
             levels.push(level.clone());
         }
         let summary = if item.withdrawn {
-            let moved: Vec<String> = item
-                .moved
-                .iter()
-                .map(|(rel, href)| {
-                    let target = href.trim_start_matches('#');
-                    let shown = match target.split_once("_smt") {
-                        _ if ref_of.contains_key(target) => ref_of[target].clone(),
-                        Some((ctl, rest)) if ref_of.contains_key(ctl) => {
-                            format!("{}{}", ref_of[ctl], rest.replace('.', ""))
-                        }
-                        _ => target.to_string(),
-                    };
-                    format!("{} {shown}", rel.replace('-', " "))
-                })
-                .collect();
-            if moved.is_empty() {
-                "Withdrawn.".to_string()
-            } else {
-                format!("Withdrawn; {}.", moved.join(", "))
-            }
+            withdrawn_summary(item, &ref_of)
         } else {
-            item.statement
-                .iter()
-                .map(|(depth, label, prose)| {
-                    let text = render(prose, &tree.params, 0, &mut budget);
-                    let indent = "  ".repeat(depth.saturating_sub(1));
-                    if label.is_empty() {
-                        format!("{indent}{text}")
-                    } else {
-                        format!("{indent}{label} {text}")
-                    }
-                })
-                .filter(|l| !l.trim().is_empty())
-                .collect::<Vec<_>>()
-                .join("\n")
+            statement_summary(item, &tree.params, &mut budget)
         };
         if budget == 0 {
             problems.push(problem(
@@ -274,15 +236,10 @@ pub(crate) fn to_catalog(file: &str, tree: Tree) -> Result<Catalog, Vec<Problem>
         }
         reqs.push(Requirement {
             framework_id: id.clone(),
-            reference: reference.clone(),
             parent: parent.clone(),
             level,
-            title: item.title.split_whitespace().collect::<Vec<_>>().join(" "),
             summary,
-            assessable: !item.group && !item.withdrawn,
-            own_title: false,
-            designation: None,
-            theme: None,
+            ..requirement_of(item, &reference)
         });
         for c in item.children.iter().rev() {
             stack.push((c, Some(reference.clone())));
@@ -291,31 +248,102 @@ pub(crate) fn to_catalog(file: &str, tree: Tree) -> Result<Catalog, Vec<Problem>
     if !problems.is_empty() {
         return Err(problems);
     }
-    let short = tree.title.split(':').next().unwrap_or(&tree.title).trim();
     Ok(Catalog {
-        framework: Framework {
-            id,
-            name: tree.title.trim().to_string(),
-            short_name: short.to_string(),
-            version: tree.version,
-            publisher: tree.publisher,
-            published: tree
-                .published
-                .as_deref()
-                .and_then(|p| p.get(..10))
-                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
-            source: format!(
-                "OSCAL catalog {}",
-                std::path::Path::new(file)
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_else(|| file.to_string())
-            ),
-            text_rights: "Titles and statements as published in the imported OSCAL catalog.".into(),
-            levels,
-        },
+        framework: framework_of(file, tree, id, levels),
         requirements: reqs,
     })
+}
+
+/// Every item's ref by its OSCAL id, children included.
+fn index_refs(items: &[Item], out: &mut HashMap<String, String>) {
+    for i in items {
+        out.insert(i.id.clone(), item_ref(i));
+        index_refs(&i.children, out);
+    }
+}
+
+/// The requirement an item is, but for its place in the tree and its summary.
+fn requirement_of(item: &Item, reference: &str) -> Requirement {
+    Requirement {
+        framework_id: String::new(),
+        reference: reference.to_string(),
+        parent: None,
+        level: String::new(),
+        title: item.title.split_whitespace().collect::<Vec<_>>().join(" "),
+        summary: String::new(),
+        assessable: !item.group && !item.withdrawn,
+        own_title: false,
+        designation: None,
+        theme: None,
+    }
+}
+
+/// Where a withdrawn control went, from its links: `Withdrawn; incorporated into AC-6.`
+fn withdrawn_summary(item: &Item, ref_of: &HashMap<String, String>) -> String {
+    let moved: Vec<String> = item
+        .moved
+        .iter()
+        .map(|(rel, href)| {
+            let target = href.trim_start_matches('#');
+            let shown = match target.split_once("_smt") {
+                _ if ref_of.contains_key(target) => ref_of[target].clone(),
+                Some((ctl, rest)) if ref_of.contains_key(ctl) => {
+                    format!("{}{}", ref_of[ctl], rest.replace('.', ""))
+                }
+                _ => target.to_string(),
+            };
+            format!("{} {shown}", rel.replace('-', " "))
+        })
+        .collect();
+    if moved.is_empty() {
+        "Withdrawn.".to_string()
+    } else {
+        format!("Withdrawn; {}.", moved.join(", "))
+    }
+}
+
+/// The statement's lines with their labels, parameters rendered, indented by depth.
+fn statement_summary(item: &Item, params: &HashMap<String, Param>, budget: &mut usize) -> String {
+    item.statement
+        .iter()
+        .map(|(depth, label, prose)| {
+            let text = render(prose, params, 0, budget);
+            let indent = "  ".repeat(depth.saturating_sub(1));
+            if label.is_empty() {
+                format!("{indent}{text}")
+            } else {
+                format!("{indent}{label} {text}")
+            }
+        })
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The framework a catalog's metadata describes.
+fn framework_of(file: &str, tree: Tree, id: String, levels: Vec<String>) -> Framework {
+    let short = tree.title.split(':').next().unwrap_or(&tree.title).trim();
+    Framework {
+        id,
+        name: tree.title.trim().to_string(),
+        short_name: short.to_string(),
+        version: tree.version,
+        publisher: tree.publisher,
+        published: tree
+            .published
+            .as_deref()
+            .and_then(|p| p.get(..10))
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+        source: format!(
+            "OSCAL catalog {}",
+            std::path::Path::new(file)
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_else(|| file.to_string())
+        ),
+        text_rights: "Titles and statements as published in the imported OSCAL catalog.".into(),
+        levels,
+    }
 }
 
 fn publisher_of(parties: &[(String, String)], roles: &[(String, Vec<String>)]) -> String {
@@ -511,241 +539,7 @@ pub fn xml_model_of(text: &[u8]) -> Result<Format, String> {
 }
 
 /// The XML syntax.
-pub(crate) mod xml {
-    use super::*;
-    use roxmltree::{Document, Node, ParsingOptions};
-
-    const OSCAL_NS: &str = "http://csrc.nist.gov/ns/oscal/1.0";
-    /// Most XML nodes accepted; SP 800-53 as XML has about 200,000.
-    const MAX_NODES: u32 = 4_000_000;
-
-    pub fn read(file: &str, bytes: &[u8]) -> Result<Tree, Vec<Problem>> {
-        if bytes.len() as u64 > crate::interop::MAX_FILE_BYTES {
-            return Err(vec![problem(file, 1, 1, "file is over the size limit")]);
-        }
-        let text = std::str::from_utf8(bytes)
-            .map_err(|e| vec![problem(file, 1, 1, format!("not UTF-8 text: {e}"))])?;
-        // No DTDs (roxmltree refuses them by default): entity expansion bombs cannot start.
-        let opts = ParsingOptions {
-            allow_dtd: false,
-            nodes_limit: MAX_NODES,
-            ..ParsingOptions::default()
-        };
-        let doc = Document::parse_with_options(text, opts).map_err(|e| {
-            let pos = e.pos();
-            vec![problem(
-                file,
-                pos.row as usize,
-                pos.col as usize,
-                format!("not valid XML: {e}"),
-            )]
-        })?;
-        let root = doc.root_element();
-        let at = |n: Node| {
-            let p = doc.text_pos_at(n.range().start);
-            (p.row as usize, p.col as usize)
-        };
-        let here = |n: Node, msg: String| {
-            let (l, c) = at(n);
-            vec![problem(file, l, c, msg)]
-        };
-        if root.tag_name().name() != "catalog" || root.tag_name().namespace() != Some(OSCAL_NS) {
-            return Err(here(
-                root,
-                format!("expected an OSCAL <catalog> in the namespace {OSCAL_NS}"),
-            ));
-        }
-        let meta =
-            child(root, "metadata").ok_or_else(|| here(root, "<metadata> is missing".into()))?;
-        let text_of = |n: Option<Node>| n.map(all_text).unwrap_or_default();
-        let version_node = child(meta, "oscal-version")
-            .ok_or_else(|| here(meta, "<oscal-version> is missing".into()))?;
-        check_version(&all_text(version_node), 0).map_err(|m| here(version_node, m))?;
-        let title = text_of(child(meta, "title"));
-        let parties: Vec<(String, String)> = children(meta, "party")
-            .map(|p| {
-                (
-                    p.attribute("uuid").unwrap_or_default().to_string(),
-                    text_of(child(p, "name")),
-                )
-            })
-            .collect();
-        let roles: Vec<(String, Vec<String>)> = children(meta, "responsible-party")
-            .map(|r| {
-                (
-                    r.attribute("role-id").unwrap_or_default().to_string(),
-                    children(r, "party-uuid").map(all_text).collect(),
-                )
-            })
-            .collect();
-        let mut tree = Tree {
-            title: title.split_whitespace().collect::<Vec<_>>().join(" "),
-            version: text_of(child(meta, "version")),
-            published: child(meta, "published").map(all_text),
-            publisher: publisher_of(&parties, &roles),
-            ..Default::default()
-        };
-        let mut params = HashMap::new();
-        tree.items = items(file, &doc, root, 0, &mut params)?;
-        tree.params = params;
-        Ok(tree)
-    }
-
-    fn child<'a, 'i>(n: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
-        n.children()
-            .find(|c| c.is_element() && c.tag_name().name() == name)
-    }
-    fn children<'a, 'i: 'a>(
-        n: Node<'a, 'i>,
-        name: &'a str,
-    ) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
-        n.children()
-            .filter(move |c| c.is_element() && c.tag_name().name() == name)
-    }
-    fn all_text(n: Node) -> String {
-        n.descendants()
-            .filter(|d| d.is_text())
-            .filter_map(|d| d.text())
-            .collect::<String>()
-            .trim()
-            .to_string()
-    }
-    /// The plain prop (no `ns`, no `class`) when there are several of that name.
-    fn prop<'a>(n: Node<'a, '_>, name: &str) -> Option<&'a str> {
-        let named = || children(n, "prop").filter(move |p| p.attribute("name") == Some(name));
-        named()
-            .find(|p| p.attribute("ns").is_none() && p.attribute("class").is_none())
-            .or_else(|| named().find(|p| p.attribute("ns").is_none()))
-            .and_then(|p| p.attribute("value"))
-    }
-
-    fn items(
-        file: &str,
-        doc: &Document,
-        n: Node,
-        depth: usize,
-        params: &mut HashMap<String, Param>,
-    ) -> Result<Vec<Item>, Vec<Problem>> {
-        let pos = |n: Node| {
-            let p = doc.text_pos_at(n.range().start);
-            (p.row as usize, p.col as usize)
-        };
-        if depth > crate::interop::MAX_DEPTH {
-            let (l, c) = pos(n);
-            return Err(vec![problem(
-                file,
-                l,
-                c,
-                "groups and controls nested too deep",
-            )]);
-        }
-        for p in children(n, "param") {
-            let mut param = Param {
-                label: child(p, "label").map(all_text),
-                ..Default::default()
-            };
-            if let Some(sel) = child(p, "select") {
-                param.how_many = sel.attribute("how-many").map(str::to_string);
-                for ch in children(sel, "choice") {
-                    param.choices.push(prose(ch));
-                }
-            }
-            if let Some(id) = p.attribute("id") {
-                params.insert(id.to_string(), param);
-            }
-        }
-        let mut out = Vec::new();
-        for c in n.children().filter(|c| c.is_element()) {
-            let group = match c.tag_name().name() {
-                "group" => true,
-                "control" => false,
-                _ => continue,
-            };
-            let (line, col) = pos(c);
-            let id = c.attribute("id").ok_or_else(|| {
-                vec![problem(
-                    file,
-                    line,
-                    col,
-                    format!("<{}> has no id", c.tag_name().name()),
-                )]
-            })?;
-            let mut item = Item {
-                id: id.to_string(),
-                group,
-                class: c.attribute("class").map(str::to_string),
-                title: child(c, "title").map(all_text).unwrap_or_default(),
-                label: prop(c, "label").map(str::to_string),
-                withdrawn: prop(c, "status") == Some("withdrawn"),
-                at: (line, col, String::new()),
-                ..Default::default()
-            };
-            for l in children(c, "link") {
-                let rel = l.attribute("rel").unwrap_or_default();
-                if matches!(rel, "incorporated-into" | "moved-to") {
-                    item.moved.push((
-                        rel.to_string(),
-                        l.attribute("href").unwrap_or_default().to_string(),
-                    ));
-                }
-            }
-            for p in children(c, "part") {
-                if p.attribute("name") == Some("statement") {
-                    statement(p, 0, &mut item.statement);
-                }
-            }
-            item.children = items(file, doc, c, depth + 1, params)?;
-            out.push(item);
-        }
-        Ok(out)
-    }
-
-    fn statement(p: Node, depth: usize, out: &mut Vec<(usize, String, Vec<Prose>)>) {
-        if depth > crate::interop::MAX_DEPTH {
-            return;
-        }
-        let label = prop(p, "label").unwrap_or_default().to_string();
-        let paragraphs: Vec<Vec<Prose>> = p
-            .children()
-            .filter(|c| {
-                c.is_element() && !matches!(c.tag_name().name(), "part" | "prop" | "title" | "link")
-            })
-            .map(prose)
-            .collect();
-        if paragraphs.is_empty() && !label.is_empty() {
-            out.push((depth, label.clone(), Vec::new()));
-        }
-        for (i, para) in paragraphs.into_iter().enumerate() {
-            out.push((
-                depth,
-                if i == 0 { label.clone() } else { String::new() },
-                para,
-            ));
-        }
-        for sub in children(p, "part") {
-            statement(sub, depth + 1, out);
-        }
-    }
-
-    /// Mixed content: text, with `<insert type="param" id-ref="…"/>` as parameters.
-    fn prose(n: Node) -> Vec<Prose> {
-        let mut out = Vec::new();
-        for d in n.descendants().skip(1) {
-            if d.is_text() {
-                // Text inside an <insert> is not prose.
-                if d.parent().is_some_and(|p| p.tag_name().name() == "insert") {
-                    continue;
-                }
-                out.push(Prose::Text(d.text().unwrap_or_default().to_string()));
-            } else if d.is_element() && d.tag_name().name() == "insert" {
-                if let Some(id) = d.attribute("id-ref") {
-                    out.push(Prose::Param(id.to_string()));
-                }
-            }
-        }
-        out
-    }
-}
+pub(crate) mod xml;
 
 #[cfg(test)]
 mod tests {

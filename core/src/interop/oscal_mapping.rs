@@ -14,9 +14,9 @@
 //! - A link's source text is the `crosswalk-source` prop, else the
 //!   collection's title; its basis the `crosswalk-basis` prop, else
 //!   `published` (it is copied from a published mapping); `remarks` are its note.
-use super::oscal_component::resource_hint;
-use super::oscal_json::Doc;
-use super::{bytes_of, Format, Imported, Importer, Input, InteropOptions, Known};
+use super::oscal_component::framework_of;
+use super::oscal_json::{Cursor, Doc};
+use super::{bytes_of, finish, Format, Imported, Importer, Input, InteropOptions, Known};
 use crate::error::Problem;
 use crate::model::{CrosswalkLink, LinkBasis, Relationship};
 
@@ -68,89 +68,16 @@ impl Importer for OscalMapping {
         let mut links = Vec::new();
         for m in model.items("mappings")? {
             let maps = m.items("maps")?;
-            let mut side_fw = Vec::new();
-            for (side, list) in [
-                ("source-resource", "sources"),
-                ("target-resource", "targets"),
-            ] {
-                let res = m.required(side)?;
-                let (hint, named) = resource_hint(&model, res.opt_str("href").unwrap_or_default());
-                let ids: Vec<&str> = maps
-                    .iter()
-                    .flat_map(|x| x.items(list).unwrap_or_default())
-                    .filter_map(|e| e.v.get("id-ref").and_then(|v| v.as_str()))
-                    .collect();
-                match named.filter(|f| known.has_framework(f)).or_else(|| known.framework_for(&ids, &hint)) {
-                    Some(f) => side_fw.push(f),
-                    None => problems.push(res.problem(format!(
-                        "no framework in the workspace has all the ids this side uses ({}); import its catalog first",
-                        ids.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
-                    ))),
-                }
-            }
-            let [from_fw, to_fw] = side_fw.as_slice() else {
+            let Some((from_fw, to_fw)) = side_frameworks(&model, &m, &maps, known, &mut problems)?
+            else {
                 continue;
             };
             for map in maps {
-                let rel_text = map.required_str("relationship")?;
-                let Some(rel) = relationship(rel_text) else {
-                    problems.push(map.field("relationship").unwrap().problem(format!("relationship `{rel_text}` is not one of equivalent-to, equal-to, subset-of, superset-of, intersects-with, no-relationship (or Crosswalk's supports, is-supported-by)")));
+                let Some(facts) = link_facts(&map, &title, &mut problems)? else {
                     continue;
                 };
-                let basis = match map.prop("crosswalk-basis") {
-                    None => LinkBasis::Published,
-                    Some(b) => LinkBasis::parse(b).unwrap_or(LinkBasis::Published),
-                };
-                let source = map.prop("crosswalk-source").unwrap_or(&title).to_string();
-                let mut properties = Vec::new();
-                for p in map
-                    .prop("crosswalk-properties")
-                    .unwrap_or_default()
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                {
-                    match crate::model::SupportProperty::parse(p) {
-                        Some(p) => properties.push(p),
-                        None => problems.push(map.problem(format!(
-                            "`{p}` is not a supportive property (integral_to, example_of, precedes)"
-                        ))),
-                    }
-                }
-                let strength = match map.prop("crosswalk-strength") {
-                    None => None,
-                    Some(t) => match t.trim().parse::<u8>() {
-                        Ok(n) if (1..=10).contains(&n) => Some(n),
-                        _ => {
-                            problems.push(map.problem(format!(
-                                "strength `{t}` is not a whole number from 1 to 10"
-                            )));
-                            None
-                        }
-                    },
-                };
-                let note = map
-                    .opt_str("remarks")
-                    .map(str::trim)
-                    .filter(|r| !r.is_empty())
-                    .map(str::to_string);
-                let resolve = |list: &str, fw: &str, problems: &mut Vec<Problem>| -> Vec<String> {
-                    let mut out = Vec::new();
-                    for e in map.items(list).unwrap_or_default() {
-                        let Some(id) = e.opt_str("id-ref") else {
-                            problems.push(e.problem("`id-ref` is missing"));
-                            continue;
-                        };
-                        match known.resolve(fw, id) {
-                            Some((r, _)) => out.push(r),
-                            None => problems
-                                .push(e.problem(format!("`{id}` is not a requirement of {fw}"))),
-                        }
-                    }
-                    out
-                };
-                let froms = resolve("sources", from_fw, &mut problems);
-                let tos = resolve("targets", to_fw, &mut problems);
+                let froms = resolve_ids(&map, "sources", &from_fw, known, &mut problems);
+                let tos = resolve_ids(&map, "targets", &to_fw, known, &mut problems);
                 for f in &froms {
                     for t in &tos {
                         links.push(CrosswalkLink {
@@ -158,24 +85,131 @@ impl Importer for OscalMapping {
                             from_ref: f.clone(),
                             to_framework: to_fw.clone(),
                             to_ref: t.clone(),
-                            relationship: rel,
-                            basis,
-                            source: source.clone(),
-                            note: note.clone(),
-                            properties: properties.clone(),
-                            strength,
-                            provenance: Default::default(),
+                            ..facts.clone()
                         });
                     }
                 }
             }
         }
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        Ok(Imported {
-            links,
-            ..Default::default()
-        })
+        finish(
+            problems,
+            Imported {
+                links,
+                ..Default::default()
+            },
+        )
     }
+}
+
+/// The frameworks of a mapping's source and target resources.
+fn side_frameworks(
+    model: &Cursor<'_>,
+    m: &Cursor<'_>,
+    maps: &[Cursor<'_>],
+    known: &Known,
+    problems: &mut Vec<Problem>,
+) -> Result<Option<(String, String)>, Vec<Problem>> {
+    let mut side_fw = Vec::new();
+    for (side, list) in [
+        ("source-resource", "sources"),
+        ("target-resource", "targets"),
+    ] {
+        let res = m.required(side)?;
+        let ids: Vec<&str> = maps
+            .iter()
+            .flat_map(|x| x.items(list).unwrap_or_default())
+            .filter_map(|e| e.v.get("id-ref").and_then(|v| v.as_str()))
+            .collect();
+        match framework_of(model, res.opt_str("href").unwrap_or_default(), &ids, known) {
+            Some(f) => side_fw.push(f),
+            None => problems.push(res.problem(format!(
+                "no framework in the workspace has all the ids this side uses ({}); import its catalog first",
+                ids.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+            ))),
+        }
+    }
+    Ok(match <[String; 2]>::try_from(side_fw) {
+        Ok([from, to]) => Some((from, to)),
+        Err(_) => None,
+    })
+}
+
+/// What every link of one `maps[]` item shares (all but the two ends);
+/// `None` when its relationship is not one Crosswalk knows.
+fn link_facts(
+    map: &Cursor<'_>,
+    title: &str,
+    problems: &mut Vec<Problem>,
+) -> Result<Option<CrosswalkLink>, Vec<Problem>> {
+    let rel_text = map.required_str("relationship")?;
+    let Some(relationship) = relationship(rel_text) else {
+        problems.push(map.field("relationship").unwrap().problem(format!("relationship `{rel_text}` is not one of equivalent-to, equal-to, subset-of, superset-of, intersects-with, no-relationship (or Crosswalk's supports, is-supported-by)")));
+        return Ok(None);
+    };
+    let basis = match map.prop("crosswalk-basis") {
+        None => LinkBasis::Published,
+        Some(b) => LinkBasis::parse(b).unwrap_or(LinkBasis::Published),
+    };
+    let mut properties = Vec::new();
+    for p in (map.prop("crosswalk-properties").unwrap_or_default())
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        match crate::model::SupportProperty::parse(p) {
+            Some(p) => properties.push(p),
+            None => problems.push(map.problem(format!(
+                "`{p}` is not a supportive property (integral_to, example_of, precedes)"
+            ))),
+        }
+    }
+    let strength = match map.prop("crosswalk-strength") {
+        None => None,
+        Some(t) => match t.trim().parse::<u8>() {
+            Ok(n) if (1..=10).contains(&n) => Some(n),
+            _ => {
+                problems.push(
+                    map.problem(format!("strength `{t}` is not a whole number from 1 to 10")),
+                );
+                None
+            }
+        },
+    };
+    Ok(Some(CrosswalkLink {
+        from_framework: String::new(),
+        from_ref: String::new(),
+        to_framework: String::new(),
+        to_ref: String::new(),
+        relationship,
+        basis,
+        source: map.prop("crosswalk-source").unwrap_or(title).to_string(),
+        note: (map.opt_str("remarks").map(str::trim))
+            .filter(|r| !r.is_empty())
+            .map(str::to_string),
+        properties,
+        strength,
+        provenance: Default::default(),
+    }))
+}
+
+/// The requirements of `fw` that one side (`sources` or `targets`) of a map names.
+fn resolve_ids(
+    map: &Cursor<'_>,
+    list: &str,
+    fw: &str,
+    known: &Known,
+    problems: &mut Vec<Problem>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in map.items(list).unwrap_or_default() {
+        let Some(id) = e.opt_str("id-ref") else {
+            problems.push(e.problem("`id-ref` is missing"));
+            continue;
+        };
+        match known.resolve(fw, id) {
+            Some((r, _)) => out.push(r),
+            None => problems.push(e.problem(format!("`{id}` is not a requirement of {fw}"))),
+        }
+    }
+    out
 }

@@ -10,7 +10,7 @@
 //! The profile's `modify` (parameter settings, alterations) is not applied:
 //! a scope selects requirements, it does not rewrite them. The scope id is
 //! a slug of the profile's title.
-use super::oscal_json::Doc;
+use super::oscal_json::{Cursor, Doc};
 use super::scope::Scope;
 use super::{bytes_of, slug, Format, Imported, Importer, Input, InteropOptions, Known};
 use crate::error::Problem;
@@ -34,56 +34,7 @@ impl Importer for OscalProfile {
         let mut requirements = Vec::new();
         let mut problems = Vec::new();
         for imp in profile.items("imports")? {
-            let mut ids: Vec<(String, super::oscal_json::Cursor)> = Vec::new();
-            let mut excluded: Vec<String> = Vec::new();
-            let include_all = imp.field("include-all").is_some();
-            for inc in imp.items("include-controls")? {
-                for id in inc.items("with-ids")? {
-                    ids.push((id.str()?.to_string(), id.clone()));
-                }
-            }
-            for exc in imp.items("exclude-controls")? {
-                for id in exc.items("with-ids")? {
-                    excluded.push(id.str()?.to_string());
-                }
-            }
-            let href = imp.opt_str("href").unwrap_or_default();
-            let probe: Vec<&str> = ids.iter().map(|(i, _)| i.as_str()).take(50).collect();
-            let fw = if include_all && probe.is_empty() {
-                known.framework_for(&[], &format!("{href} {title}"))
-            } else {
-                known.framework_for(&probe, &format!("{href} {title}"))
-            };
-            let Some(fw) = fw else {
-                problems.push(imp.problem(format!(
-                    "no framework in the workspace has the controls this profile selects (e.g. {}); import the catalog it is based on first, or in the same command",
-                    probe.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
-                )));
-                continue;
-            };
-            if include_all {
-                for (r, assessable) in known.refs[&fw].values() {
-                    if *assessable {
-                        requirements.push((fw.clone(), r.clone()));
-                    }
-                }
-                requirements.sort();
-            }
-            for (id, at) in &ids {
-                if excluded.contains(id) {
-                    continue;
-                }
-                match known.resolve(&fw, id) {
-                    Some((r, _)) => requirements.push((fw.clone(), r)),
-                    None => problems.push(at.problem(format!("`{id}` is not a control of {fw}"))),
-                }
-            }
-            requirements.retain(|(f, r)| {
-                *f != fw
-                    || !excluded
-                        .iter()
-                        .any(|e| known.resolve(&fw, e).is_some_and(|(x, _)| x == *r))
-            });
+            selected(&imp, &title, known, &mut requirements, &mut problems)?;
         }
         if !problems.is_empty() {
             return Err(problems);
@@ -100,4 +51,60 @@ impl Importer for OscalProfile {
             ..Default::default()
         })
     }
+}
+
+/// The requirements one `imports[]` entry selects, added to `requirements`.
+fn selected(
+    imp: &Cursor<'_>,
+    title: &str,
+    known: &Known,
+    requirements: &mut Vec<(String, String)>,
+    problems: &mut Vec<Problem>,
+) -> Result<(), Vec<Problem>> {
+    let mut ids: Vec<(String, Cursor)> = Vec::new();
+    let mut excluded: Vec<String> = Vec::new();
+    let include_all = imp.field("include-all").is_some();
+    for inc in imp.items("include-controls")? {
+        for id in inc.items("with-ids")? {
+            ids.push((id.str()?.to_string(), id.clone()));
+        }
+    }
+    for exc in imp.items("exclude-controls")? {
+        for id in exc.items("with-ids")? {
+            excluded.push(id.str()?.to_string());
+        }
+    }
+    let href = imp.opt_str("href").unwrap_or_default();
+    let probe: Vec<&str> = ids.iter().map(|(i, _)| i.as_str()).take(50).collect();
+    let Some(fw) = known.framework_for(&probe, &format!("{href} {title}")) else {
+        problems.push(imp.problem(format!(
+            "no framework in the workspace has the controls this profile selects (e.g. {}); import the catalog it is based on first, or in the same command",
+            probe.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+        )));
+        return Ok(());
+    };
+    if include_all {
+        for (r, assessable) in known.refs[&fw].values() {
+            if *assessable {
+                requirements.push((fw.clone(), r.clone()));
+            }
+        }
+        requirements.sort();
+    }
+    for (id, at) in &ids {
+        if excluded.contains(id) {
+            continue;
+        }
+        match known.resolve(&fw, id) {
+            Some((r, _)) => requirements.push((fw.clone(), r)),
+            None => problems.push(at.problem(format!("`{id}` is not a control of {fw}"))),
+        }
+    }
+    requirements.retain(|(f, r)| {
+        *f != fw
+            || !excluded
+                .iter()
+                .any(|e| known.resolve(&fw, e).is_some_and(|(x, _)| x == *r))
+    });
+    Ok(())
 }

@@ -1,0 +1,233 @@
+//! Applying: a [`Plan`] written in one transaction with one audit event.
+//!
+//! Promises:
+//! - Evidence blobs go into the vault first (content addressed: a failed
+//!   import leaves at most an unreferenced blob); then catalogs, crosswalk
+//!   links, scopes, controls and evidence rows are written and the audit
+//!   event recorded in the caller's transaction, committed once.
+//! - The event lists every file's SHA-256 and the digest of every record
+//!   the import changed (`states`), so `verify` can tell later edits apart.
+//! - Decides nothing: what to write was settled by planning.
+use super::plan::{EvidenceWrite, Plan};
+use super::source::EvidenceSource;
+use super::ImportReport;
+use crate::error::Result;
+use crate::evidence::{self, Checked};
+use crate::model::{Control, EvidenceKind};
+use crate::workspace::{timestamp, Workspace};
+use rusqlite::{params, Transaction};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// The digests an import records, by subject (`control:ID`, `evidence:ID`…).
+type States = BTreeMap<String, Option<String>>;
+
+impl Workspace {
+    /// Writes `plan` inside `tx` (taken before the plan was made) and commits.
+    pub(super) fn apply_plan(&self, tx: Transaction<'_>, mut plan: Plan) -> Result<ImportReport> {
+        self.store_blobs(&mut plan.evidence)?;
+        let now = timestamp(crate::now());
+        let mut states = self.store_catalogs_and_links(&tx, &plan)?;
+        for (control, source_file) in &plan.controls {
+            upsert_control(&tx, control, source_file, &now)?;
+        }
+        // Evidence stays (it may serve other controls); only the links to the pruned controls go.
+        states.extend(evidence::states_after_unlinking(&tx, &plan.report.removed)?);
+        for id in &plan.report.removed {
+            states.insert(format!("control:{id}"), None);
+        }
+        for w in &plan.evidence {
+            states.extend(self.write_evidence(&tx, w, &now)?);
+        }
+        let stored: std::collections::HashMap<String, Control> =
+            (crate::workspace::load_controls(&tx)?.into_iter())
+                .map(|c| (c.id.clone(), c))
+                .collect();
+        for (c, _) in &plan.controls {
+            if let Some(c) = stored.get(&c.id) {
+                states.insert(format!("control:{}", c.id), Some(control_digest(c)));
+            }
+        }
+        self.record_import(&tx, &plan, states)?;
+        tx.commit()?;
+        Ok(plan.report)
+    }
+
+    /// Puts every evidence file into the vault; the vault's answer replaces the planned hash.
+    fn store_blobs(&self, writes: &mut [EvidenceWrite]) -> Result<()> {
+        for w in writes {
+            if let EvidenceSource::File(confined) = &w.input.source {
+                let (mut f, meta) = confined.open()?;
+                let what = confined.path.display().to_string();
+                w.blob = Some(
+                    self.vault()
+                        .put(&mut f, &what, meta.len(), &mut |_, _| {})?,
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Inserts or updates one evidence row (with a new revision when its file
+    /// changed); returns the digests to record.
+    fn write_evidence(&self, tx: &Transaction<'_>, w: &EvidenceWrite, now: &str) -> Result<States> {
+        let checked = Checked {
+            title: w.input.title.clone(),
+            collected_on: w.collected_on,
+            valid_until: w.input.valid_until,
+            collected_by: (w.input.collected_by.clone())
+                .unwrap_or_else(|| self.actor().to_string()),
+        };
+        let (kind, url, note) = match &w.input.source {
+            EvidenceSource::File(_) => (EvidenceKind::File, None, None),
+            EvidenceSource::Link(u) => (EvidenceKind::Link, Some(u.as_str()), None),
+            EvidenceSource::Note(n) => (EvidenceKind::Note, None, Some(n.as_str())),
+        };
+        let description = &w.input.description;
+        let id = match &w.existing {
+            None => evidence::insert_evidence(
+                tx,
+                kind,
+                &checked,
+                description,
+                url,
+                note,
+                Some(&w.key),
+                std::slice::from_ref(&w.control),
+                now,
+            )?,
+            Some(old) => {
+                tx.execute(
+                    "UPDATE evidence SET kind=?2, title=?3, description=?4, url=?5, note=?6, collected_by=?7, collected_on=?8, valid_until=?9 WHERE id=?1",
+                    params![old.id, kind.as_str(), checked.title, description, url, note, checked.collected_by, checked.collected_on.to_string(), checked.valid_until.map(|d| d.to_string())],
+                )?;
+                tx.execute("INSERT OR IGNORE INTO evidence_controls (evidence_id, control_id) VALUES (?1, ?2)", params![old.id, w.control])?;
+                old.id
+            }
+        };
+        if let Some(blob) = &w.blob {
+            let current = w.existing.as_ref().and_then(|o| o.current_revision());
+            if current.map(|r| &r.sha256) != Some(&blob.sha256) {
+                let number = current.map(|r| r.number + 1).unwrap_or(1);
+                evidence::insert_revision(tx, id, number, blob, &w.file_name, now)?;
+            }
+        }
+        let e = evidence::load(tx, "e.id = ?1", &[&id])?
+            .pop()
+            .expect("just written");
+        Ok(States::from([
+            (
+                format!("import-key:{id}"),
+                Some(crate::verify::import_key_digest(&w.key)),
+            ),
+            (format!("evidence:{id}"), Some(evidence::state_digest(&e))),
+        ]))
+    }
+
+    /// Writes catalogs, crosswalk links and scopes; returns the digests of the
+    /// frameworks and link files (taken after both, since a catalog can drop
+    /// requirements links pointed at).
+    fn store_catalogs_and_links(&self, tx: &Transaction<'_>, plan: &Plan) -> Result<States> {
+        let mut states = States::new();
+        for (catalog, sha) in &plan.catalogs {
+            self.store_user_catalog(tx, catalog, sha)?;
+        }
+        for (origin, l) in &plan.links {
+            tx.execute("DELETE FROM crosswalk_links WHERE origin = ?1", [origin])?;
+            crate::workspace::insert_links(tx, l, origin)?;
+        }
+        crate::interop::scope::store(tx, &plan.scopes)?;
+        for (catalog, _) in &plan.catalogs {
+            let id = &catalog.framework.id;
+            states.insert(
+                format!("framework:{id}"),
+                Some(crate::verify::framework_digest(tx, id)?),
+            );
+        }
+        for (origin, _) in &plan.links {
+            states.insert(
+                format!("crosswalk:{origin}"),
+                crate::verify::links_digest(tx, origin)?,
+            );
+        }
+        Ok(states)
+    }
+
+    /// The one audit event of an import.
+    fn record_import(&self, tx: &Transaction<'_>, plan: &Plan, states: States) -> Result<()> {
+        let report = &plan.report;
+        let summary = format!(
+            "Imported {} file(s): {} added, {} changed, {} unchanged, {} removed; evidence {} added, {} updated",
+            report.files.len(),
+            report.added.len(),
+            report.changed.len(),
+            report.unchanged.len(),
+            report.removed.len(),
+            report.evidence_added,
+            report.evidence_updated
+        );
+        let files: Vec<_> = (plan.file_hashes.iter())
+            .map(|(file, sha, format)| match format {
+                None => json!({"file": file, "sha256": sha}),
+                Some(format) => json!({"file": file, "sha256": sha, "format": format}),
+            })
+            .collect();
+        self.record(
+            tx,
+            "import",
+            "controls",
+            summary,
+            json!({
+                "files": files,
+                "added": report.added,
+                "changed": report.changed.iter().map(|c| &c.id).collect::<Vec<_>>(),
+                "removed": report.removed,
+                "frameworks": report.frameworks,
+                "crosswalk_links": report.crosswalk_links,
+                "scopes": report.scopes,
+                "skipped_cells": report.skipped_cells,
+                "states": states,
+            }),
+        )?;
+        Ok(())
+    }
+}
+
+/// The digest of a control as the audit trail records it.
+pub(crate) fn control_digest(c: &Control) -> String {
+    crate::hash::sha256_hex(
+        serde_json::to_string(c)
+            .expect("control serializes")
+            .as_bytes(),
+    )
+}
+
+/// Inserts or replaces a control with its mappings (in their order).
+pub(crate) fn upsert_control(
+    conn: &rusqlite::Connection,
+    c: &Control,
+    source_file: &str,
+    now: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO controls (id, title, description, category, owner, status, review_every_days, source_file, created_at, updated_at)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?9)
+         ON CONFLICT(id) DO UPDATE SET title=excluded.title, description=excluded.description, category=excluded.category,
+           owner=excluded.owner, status=excluded.status, review_every_days=excluded.review_every_days,
+           source_file=COALESCE(excluded.source_file, controls.source_file), updated_at=excluded.updated_at",
+        params![c.id, c.title, c.description, c.category, c.owner, c.status.as_str(), c.review_every_days, if source_file.is_empty() { None } else { Some(source_file) }, now],
+    )?;
+    conn.execute("DELETE FROM mappings WHERE control_id = ?1", [&c.id])?;
+    let mut stmt = conn.prepare("INSERT INTO mappings (control_id, framework_id, ref, coverage, rationale, position) VALUES (?1,?2,?3,?4,?5,?6)")?;
+    for (i, m) in c.mappings.iter().enumerate() {
+        stmt.execute(params![
+            c.id,
+            m.framework_id,
+            m.reference,
+            m.coverage.as_str(),
+            m.rationale,
+            i as i64
+        ])?;
+    }
+    Ok(())
+}
