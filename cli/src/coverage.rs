@@ -71,8 +71,7 @@ pub(crate) fn coverage(ws: &Workspace, args: CoverageArgs) -> Result<(), Error> 
     };
     if args.gaps {
         for f in &mut coverage {
-            f.requirements
-                .retain(|r| r.status.is_some_and(Status::is_gap));
+            f.requirements.retain(|r| r.gap);
         }
     }
     let expiry = ws.expiry(ws.expiry_window()?)?;

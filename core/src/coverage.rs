@@ -233,8 +233,12 @@ pub struct RequirementCoverage {
     pub level: String,
     pub title: String,
     pub assessable: bool,
-    /// None for grouping entries (not assessable).
+    /// None for grouping entries (not assessable). Set with
+    /// [`RequirementCoverage::set_status`], which keeps `gap` in step.
     pub status: Option<Status>,
+    /// Whether it counts as a gap ([`Status::is_gap`]): what the Dashboard
+    /// lists and `coverage --gaps` keeps.
+    pub gap: bool,
     /// Why the status is what it is, in a sentence.
     pub reason: String,
     pub controls: Vec<ControlCoverage>,
@@ -250,6 +254,12 @@ pub struct RequirementCoverage {
 }
 
 impl RequirementCoverage {
+    /// Sets the status and whether it is a gap, together.
+    pub fn set_status(&mut self, status: Option<Status>) {
+        self.status = status;
+        self.gap = status.is_some_and(Status::is_gap);
+    }
+
     /// Owners of the controls behind it, each once, in order; none unnamed.
     pub fn owners(&self) -> std::collections::BTreeSet<&str> {
         self.controls
@@ -507,7 +517,7 @@ fn framework_coverage(
                 .cloned()
                 .unwrap_or((Status::Gap, String::new()));
             counts.add(status);
-            row.status = Some(status);
+            row.set_status(Some(status));
             row.reason = reason;
             row
         })
@@ -539,6 +549,7 @@ fn requirement_row(
         title: r.title.clone(),
         assessable: r.assessable,
         status: None,
+        gap: false,
         reason: String::new(),
         controls,
         related: Vec::new(),

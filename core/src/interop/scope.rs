@@ -181,7 +181,7 @@ pub fn narrow(cov: &mut Vec<crate::coverage::FrameworkCoverage>, s: &Scope) {
         // Shown above a selected requirement, but not selected itself: context, not counted.
         for r in f.requirements.iter_mut() {
             if r.assessable && !wanted.contains(&(id.as_str(), r.reference.as_str())) {
-                r.status = None;
+                r.set_status(None);
                 r.reason = format!("not in scope {}", s.id);
             }
         }

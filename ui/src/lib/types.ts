@@ -54,7 +54,8 @@ export type SupportProperty = 'integral_to' | 'example_of' | 'precedes';
 export type LinkBasis = 'published' | 'derived' | 'judgement';
 export type EvidenceKind = 'file' | 'link' | 'note';
 
-export type Counts = Record<Status, number>;
+/** Requirements per status, plus the two figures core derives: in scope (all but not applicable) and gaps (partial, stale or gap). */
+export type Counts = Record<Status, number> & { in_scope: number; gaps: number };
 
 export interface ControlCoverage {
   id: string;
@@ -105,6 +106,8 @@ export interface RequirementCoverage {
   title: string;
   assessable: boolean;
   status: Status | null;
+  /** Whether core counts it as a gap (partial, stale or gap). */
+  gap: boolean;
   reason: string;
   controls: ControlCoverage[];
   related: Related[];

@@ -1,12 +1,14 @@
 // Data shaped like what core returns, for the component tests.
 import type { Counts, Expiry, FrameworkCoverage } from '../lib/types';
 
+// in_scope and gaps as core derives them (coverage.rs Counts), for the fixtures only.
 export function counts(partial: Partial<Counts> = {}): Counts {
-  return { covered: 0, partial: 0, stale: 0, gap: 0, not_applicable: 0, ...partial };
+  const c = { covered: 0, partial: 0, stale: 0, gap: 0, not_applicable: 0, ...partial };
+  return { ...c, in_scope: c.covered + c.partial + c.stale + c.gap, gaps: c.partial + c.stale + c.gap };
 }
 
 export function framework(id: string, short: string, c: Counts, percentCovered: number): FrameworkCoverage {
-  const assessable = Object.values(c).reduce((a, b) => a + b, 0);
+  const assessable = c.in_scope + c.not_applicable;
   return {
     framework: {
       id,
@@ -31,6 +33,7 @@ export function framework(id: string, short: string, c: Counts, percentCovered: 
         title: 'Group A',
         assessable: false,
         status: null,
+        gap: false,
         reason: '',
         controls: [],
         related: [],
@@ -45,6 +48,7 @@ export function framework(id: string, short: string, c: Counts, percentCovered: 
         title: 'First requirement',
         assessable: true,
         status: 'gap',
+        gap: true,
         reason: 'no control maps to it',
         controls: [],
         related: [],
