@@ -3,7 +3,7 @@
 use crate::{links, out, print, Json};
 use clap::Args;
 use crosswalk_core::controls::CoverageRequest;
-use crosswalk_core::{Error, Status, Workspace};
+use crosswalk_core::{Error, Workspace};
 
 #[derive(Args)]
 pub(crate) struct FrameworksArgs {
