@@ -10,7 +10,8 @@
 //! - `no_expiry`: no valid-until date at all.
 //!
 //! Filters combine with "and"; a list of statuses is "any of". Sorting by
-//! expiry puts the soonest first and items without an expiry last; every
+//! expiry puts the soonest first and items without an expiry last ("never"
+//! is the latest date, so descending puts them first); every
 //! sort breaks ties by title, then by id, so the order never depends on the
 //! database.
 use crate::error::Result;
