@@ -37,7 +37,7 @@ pub struct Related {
     pub framework_id: String,
     #[serde(rename = "ref")]
     pub reference: String,
-    /// "this requirement is <relationship> the related one".
+    /// "this requirement is `<relationship>` the related one".
     pub relationship: Relationship,
     pub properties: Vec<SupportProperty>,
     pub strength: Option<u8>,

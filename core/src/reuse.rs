@@ -26,7 +26,7 @@ pub struct FrameworkChoice {
 }
 
 /// Which links to list: between `from` and `to` (either stored direction,
-/// always read "from is <relationship> to").
+/// always read "from is `<relationship>` to").
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct LinkQuery {
     pub from: String,

@@ -5,12 +5,12 @@
 //! - All files are read and checked first; only when every file is clean is
 //!   anything written, in one transaction with one audit event. Re-importing
 //!   the same files changes nothing.
-//! - One path for every format, in rooms: [`gather`] finds and reads the
-//!   files; [`read`] turns each, by its format, into a [`source::Source`]
-//!   (control YAML in [`control_yaml`] and [`evidence_yaml`], catalogs and
+//! - One path for every format, in rooms: `gather` finds and reads the
+//!   files; `read` turns each, by its format, into a `source::Source`
+//!   (control YAML in `control_yaml` and `evidence_yaml`, catalogs and
 //!   crosswalks in [`crate::catalog`], foreign formats one file each in
-//!   [`crate::interop`]); [`plan`] compares the sources with a snapshot of
-//!   the workspace (pure, unit-tested without a database); [`apply`] writes
+//!   [`crate::interop`]); `plan` compares the sources with a snapshot of
+//!   the workspace (pure, unit-tested without a database); `apply` writes
 //!   the plan.
 //! - The write lock is taken before the workspace is read for the plan: two
 //!   imports of the same file at once run one after the other, and the

@@ -10,7 +10,7 @@
 //! - Each `maps[]` item gives a link from every source id to every target
 //!   id, with its relationship: `equivalent-to`/`equal-to` → equal,
 //!   `subset-of`, `superset-of`, `intersects-with` → intersects,
-//!   `no-relationship` (NIST IR 8477 set theory; "source is <rel> target").
+//!   `no-relationship` (NIST IR 8477 set theory; "source is `<rel>` target").
 //! - A link's source text is the `crosswalk-source` prop, else the
 //!   collection's title; its basis the `crosswalk-basis` prop, else
 //!   `published` (it is copied from a published mapping); `remarks` are its note.

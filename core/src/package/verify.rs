@@ -26,7 +26,7 @@ pub const MAX_METADATA_BYTES: u64 = 256 * 1024 * 1024;
 const MAX_KEY_BYTES: u64 = 4096;
 /// All entries together, uncompressed.
 pub const MAX_TOTAL_BYTES: u64 = 1 << 40;
-/// Above this expansion ratio an entry of more than [`RATIO_FLOOR`] bytes is
+/// Above this expansion ratio an entry of more than `RATIO_FLOOR` bytes is
 /// treated as a zip bomb and not expanded. Real evidence (text, JSON, logs)
 /// deflates by 10–50×; a bomb by 1000× and more.
 pub const MAX_RATIO: u64 = 1000;

@@ -10,7 +10,7 @@ const IDLE_LOCK_KEY: &str = "vault.idle_lock_minutes";
 pub const MAX_IDLE_LOCK_MINUTES: u32 = 24 * 60;
 
 /// Reads the idle lock as typed: empty or `off` turns it off, else whole
-/// minutes between 1 and [`MAX_IDLE_LOCK_MINUTES`].
+/// minutes between 1 and `MAX_IDLE_LOCK_MINUTES`.
 pub fn parse_idle_lock(text: &str) -> Result<Option<u32>> {
     let t = text.trim();
     if t.is_empty() || t.eq_ignore_ascii_case("off") {
