@@ -603,7 +603,6 @@ fn chmod_tree(p: &Path, dir_mode: u32, file_mode: u32) {
 /// when the tests run as root (root ignores file modes), else the caller
 /// (as in workspace_safety.rs). `extra` adds to the command's environment.
 fn run_as_reader(ws: &Ws, args: &[&str], extra: &[(&str, &str)], drop_env: &[&str]) -> Run {
-    use std::os::unix::fs::PermissionsExt;
     let mut cmd = ws.command(args);
     for (k, v) in extra {
         cmd.env(k, v);
@@ -611,42 +610,7 @@ fn run_as_reader(ws: &Ws, args: &[&str], extra: &[(&str, &str)], drop_env: &[&st
     for k in drop_env {
         cmd.env_remove(k);
     }
-    if unsafe { libc::geteuid() } == 0 {
-        // `nobody` may not reach the build's own binary, so it runs a
-        // world-readable copy with the same arguments and environment.
-        let bin = ws.tmp.path().join("reader-bin");
-        std::fs::create_dir_all(&bin).unwrap();
-        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let copy = bin.join("crosswalk");
-        if !copy.exists() {
-            std::fs::copy(common::BIN, &copy).unwrap();
-        }
-        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let mut reader = std::process::Command::new(&copy);
-        reader.args(cmd.get_args());
-        for (k, v) in cmd.get_envs() {
-            match v {
-                Some(v) => reader.env(k, v),
-                None => reader.env_remove(k),
-            };
-        }
-        cmd = reader;
-        unsafe {
-            use std::os::unix::process::CommandExt;
-            cmd.pre_exec(|| {
-                if libc::setgid(65534) != 0 || libc::setuid(65534) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-    }
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    common::run_as_reader(ws, cmd)
 }
 
 /// An encrypted workspace this user cannot write opens for reading, with the

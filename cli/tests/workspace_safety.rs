@@ -20,49 +20,6 @@ fn chmod_tree(p: &Path, dir_mode: u32, file_mode: u32) {
     }
 }
 
-/// Runs as a user who may read the workspace but not write it: `nobody`
-/// when the tests run as root (root ignores file modes), else the caller.
-fn run_as_reader(ws: &Ws, args: &[&str]) -> Run {
-    let mut cmd = ws.command(args);
-    if unsafe { libc::geteuid() } == 0 {
-        // `nobody` may not reach the build's own binary (a target dir under
-        // /root), so it runs a world-readable copy with the same arguments
-        // and environment.
-        let bin = ws.tmp.path().join("reader-bin");
-        std::fs::create_dir_all(&bin).unwrap();
-        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let copy = bin.join("crosswalk");
-        if !copy.exists() {
-            std::fs::copy(common::BIN, &copy).unwrap();
-        }
-        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let mut reader = std::process::Command::new(&copy);
-        reader.args(cmd.get_args());
-        for (k, v) in cmd.get_envs() {
-            match v {
-                Some(v) => reader.env(k, v),
-                None => reader.env_remove(k),
-            };
-        }
-        cmd = reader;
-        unsafe {
-            use std::os::unix::process::CommandExt;
-            cmd.pre_exec(|| {
-                if libc::setgid(65534) != 0 || libc::setuid(65534) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-    }
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 /// Finding 9: a read-only workspace can be verified, listed and reported on.
 #[test]
 fn a_read_only_workspace_verifies_lists_and_reports() {
@@ -76,7 +33,7 @@ fn a_read_only_workspace_verifies_lists_and_reports() {
     chmod_tree(ws.tmp.path(), 0o755, 0o644);
     std::fs::set_permissions(&out_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
     let before = file_digests(&ws.data);
-    let r = run_as_reader(&ws, &["verify", "--json"]);
+    let r = run_as_reader(&ws, ws.command(&["verify", "--json"]));
     assert!(
         r.ok(),
         "verify on a read-only workspace:\n{}{}",
@@ -90,14 +47,14 @@ fn a_read_only_workspace_verifies_lists_and_reports() {
         &["frameworks", "--json"],
         &["log", "--json"],
     ] {
-        let r = run_as_reader(&ws, args);
+        let r = run_as_reader(&ws, ws.command(args));
         assert!(r.ok(), "{args:?}: {}", r.stderr);
     }
     let pdf = out_dir.join("r.pdf");
-    let r = run_as_reader(&ws, &["report", "-o", pdf.to_str().unwrap()]);
+    let r = run_as_reader(&ws, ws.command(&["report", "-o", pdf.to_str().unwrap()]));
     assert!(r.ok(), "report: {}", r.stderr);
     assert!(pdf.exists());
-    let r = run_as_reader(&ws, &["organisation", "Someone"]);
+    let r = run_as_reader(&ws, ws.command(&["organisation", "Someone"]));
     assert_error_contract(&r, "a change to a read-only workspace");
     assert!(r.stderr.contains("read-only"), "{}", r.stderr);
     assert_eq!(

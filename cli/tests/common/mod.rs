@@ -372,3 +372,47 @@ pub fn strings(v: &Value) -> Vec<String> {
 /// Today as the binary sees it, pinned for the whole test by `SOURCE_DATE_EPOCH`.
 pub const PINNED_EPOCH: &str = "1794139200"; // 2026-11-08T12:00:00Z
 pub const PINNED_TODAY: &str = "2026-11-08";
+
+/// Runs `cmd` (built with [`Ws::command`]) as a user who may read the
+/// workspace but not write it: `nobody` when the tests run as root (root
+/// ignores file modes), else the caller.
+pub fn run_as_reader(ws: &Ws, mut cmd: Command) -> Run {
+    use std::os::unix::fs::PermissionsExt;
+    if unsafe { libc::geteuid() } == 0 {
+        // `nobody` may not reach the build's own binary (a target dir under
+        // /root), so it runs a world-readable copy with the same arguments
+        // and environment.
+        let bin = ws.tmp.path().join("reader-bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let copy = bin.join("crosswalk");
+        if !copy.exists() {
+            std::fs::copy(BIN, &copy).unwrap();
+        }
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mut reader = std::process::Command::new(&copy);
+        reader.args(cmd.get_args());
+        for (k, v) in cmd.get_envs() {
+            match v {
+                Some(v) => reader.env(k, v),
+                None => reader.env_remove(k),
+            };
+        }
+        cmd = reader;
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            cmd.pre_exec(|| {
+                if libc::setgid(65534) != 0 || libc::setuid(65534) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}

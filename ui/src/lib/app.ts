@@ -98,7 +98,11 @@ export const appApi = {
 export async function checkFields(
   fields: FieldInput[],
 ): Promise<{ errors: Record<string, string>; values: Record<string, string> }> {
-  const results = await appApi.validateFields(fields);
+  return byField(await appApi.validateFields(fields));
+}
+
+/** Core's field results split into the messages and the accepted values, by field. */
+export function byField(results: FieldResult[]): { errors: Record<string, string>; values: Record<string, string> } {
   const errors: Record<string, string> = {};
   const values: Record<string, string> = {};
   for (const r of results) {

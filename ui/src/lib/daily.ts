@@ -3,7 +3,7 @@
 // (core/src/evidence_register.rs, outputs.rs, forms.rs). Nothing here
 // decides anything: statuses, order, names and messages come from core.
 import { call } from './api';
-import type { FieldResult } from './app';
+import { byField, type FieldResult } from './app';
 import type { Evidence, EvidenceKind } from './types';
 
 export type ExpiryStatus = 'expired' | 'expiring' | 'valid' | 'no_expiry';
@@ -120,14 +120,7 @@ export const dailyApi = {
 export async function checkForm(
   form: Form,
 ): Promise<{ errors: Record<string, string>; values: Record<string, string> }> {
-  const results = await dailyApi.checkForm(form);
-  const errors: Record<string, string> = {};
-  const values: Record<string, string> = {};
-  for (const r of results) {
-    if (!r.ok && r.message) errors[r.field] = r.message;
-    if (r.ok && r.value !== null) values[r.field] = r.value;
-  }
-  return { errors, values };
+  return byField(await dailyApi.checkForm(form));
 }
 
 /** The past outputs of one assessment (null: current-state reports). */
