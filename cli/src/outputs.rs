@@ -3,7 +3,7 @@
 //! `outputs` module); `outputs check SEQ` re-hashes one before it is handed on.
 use crate::{out, Json};
 use clap::{Args, Subcommand};
-use crosswalk_core::outputs::{OutputGroup, OutputKind, OutputState, PastOutput};
+use crosswalk_core::outputs::{OutputGroup, OutputKind, PastOutput};
 use crosswalk_core::{Error, Workspace};
 
 #[derive(Args)]
@@ -39,7 +39,7 @@ pub(crate) fn run(ws: &Workspace, args: OutputsArgs) -> Result<(), Error> {
             println!(
                 "{} is the {} written on {} (sha256 {})",
                 o.path.display(),
-                kind_name(o.kind),
+                o.kind.subject(),
                 day(&o.at),
                 o.sha256
             )
@@ -91,27 +91,15 @@ fn print_groups(groups: &[OutputGroup]) {
 }
 
 fn print_output(o: &PastOutput) {
-    let state = match o.state {
-        OutputState::Present => "present",
-        OutputState::Missing => "missing",
-        OutputState::Changed => "changed",
-    };
     println!(
         "  {:<6} {:<8} {:<11} {:<8} {:<14} {}",
         o.seq,
-        kind_name(o.kind),
+        o.kind.subject(),
         day(&o.at),
-        state,
+        o.state.as_str(),
         &o.sha256[..o.sha256.len().min(12)],
         o.path.display()
     );
-}
-
-fn kind_name(kind: OutputKind) -> &'static str {
-    match kind {
-        OutputKind::Report => "report",
-        OutputKind::Package => "package",
-    }
 }
 
 fn day(at: &str) -> &str {

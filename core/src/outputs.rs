@@ -37,8 +37,8 @@ impl OutputKind {
             OutputKind::Package => "package.generated",
         }
     }
-    /// The audit subject of its events.
-    fn subject(self) -> &'static str {
+    /// Its name, as in JSON and `--kind`; also the audit subject of its events.
+    pub fn subject(self) -> &'static str {
         match self {
             OutputKind::Report => "report",
             OutputKind::Package => "package",
@@ -68,6 +68,17 @@ pub enum OutputState {
     Missing,
     /// A file is there, but not of the recorded size: it is not the one written.
     Changed,
+}
+
+impl OutputState {
+    /// Its name, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputState::Present => "present",
+            OutputState::Missing => "missing",
+            OutputState::Changed => "changed",
+        }
+    }
 }
 
 /// One report or package, as its audit event recorded it.
