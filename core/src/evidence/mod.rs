@@ -7,11 +7,11 @@ mod change;
 mod store;
 
 use crate::error::{Error, Result};
+use crate::hash::Sha256Stream;
 use crate::model::*;
 use crate::workspace::Workspace;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -111,7 +111,7 @@ pub(crate) fn hash_open_file(
     total: u64,
     progress: &mut dyn FnMut(u64, u64),
 ) -> std::io::Result<String> {
-    let mut hasher = Sha256::new();
+    let mut hasher = Sha256Stream::new();
     let mut buf = vec![0u8; CHUNK];
     let mut done = 0;
     loop {
@@ -123,7 +123,7 @@ pub(crate) fn hash_open_file(
         done += n as u64;
         progress(done, total);
     }
-    Ok(hex::encode(hasher.finalize()))
+    Ok(hasher.finish_hex())
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -10,9 +10,9 @@
 //! no memory.
 use super::{Manifest, MANIFEST, MANIFEST_SIG, PUBLIC_KEY, SUMS, SUMS_SIG};
 use crate::error::{Error, Result};
+use crate::hash::Sha256Stream;
 use crate::signing;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::Path;
@@ -372,7 +372,7 @@ fn hash_entries(
             }
         };
         let mut limited = f.take(entry.size + 1);
-        let mut hasher = Sha256::new();
+        let mut hasher = Sha256Stream::new();
         let mut n_total = 0u64;
         let result: std::io::Result<()> = loop {
             match limited.read(&mut buf) {
@@ -396,7 +396,7 @@ fn hash_entries(
                 "holds more bytes than its header declares (a zip bomb or a forged header)",
             ),
             Ok(()) => {
-                entry.sha256 = Some(hex::encode(hasher.finalize()));
+                entry.sha256 = Some(hasher.finish_hex());
                 report.files_checked += 1;
                 report.bytes_checked += n_total;
             }

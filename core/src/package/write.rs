@@ -3,10 +3,10 @@
 //! manifest, SHA256SUMS and their signatures, then the rename and the audit
 //! event with its signed checkpoint.
 use super::*;
+use crate::hash::Sha256Stream;
 use crate::workspace::{timestamp, Workspace};
 use names::UniqueNames;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::io::{Read, Seek, Write};
 
 /// The readable name of an evidence file: `<date> <title>[ (revision N)].<ext>`.
@@ -44,7 +44,7 @@ fn copy_hashing(
     w: &mut dyn Write,
     progress: &mut dyn FnMut(u64),
 ) -> std::io::Result<(String, u64)> {
-    let mut hasher = Sha256::new();
+    let mut hasher = Sha256Stream::new();
     let mut buf = vec![0u8; CHUNK];
     let mut n_total = 0u64;
     loop {
@@ -57,7 +57,7 @@ fn copy_hashing(
         n_total += n as u64;
         progress(n as u64);
     }
-    Ok((hex::encode(hasher.finalize()), n_total))
+    Ok((hasher.finish_hex(), n_total))
 }
 
 /// The zip side: fixed entry time and permissions so the bytes are reproducible.

@@ -76,9 +76,8 @@ fn rewrite_db(dir: &Path, from: Option<&[u8; 32]>, to: &[u8; 32]) -> Result<()> 
 }
 
 fn random_id() -> String {
-    use aes_gcm::aead::{rand_core::RngCore, OsRng};
     let mut b = [0u8; 8];
-    OsRng.fill_bytes(&mut b);
+    super::aead::fill_random(&mut b);
     hex::encode(b)
 }
 

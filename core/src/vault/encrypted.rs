@@ -23,26 +23,19 @@
 //! fail authentication; a blob moved to another name fails the SHA-256 check.
 //! Purging a blob overwrites its header (the only copy of its key) before
 //! deleting the file: without the key the ciphertext is noise.
+use super::aead::{self, fill_random, Stream, PREFIX, TAG};
 use super::{fill, shard_files, tmp_files, BlobReader, BlobStore, Integrity, Verifying, CHUNK};
 use crate::error::{Error, Result};
 use crate::evidence::Blob;
-use aes_gcm::aead::stream::{DecryptorBE32, EncryptorBE32};
-use aes_gcm::aead::{Aead, KeyInit, OsRng, Payload};
-use aes_gcm::{Aes256Gcm, Key, Nonce};
-use hmac::{Hmac, Mac};
-use rand_core::RngCore;
-use sha2::{Digest, Sha256};
+use crate::hash::Sha256Stream;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use zeroize::Zeroizing;
 
-use aes_gcm::aead::rand_core;
-
 pub const MAGIC: &[u8; 8] = b"CWBLOB\x00\x01";
 pub const HEADER_LEN: usize = 80;
-const TAG: usize = 16;
 /// Encrypted blob files end in this, so they are never mistaken for
 /// plaintext blobs (also named by 64 hex digits) during a conversion.
 pub const SUFFIX: &str = "cwb";
@@ -64,9 +57,10 @@ impl BlobKeys {
 
     /// The stored name of the blob whose plaintext SHA-256 is `sha256`.
     pub(crate) fn name_of(&self, sha256: &str) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.name[..]).expect("any key size");
-        mac.update(sha256.to_ascii_lowercase().as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        hex::encode(hmac_sha256(
+            &self.name[..],
+            sha256.to_ascii_lowercase().as_bytes(),
+        ))
     }
 
     fn path(&self, dir: &Path, sha256: &str) -> PathBuf {
@@ -77,9 +71,13 @@ impl BlobKeys {
 
 /// HMAC-SHA256(key, label): one independent subkey per purpose.
 pub(crate) fn derive(key: &[u8], label: &[u8]) -> Zeroizing<[u8; 32]> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("any key size");
-    mac.update(label);
-    Zeroizing::new(mac.finalize().into_bytes().into())
+    let mut out = Zeroizing::new([0u8; 32]);
+    out.copy_from_slice(hmac_sha256(key, label).as_ref());
+    out
+}
+
+fn hmac_sha256(key: &[u8], msg: &[u8]) -> ring::hmac::Tag {
+    ring::hmac::sign(&ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key), msg)
 }
 
 /// The store. During a data-key rotation `previous` holds the outgoing keys
@@ -222,22 +220,15 @@ impl EncryptedStore {
 /// STREAM nonce prefix. Returns the header and the blob key.
 fn new_header(wrap: &[u8; 32]) -> Result<([u8; HEADER_LEN], Zeroizing<[u8; 32]>)> {
     let mut blob_key = Zeroizing::new([0u8; 32]);
-    OsRng.fill_bytes(&mut blob_key[..]);
+    fill_random(&mut blob_key[..]);
     let mut header = [0u8; HEADER_LEN];
     header[..8].copy_from_slice(MAGIC);
     header[8..12].copy_from_slice(&(CHUNK as u32).to_be_bytes());
-    OsRng.fill_bytes(&mut header[12..24]);
-    let wrapped = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(wrap))
-        .encrypt(
-            Nonce::from_slice(&header[12..24]),
-            Payload {
-                msg: &blob_key[..],
-                aad: &header[..12],
-            },
-        )
-        .map_err(|_| Error::Usage("cannot wrap a blob key".into()))?;
+    fill_random(&mut header[12..24]);
+    let nonce: [u8; 12] = header[12..24].try_into().expect("12 bytes");
+    let wrapped = aead::seal(wrap, &nonce, &header[..12], &blob_key[..]);
     header[24..72].copy_from_slice(&wrapped);
-    OsRng.fill_bytes(&mut header[72..79]);
+    fill_random(&mut header[72..72 + PREFIX]);
     Ok((header, blob_key))
 }
 
@@ -264,8 +255,7 @@ fn seal_stream(
     header: &[u8; HEADER_LEN],
     key: &[u8; 32],
 ) -> Result<(String, u64)> {
-    let cipher = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key));
-    let enc = EncryptorBE32::from_aead(cipher, header[72..79].into());
+    let enc = Stream::new(key, header[72..72 + PREFIX].try_into().expect("7 bytes"));
     let (full_tx, full_rx) = mpsc::sync_channel::<Vec<u8>>(DEPTH);
     let (free_tx, free_rx) = mpsc::sync_channel::<Vec<u8>>(DEPTH);
     std::thread::scope(|s| {
@@ -297,7 +287,7 @@ fn hash_chunks(
     full: mpsc::SyncSender<Vec<u8>>,
     free: mpsc::Receiver<Vec<u8>>,
 ) -> Result<Option<(String, u64)>> {
-    let mut hasher = Sha256::new();
+    let mut hasher = Sha256Stream::new();
     let (mut made, mut read, mut written) = (0usize, 0u64, 0u64);
     progress(0, total);
     loop {
@@ -331,14 +321,14 @@ fn hash_chunks(
         written += (b.len() - TAG) as u64;
         progress(written, total);
     }
-    Ok(Some((hex::encode(hasher.finalize()), read)))
+    Ok(Some((hasher.finish_hex(), read)))
 }
 
 /// The sealing side of [`seal_stream`]: encrypts each buffer in place as the
 /// next chunk (the last one, if short), writes it, hands the buffer back.
 /// `Ok(false)` when the stream stopped before its last chunk.
 fn seal_chunks(
-    enc: EncryptorBE32<Aes256Gcm>,
+    mut enc: Stream,
     header: &[u8; HEADER_LEN],
     what: &str,
     full: mpsc::Receiver<Vec<u8>>,
@@ -346,21 +336,10 @@ fn seal_chunks(
     out: &mut File,
 ) -> Result<bool> {
     let seal = |m: &str| Error::Usage(format!("cannot encrypt {what}: {m}"));
-    // The encryptor is consumed by the last chunk.
-    let mut enc = Some(enc);
     while let Ok(mut buf) = full.recv() {
         let last = buf.len() < CHUNK;
-        if last {
-            enc.take()
-                .expect("no chunk after the last")
-                .encrypt_last_in_place(&header[..], &mut buf)
-                .map_err(|_| seal("the final chunk"))?;
-        } else {
-            enc.as_mut()
-                .expect("no chunk after the last")
-                .encrypt_next_in_place(&header[..], &mut buf)
-                .map_err(|_| seal("too many chunks"))?;
-        }
+        enc.seal_next(&header[..], &mut buf, last)
+            .map_err(|_| seal("too many chunks"))?;
         out.write_all(&buf)
             .map_err(|e| Error::io("cannot write to the vault", e))?;
         // The reader may have stopped; its buffer is simply dropped.
@@ -405,7 +384,7 @@ pub(crate) fn destroy(p: &Path) -> Result<bool> {
     };
     let len = f.metadata().map(|m| m.len()).unwrap_or(0) as usize;
     let mut noise = vec![0u8; HEADER_LEN.min(len)];
-    OsRng.fill_bytes(&mut noise);
+    fill_random(&mut noise);
     f.write_all(&noise)
         .and_then(|_| f.sync_all())
         .map_err(|e| Error::io(format!("cannot erase {}", p.display()), e))?;
@@ -485,7 +464,7 @@ impl BlobStore for EncryptedStore {
 pub(crate) struct ChunkReader {
     file: File,
     header: [u8; HEADER_LEN],
-    dec: Option<DecryptorBE32<Aes256Gcm>>,
+    dec: Stream,
     chunk: usize,
     buf: Vec<u8>,
     pos: usize,
@@ -505,24 +484,21 @@ impl ChunkReader {
         if chunk == 0 || chunk > 64 * CHUNK {
             return Err(bad("its header is damaged (chunk size)"));
         }
-        let key = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(wrap))
-            .decrypt(
-                Nonce::from_slice(&header[12..24]),
-                Payload {
-                    msg: &header[24..72],
-                    aad: &header[..12],
-                },
-            )
-            .map_err(|_| {
+        let nonce: [u8; 12] = header[12..24].try_into().expect("12 bytes");
+        let key = aead::open(wrap, &nonce, &header[..12], &header[24..72])
+            .filter(|k| k.len() == 32)
+            .ok_or_else(|| {
                 bad("its key does not unwrap (header altered, or another workspace's blob)")
             })?;
         let key = Zeroizing::new(key);
-        let cipher = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key));
-        let dec = DecryptorBE32::from_aead(cipher, header[72..79].into());
+        let dec = Stream::new(
+            key[..].try_into().expect("32 bytes"),
+            header[72..72 + PREFIX].try_into().expect("7 bytes"),
+        );
         Ok(ChunkReader {
             file,
             header,
-            dec: Some(dec),
+            dec,
             chunk,
             buf: Vec::with_capacity(chunk + TAG),
             pos: 0,
@@ -541,9 +517,7 @@ impl ChunkReader {
         let fail = |m: String| Integrity::Tampered(m).into_io();
         if n == full {
             self.dec
-                .as_mut()
-                .expect("not finished")
-                .decrypt_next_in_place(&self.header, &mut self.buf)
+                .open_next(&self.header, &mut self.buf, false)
                 .map_err(|_| {
                     fail(format!(
                         "chunk {i} fails authentication (altered, reordered or replaced)"
@@ -555,9 +529,7 @@ impl ChunkReader {
             )));
         } else {
             self.dec
-                .take()
-                .expect("not finished")
-                .decrypt_last_in_place(&self.header, &mut self.buf)
+                .open_next(&self.header, &mut self.buf, true)
                 .map_err(|_| {
                     fail(format!(
                         "chunk {i} fails authentication as the final chunk (altered, truncated or reordered)"
@@ -586,5 +558,20 @@ impl Read for ChunkReader {
         out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
         self.pos += n;
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Subkeys and blob names are HMAC-SHA256 as RFC 4231 defines it, so the
+    /// names of blobs already on disk stay the names this code looks for.
+    #[test]
+    fn subkeys_are_rfc_4231_hmac_sha256() {
+        assert_eq!(
+            hex::encode(&derive(b"Jefe", b"what do ya want for nothing?")[..]),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
     }
 }

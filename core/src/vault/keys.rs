@@ -16,10 +16,9 @@
 //! Every wrapping carries its purpose as associated data, and the file carries
 //! a SHA-256 checksum of its body: a damaged file is told apart from a wrong
 //! passphrase.
+use super::aead::{self, fill_random};
 use super::encrypted::derive;
 use crate::error::{Error, Result};
-use aes_gcm::aead::{rand_core::RngCore, Aead, KeyInit, OsRng, Payload};
-use aes_gcm::{Aes256Gcm, Key, Nonce};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -64,7 +63,7 @@ impl std::fmt::Debug for RecoveryKey {
 impl RecoveryKey {
     fn generate() -> Self {
         let mut k = Zeroizing::new([0u8; 32]);
-        OsRng.fill_bytes(&mut k[..]);
+        fill_random(&mut k[..]);
         RecoveryKey(k)
     }
     pub fn display(&self) -> Zeroizing<String> {
@@ -140,7 +139,7 @@ impl KdfParams {
     /// expensive on GPUs), passes only once memory is at its ceiling.
     pub fn tune(target: Duration) -> Result<Self> {
         let mut salt = [0u8; 16];
-        OsRng.fill_bytes(&mut salt);
+        fill_random(&mut salt);
         let probe_m = 32 * 1024;
         let mut t = 3;
         let el = time_argon2(probe_m, t)?;
@@ -211,16 +210,8 @@ pub struct Wrapped {
 impl Wrapped {
     fn seal(kek: &[u8; 32], key: &[u8], purpose: &str) -> Self {
         let mut nonce = [0u8; 12];
-        OsRng.fill_bytes(&mut nonce);
-        let ct = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(kek))
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: key,
-                    aad: aad(purpose).as_bytes(),
-                },
-            )
-            .expect("AES-GCM seals 32 bytes");
+        fill_random(&mut nonce);
+        let ct = aead::seal(kek, &nonce, aad(purpose).as_bytes(), key);
         Wrapped {
             nonce: hex::encode(nonce),
             ciphertext: hex::encode(ct),
@@ -238,16 +229,10 @@ impl Wrapped {
         };
         let nonce = hex::decode(&self.nonce).map_err(|_| damaged())?;
         let ct = hex::decode(&self.ciphertext).map_err(|_| damaged())?;
-        if nonce.len() != 12 || ct.len() != 48 {
+        let (Ok(nonce), 48) = (<[u8; 12]>::try_from(nonce), ct.len()) else {
             return Err(damaged());
-        }
-        let Ok(pt) = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(kek)).decrypt(
-            Nonce::from_slice(&nonce),
-            Payload {
-                msg: &ct,
-                aad: aad(purpose).as_bytes(),
-            },
-        ) else {
+        };
+        let Some(pt) = aead::open(kek, &nonce, aad(purpose).as_bytes(), &ct) else {
             return Ok(None);
         };
         let pt = Zeroizing::new(pt);
@@ -335,7 +320,7 @@ pub fn is_encrypted(dir: &Path) -> bool {
 
 fn random_key() -> DataKey {
     let mut k = Zeroizing::new([0u8; 32]);
-    OsRng.fill_bytes(&mut k[..]);
+    fill_random(&mut k[..]);
     k
 }
 
@@ -518,7 +503,7 @@ impl KeyFile {
         let next = random_key();
         let recovery = RecoveryKey::generate();
         let mut id = [0u8; 8];
-        OsRng.fill_bytes(&mut id);
+        fill_random(&mut id);
         self.rotation = Some(Rotation {
             id: hex::encode(id),
             next: slot(&next, self.current.kdf.clone(), &kek, &recovery),
@@ -558,16 +543,8 @@ fn wrong(secret: &Secret) -> Error {
 pub fn seal_secret(dk: &[u8; 32], plain: &[u8], name: &str) -> Wrapped {
     let k = derive(&dk[..], format!("crosswalk/secret/{name}").as_bytes());
     let mut nonce = [0u8; 12];
-    OsRng.fill_bytes(&mut nonce);
-    let ct = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&k[..]))
-        .encrypt(
-            Nonce::from_slice(&nonce),
-            Payload {
-                msg: plain,
-                aad: aad(name).as_bytes(),
-            },
-        )
-        .expect("seals");
+    fill_random(&mut nonce);
+    let ct = aead::seal(&k, &nonce, aad(name).as_bytes(), plain);
     Wrapped {
         nonce: hex::encode(nonce),
         ciphertext: hex::encode(ct),
@@ -583,19 +560,12 @@ pub fn open_secret(dk: &[u8; 32], w: &Wrapped, name: &str) -> Result<Zeroizing<V
     };
     let nonce = hex::decode(&w.nonce).map_err(|_| damaged())?;
     let ct = hex::decode(&w.ciphertext).map_err(|_| damaged())?;
-    if nonce.len() != 12 {
+    let Ok(nonce) = <[u8; 12]>::try_from(nonce) else {
         return Err(damaged());
-    }
-    Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&k[..]))
-        .decrypt(
-            Nonce::from_slice(&nonce),
-            Payload {
-                msg: &ct,
-                aad: aad(name).as_bytes(),
-            },
-        )
+    };
+    aead::open(&k, &nonce, aad(name).as_bytes(), &ct)
         .map(Zeroizing::new)
-        .map_err(|_| damaged())
+        .ok_or_else(damaged)
 }
 
 /// What `crosswalk vault status` shows.

@@ -20,10 +20,11 @@
 //! - memory stays flat: data is streamed in chunks of [`CHUNK`] bytes.
 use crate::error::{Error, Result};
 use crate::evidence::Blob;
-use sha2::{Digest, Sha256};
+use crate::hash::Sha256Stream;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+pub mod aead;
 mod convert;
 pub mod encrypted;
 pub mod first_run;
@@ -192,7 +193,7 @@ pub fn copy_out(store: &dyn BlobStore, sha256: &str, dest: &Path) -> Result<u64>
 /// fails with [`Integrity::Changed`] unless the SHA-256 is the expected one.
 pub(crate) struct Verifying<R> {
     inner: R,
-    hasher: Sha256,
+    hasher: Sha256Stream,
     expected: String,
     finished: bool,
 }
@@ -201,7 +202,7 @@ impl<R: Read> Verifying<R> {
     pub(crate) fn new(inner: R, expected: &str) -> Self {
         Verifying {
             inner,
-            hasher: Sha256::new(),
+            hasher: Sha256Stream::new(),
             expected: expected.to_ascii_lowercase(),
             finished: false,
         }
@@ -216,7 +217,7 @@ impl<R: Read> Read for Verifying<R> {
         let n = self.inner.read(buf)?;
         if n == 0 && !buf.is_empty() {
             self.finished = true;
-            let actual = hex::encode(std::mem::take(&mut self.hasher).finalize());
+            let actual = std::mem::take(&mut self.hasher).finish_hex();
             if actual != self.expected {
                 return Err(Integrity::Changed { actual }.into_io());
             }

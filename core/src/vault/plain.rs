@@ -4,7 +4,7 @@
 use super::{shard_files, tmp_files, BlobReader, BlobStore, Verifying, CHUNK};
 use crate::error::{Error, Result};
 use crate::evidence::Blob;
-use sha2::{Digest, Sha256};
+use crate::hash::Sha256Stream;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -41,7 +41,7 @@ impl BlobStore for PlainStore {
             .prefix("ingest-")
             .tempfile_in(&tmp_dir)
             .map_err(|e| Error::io("cannot create a file in the vault", e))?;
-        let mut hasher = Sha256::new();
+        let mut hasher = Sha256Stream::new();
         let mut buf = vec![0u8; CHUNK];
         let mut done = 0u64;
         progress(0, total);
@@ -58,7 +58,7 @@ impl BlobStore for PlainStore {
             done += n as u64;
             progress(done, total);
         }
-        let sha256 = hex::encode(hasher.finalize());
+        let sha256 = hasher.finish_hex();
         let dest = path(&self.dir, &sha256);
         if dest.exists() && self.check(&sha256, &mut |_| {}) == super::Check::Ok {
             return Ok(Blob { sha256, size: done }); // already stored; the temp file is dropped
