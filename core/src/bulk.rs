@@ -16,15 +16,19 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Which controls. Ids and filters combine (a control must pass all that are
 /// given); a selection that names nothing is refused rather than read as
 /// "everything" (`all` says that).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct Selection {
     #[serde(default)]
+    #[ts(as = "Option<Vec<String>>", optional)]
     pub ids: Vec<String>,
     /// Every control (still narrowed by the filters).
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub all: bool,
     /// The example controls shipped with Crosswalk (AIOS and AMAS).
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub examples: bool,
     pub status: Option<ControlStatus>,
     pub category: Option<String>,
@@ -36,7 +40,7 @@ pub struct Selection {
 }
 
 /// What to do to the selected controls.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Change {
     /// Deletes them. Evidence stays in the vault; with
@@ -55,7 +59,7 @@ pub enum Change {
 }
 
 /// One control the change touches.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct PlannedControl {
     pub id: String,
     pub title: String,
@@ -64,7 +68,8 @@ pub struct PlannedControl {
     pub after: Option<Fields>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(rename = "BulkFields")]
 pub struct Fields {
     pub owner: String,
     pub status: ControlStatus,
@@ -72,7 +77,7 @@ pub struct Fields {
 }
 
 /// What a bulk change does (or did).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct BulkReport {
     pub dry_run: bool,
     pub change: Change,

@@ -3,6 +3,7 @@
 pub mod applicability;
 pub mod assessment;
 pub mod audit;
+pub mod bindings;
 pub mod bulk;
 pub mod catalog;
 pub mod controls;

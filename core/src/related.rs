@@ -32,7 +32,7 @@ use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// A requirement of another framework linked to this one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Related {
     pub framework_id: String,
     #[serde(rename = "ref")]
@@ -49,7 +49,8 @@ pub struct Related {
 }
 
 /// One step of a path from a requirement to a covered one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(rename = "PathStep")]
 pub struct Step {
     pub framework_id: String,
     #[serde(rename = "ref")]
@@ -61,7 +62,7 @@ pub struct Step {
 }
 
 /// A covered requirement of another framework reachable from this gap.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct RelatedCoverage {
     pub framework_id: String,
     #[serde(rename = "ref")]

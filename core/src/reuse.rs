@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 const TRACKED_KEY: &str = "tracked_frameworks";
 
 /// An installed framework and whether the organisation tracks it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct FrameworkChoice {
     #[serde(flatten)]
     pub framework: Framework,
@@ -27,7 +27,8 @@ pub struct FrameworkChoice {
 
 /// Which links to list: between `from` and `to` (either stored direction,
 /// always read "from is `<relationship>` to").
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct LinkQuery {
     pub from: String,
     pub to: String,
@@ -45,7 +46,7 @@ pub struct LinkQuery {
 }
 
 /// One link read from `from` to `to`, with both ends' titles and statuses.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct LinkRow {
     pub from_ref: String,
     pub from_title: String,
@@ -65,7 +66,7 @@ pub struct LinkRow {
 }
 
 /// Where the listed links come from, once per crosswalk.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct LinkSource {
     pub from_framework: String,
     pub to_framework: String,
@@ -74,7 +75,7 @@ pub struct LinkSource {
     pub by_basis: BTreeMap<String, usize>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct LinksView {
     pub from: Framework,
     pub to: Framework,
@@ -85,7 +86,7 @@ pub struct LinksView {
 }
 
 /// What an adoption changed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Adoption {
     pub framework_id: String,
     #[serde(rename = "ref")]

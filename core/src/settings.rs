@@ -22,7 +22,7 @@ pub const MAX_EXPIRY_WINDOW_DAYS: u32 = 365;
 const EXPIRY_WINDOW_KEY: &str = "expiry_window_days";
 
 /// How the app shows dates (input is always YYYY-MM-DD).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DateDisplay {
     /// 2026-10-01, as the PDFs and the CLI write them.
@@ -92,7 +92,7 @@ pub(crate) fn actor_for(conn: &Connection) -> Result<String> {
 }
 
 /// Everything the Settings view shows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Settings {
     pub organisation: String,
     /// False while the organisation is still the placeholder.
@@ -111,7 +111,8 @@ pub struct Settings {
 }
 
 /// A change of settings; fields left out stay as they are.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct SettingsChange {
     pub organisation: Option<String>,
     /// Some("") clears the saved name (the OS login is used again).

@@ -47,7 +47,7 @@ const SPKI_PREFIX: [u8; 12] = [
 ];
 
 /// The public side of the workspace key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct KeyInfo {
     pub workspace_id: String,
     /// SHA-256 of the public key, sixteen groups of four hex digits.
@@ -74,7 +74,7 @@ struct KeyFile {
 
 /// One signed statement about the audit trail: its first `event_count`
 /// events end with `head_hash`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Checkpoint {
     pub workspace_id: String,
     pub event_count: i64,

@@ -22,7 +22,7 @@ pub(crate) use store::{
 const CHUNK: usize = 1024 * 1024;
 
 /// Where a piece of evidence comes from.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Source {
     File(PathBuf),
@@ -30,7 +30,8 @@ pub enum Source {
     Note(String),
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct NewEvidence {
     pub controls: Vec<String>,
     pub source: Source,
@@ -50,11 +51,13 @@ pub struct NewEvidence {
     /// the same control (the next quarter's review of the same export): it is
     /// kept as a new occurrence of that item's series instead of refused.
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub new_occurrence: bool,
 }
 
 /// Changes to an evidence item's metadata; None leaves a field as it is.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct EvidenceEdit {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -63,12 +66,13 @@ pub struct EvidenceEdit {
     pub valid_until: Option<NaiveDate>,
     /// Removes the valid-until date (the evidence no longer expires).
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub no_expiry: bool,
     pub collected_by: Option<String>,
 }
 
 /// What to do with a file given for an existing item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ReplaceMode {
     /// The stored file was wrong: correct this occurrence. Its evidence date
@@ -126,7 +130,7 @@ pub(crate) fn hash_open_file(
     Ok(hex::encode(hasher.finalize()))
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Expiry {
     pub as_of: NaiveDate,
     pub within_days: u32,

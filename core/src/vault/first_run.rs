@@ -31,7 +31,7 @@ pub fn needs_first_run(dir: &Path) -> bool {
 
 /// Core's word on a new passphrase and its repetition, one message per field
 /// (`None` when the field is fine), to show beside each field as it is typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct NewPassphraseCheck {
     pub passphrase: Option<String>,
     pub confirm: Option<String>,

@@ -99,7 +99,7 @@ impl RecoveryKey {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, ts_rs::TS)]
 pub struct KdfParams {
     pub algorithm: String,
     pub version: u32,
@@ -272,7 +272,7 @@ pub struct KeySlot {
 }
 
 /// What an interrupted operation still has to do.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyState {
     /// The workspace is fully encrypted under `current`.
@@ -599,7 +599,7 @@ pub fn open_secret(dk: &[u8; 32], w: &Wrapped, name: &str) -> Result<Zeroizing<V
 }
 
 /// What `crosswalk vault status` shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct VaultStatus {
     pub encrypted: bool,
     /// ready | converting | rotating (absent for a plaintext workspace)

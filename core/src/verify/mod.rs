@@ -44,14 +44,14 @@ pub struct VerifyOptions {
     pub anchors: Vec<Anchor>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 pub struct Fault {
     /// `evidence:12`, `control:ENC-01`, `audit:57`, `blob:<sha256>`
     pub subject: String,
     pub message: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct VerifyReport {
     pub ok: bool,
     pub events_checked: usize,
