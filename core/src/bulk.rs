@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[ts(optional_fields = nullable)]
 pub struct Selection {
+    /// Controls by id; each must exist.
     #[serde(default)]
     #[ts(as = "Option<Vec<String>>", optional)]
     pub ids: Vec<String>,
@@ -30,8 +31,11 @@ pub struct Selection {
     #[serde(default)]
     #[ts(as = "Option<bool>", optional)]
     pub examples: bool,
+    /// Only controls of this status.
     pub status: Option<ControlStatus>,
+    /// Only controls of this category.
     pub category: Option<String>,
+    /// Only controls of this owner.
     pub owner: Option<String>,
     /// Mapped to this framework.
     pub framework: Option<String>,
@@ -47,13 +51,17 @@ pub enum Change {
     /// `withdraw_orphaned_evidence`, evidence that supported only these
     /// controls is withdrawn too (its files and history stay).
     Delete {
+        /// Also withdraw evidence left supporting no control.
         #[serde(default)]
         withdraw_orphaned_evidence: bool,
     },
     /// Sets the given fields; fields left out stay as they are.
     Set {
+        /// The new owner; None leaves it.
         owner: Option<String>,
+        /// The new status; None leaves it.
         status: Option<ControlStatus>,
+        /// The new category; None leaves it.
         category: Option<String>,
     },
 }
@@ -61,25 +69,34 @@ pub enum Change {
 /// One control the change touches.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct PlannedControl {
+    /// The control's id.
     pub id: String,
+    /// Its title.
     pub title: String,
+    /// Its fields before the change.
     pub before: Fields,
     /// None when the control is deleted.
     pub after: Option<Fields>,
 }
 
+/// The fields a bulk change can set.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[ts(rename = "BulkFields")]
 pub struct Fields {
+    /// Who answers for the control.
     pub owner: String,
+    /// How far it is implemented.
     pub status: ControlStatus,
+    /// Its category.
     pub category: String,
 }
 
 /// What a bulk change does (or did).
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct BulkReport {
+    /// True when nothing was written (a preview).
     pub dry_run: bool,
+    /// The change asked for.
     pub change: Change,
     /// Controls that change, in id order.
     pub controls: Vec<PlannedControl>,

@@ -10,14 +10,21 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::path::Path;
 
+/// A requirement that matched a search.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RequirementHit {
+    /// Its framework's id.
     pub framework_id: String,
+    /// Its framework's short name (`NIST CSF 2.0`).
     pub framework: String,
+    /// Its ref (serialized as `ref`).
     #[serde(rename = "ref")]
     pub reference: String,
+    /// Its title.
     pub title: String,
+    /// Its summary.
     pub summary: String,
+    /// Its level in the framework's tree.
     pub level: String,
 }
 

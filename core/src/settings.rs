@@ -33,12 +33,14 @@ pub enum DateDisplay {
 }
 
 impl DateDisplay {
+    /// Its written form (`iso`, `day_month_year`), as stored and serialized.
     pub fn as_str(self) -> &'static str {
         match self {
             DateDisplay::Iso => "iso",
             DateDisplay::DayMonthYear => "day_month_year",
         }
     }
+    /// The value written `s`; None for anything else.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "iso" => Some(DateDisplay::Iso),
@@ -94,9 +96,11 @@ pub(crate) fn actor_for(conn: &Connection) -> Result<String> {
 /// Everything the Settings view shows.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Settings {
+    /// The organisation's name, as reports show it.
     pub organisation: String,
     /// False while the organisation is still the placeholder.
     pub organisation_set: bool,
+    /// The OS login name.
     pub login: String,
     /// The name this person saved; None means the login is used.
     pub user_name: Option<String>,
@@ -104,7 +108,9 @@ pub struct Settings {
     pub actor: String,
     /// Set when `CROSSWALK_ACTOR` overrides the saved name.
     pub actor_from_env: bool,
+    /// Days ahead within which evidence counts as expiring soon (1–365).
     pub expiry_window_days: u32,
+    /// How this person's app shows dates.
     pub date_display: DateDisplay,
     /// The day this person was last reminded of expiring evidence.
     pub last_expiry_reminder: Option<String>,
@@ -114,11 +120,13 @@ pub struct Settings {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[ts(optional_fields = nullable)]
 pub struct SettingsChange {
+    /// The organisation's new name (not blank).
     pub organisation: Option<String>,
     /// Some("") clears the saved name (the OS login is used again).
     pub user_name: Option<String>,
     /// A period such as `30d` or `8w`.
     pub expiry_window: Option<String>,
+    /// How to show dates.
     pub date_display: Option<DateDisplay>,
 }
 
@@ -133,6 +141,7 @@ impl Workspace {
             .unwrap_or(DEFAULT_EXPIRY_WINDOW_DAYS))
     }
 
+    /// The settings as the Settings view shows them.
     pub fn settings(&self) -> Result<Settings> {
         let login = os_login();
         let user_name = self.setting(&user_key(&login, "name"))?;

@@ -49,12 +49,15 @@ const SPKI_PREFIX: [u8; 12] = [
 /// The public side of the workspace key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct KeyInfo {
+    /// The workspace's random id (32 hex digits), made with the key; signed into every checkpoint.
     pub workspace_id: String,
     /// SHA-256 of the public key, sixteen groups of four hex digits.
     pub fingerprint: String,
     /// The 32-byte public key, hex.
     pub public_key: String,
+    /// When the key was made, RFC 3339 UTC.
     pub created_at: String,
+    /// Where the key file is (it holds the secret half).
     pub key_file: PathBuf,
 }
 
@@ -76,12 +79,17 @@ struct KeyFile {
 /// events end with `head_hash`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Checkpoint {
+    /// The id of the workspace whose trail this is.
     pub workspace_id: String,
+    /// How many events the trail had.
     pub event_count: i64,
+    /// The hash of the last of them.
     pub head_hash: String,
+    /// When the checkpoint was made, RFC 3339 UTC.
     pub at: String,
     /// Why it was made: `report`, `package` or `on demand`.
     pub reason: String,
+    /// Fingerprint of the key that signed it.
     pub fingerprint: String,
     /// Ed25519 signature of [`Checkpoint::message`], hex.
     pub signature: String,
@@ -198,17 +206,21 @@ fn random_bytes<const N: usize>() -> Result<[u8; N]> {
 
 /// The key pair, loaded. Signing happens only through this type.
 pub struct WorkspaceKey {
+    /// Its public side.
     pub info: KeyInfo,
     key: SigningKey,
 }
 
 impl WorkspaceKey {
+    /// The Ed25519 signature of `message`.
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
         self.key.sign(message).to_bytes()
     }
+    /// The 32-byte public key.
     pub fn public_key(&self) -> [u8; 32] {
         self.key.verifying_key().to_bytes()
     }
+    /// The public key as PEM (SubjectPublicKeyInfo), as packages carry it.
     pub fn public_key_pem(&self) -> String {
         public_key_pem(&self.public_key())
     }
@@ -336,6 +348,7 @@ pub(crate) fn head(conn: &Connection) -> Result<(i64, String)> {
 }
 
 impl Workspace {
+    /// Where the workspace's key file is (it may not exist yet).
     pub fn key_path(&self) -> PathBuf {
         self.dir().join(KEY_FILE)
     }

@@ -40,7 +40,9 @@ use zeroize::Zeroizing;
 
 use aes_gcm::aead::rand_core;
 
+/// The first 8 bytes of every encrypted blob file (format version 1).
 pub const MAGIC: &[u8; 8] = b"CWBLOB\x00\x01";
+/// Size in bytes of a blob file's header (see the module docs).
 pub const HEADER_LEN: usize = 80;
 const TAG: usize = 16;
 /// Encrypted blob files end in this, so they are never mistaken for
@@ -93,6 +95,7 @@ pub struct EncryptedStore {
 }
 
 impl EncryptedStore {
+    /// A store over the vault folder `dir` under `keys`; `previous` and `plain_fallback` as described on the type.
     pub fn new(
         dir: impl Into<PathBuf>,
         keys: BlobKeys,

@@ -4,8 +4,36 @@ import type { MappingCoverage } from "./MappingCoverage";
 /**
  * What an adoption changed.
  */
-export type Adoption = { framework_id: string, ref: string, via_framework: string, via_ref: string, path: string, 
+export type Adoption = { 
+/**
+ * The requirement that gained mappings.
+ */
+framework_id: string, 
+/**
+ * Its ref (serialized as `ref`).
+ */
+ref: string, 
+/**
+ * The framework of the covered requirement reused.
+ */
+via_framework: string, 
+/**
+ * The ref of the covered requirement reused.
+ */
+via_ref: string, 
+/**
+ * The path from one to the other, in words (as in the audit event).
+ */
+path: string, 
 /**
  * Controls now mapped to the requirement.
  */
-controls: Array<string>, coverage: MappingCoverage, rationale: string | null, };
+controls: Array<string>, 
+/**
+ * Full or partial, as the new mappings claim.
+ */
+coverage: MappingCoverage, 
+/**
+ * The rationale given for the new mappings; None when none was.
+ */
+rationale: string | null, };

@@ -5,7 +5,15 @@ import type { PlannedControl } from "./PlannedControl";
 /**
  * What a bulk change does (or did).
  */
-export type BulkReport = { dry_run: boolean, change: Change, 
+export type BulkReport = { 
+/**
+ * True when nothing was written (a preview).
+ */
+dry_run: boolean, 
+/**
+ * The change asked for.
+ */
+change: Change, 
 /**
  * Controls that change, in id order.
  */

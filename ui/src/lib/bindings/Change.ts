@@ -4,4 +4,20 @@ import type { ControlStatus } from "./ControlStatus";
 /**
  * What to do to the selected controls.
  */
-export type Change = { "action": "delete", withdraw_orphaned_evidence: boolean, } | { "action": "set", owner: string | null, status: ControlStatus | null, category: string | null, };
+export type Change = { "action": "delete", 
+/**
+ * Also withdraw evidence left supporting no control.
+ */
+withdraw_orphaned_evidence: boolean, } | { "action": "set", 
+/**
+ * The new owner; None leaves it.
+ */
+owner: string | null, 
+/**
+ * The new status; None leaves it.
+ */
+status: ControlStatus | null, 
+/**
+ * The new category; None leaves it.
+ */
+category: string | null, };

@@ -4,11 +4,31 @@
  * One signed statement about the audit trail: its first `event_count`
  * events end with `head_hash`.
  */
-export type Checkpoint = { workspace_id: string, event_count: number, head_hash: string, at: string, 
+export type Checkpoint = { 
+/**
+ * The id of the workspace whose trail this is.
+ */
+workspace_id: string, 
+/**
+ * How many events the trail had.
+ */
+event_count: number, 
+/**
+ * The hash of the last of them.
+ */
+head_hash: string, 
+/**
+ * When the checkpoint was made, RFC 3339 UTC.
+ */
+at: string, 
 /**
  * Why it was made: `report`, `package` or `on demand`.
  */
-reason: string, fingerprint: string, 
+reason: string, 
+/**
+ * Fingerprint of the key that signed it.
+ */
+fingerprint: string, 
 /**
  * Ed25519 signature of [`Checkpoint::message`], hex.
  */

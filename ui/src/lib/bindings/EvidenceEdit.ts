@@ -3,8 +3,32 @@
 /**
  * Changes to an evidence item's metadata; None leaves a field as it is.
  */
-export type EvidenceEdit = { title?: string | null, description?: string | null, controls?: Array<string> | null, collected_on?: string | null, valid_until?: string | null, 
+export type EvidenceEdit = { 
+/**
+ * A new title.
+ */
+title?: string | null, 
+/**
+ * A new description.
+ */
+description?: string | null, 
+/**
+ * A new list of supported controls (replaces the old one; at least one).
+ */
+controls?: Array<string> | null, 
+/**
+ * A new evidence date (not in the future).
+ */
+collected_on?: string | null, 
+/**
+ * A new valid-until date (not before the evidence date).
+ */
+valid_until?: string | null, 
 /**
  * Removes the valid-until date (the evidence no longer expires).
  */
-no_expiry?: boolean, collected_by?: string | null, };
+no_expiry?: boolean, 
+/**
+ * Who gathered it.
+ */
+collected_by?: string | null, };

@@ -3,7 +3,11 @@
 /**
  * An installed framework and whether the organisation tracks it.
  */
-export type FrameworkChoice = { tracked: boolean, 
+export type FrameworkChoice = { 
+/**
+ * Whether the organisation tracks it (views and reports show tracked ones).
+ */
+tracked: boolean, 
 /**
  * Stable slug (`nist-csf-2.0`), the key of `maps:` in control YAML and
  * the `--framework` argument; also the catalog's file name.

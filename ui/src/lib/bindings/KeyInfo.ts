@@ -3,7 +3,11 @@
 /**
  * The public side of the workspace key.
  */
-export type KeyInfo = { workspace_id: string, 
+export type KeyInfo = { 
+/**
+ * The workspace's random id (32 hex digits), made with the key; signed into every checkpoint.
+ */
+workspace_id: string, 
 /**
  * SHA-256 of the public key, sixteen groups of four hex digits.
  */
@@ -11,4 +15,12 @@ fingerprint: string,
 /**
  * The 32-byte public key, hex.
  */
-public_key: string, created_at: string, key_file: string, };
+public_key: string, 
+/**
+ * When the key was made, RFC 3339 UTC.
+ */
+created_at: string, 
+/**
+ * Where the key file is (it holds the secret half).
+ */
+key_file: string, };

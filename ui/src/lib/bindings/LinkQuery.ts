@@ -6,11 +6,23 @@ import type { Relationship } from "./Relationship";
  * Which links to list: between `from` and `to` (either stored direction,
  * always read "from is `<relationship>` to").
  */
-export type LinkQuery = { from: string, to: string, 
+export type LinkQuery = { 
+/**
+ * Framework id of the `from` end.
+ */
+from: string, 
+/**
+ * Framework id of the `to` end.
+ */
+to: string, 
 /**
  * Only links of this `from` requirement (matched forgiving whitespace).
  */
-ref?: string | null, relationship?: Relationship | null, 
+ref?: string | null, 
+/**
+ * Only links of this relationship.
+ */
+relationship?: Relationship | null, 
 /**
  * Only links of this basis (published, derived, judgement).
  */

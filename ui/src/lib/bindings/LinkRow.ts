@@ -7,7 +7,55 @@ import type { SupportProperty } from "./SupportProperty";
 /**
  * One link read from `from` to `to`, with both ends' titles and statuses.
  */
-export type LinkRow = { from_ref: string, from_title: string, from_status: Status | null, to_ref: string, to_title: string, to_status: Status | null, relationship: Relationship, properties: Array<SupportProperty>, strength: number | null, basis: LinkBasis, source: string, note: string | null, 
+export type LinkRow = { 
+/**
+ * The `from` requirement's ref.
+ */
+from_ref: string, 
+/**
+ * Its title.
+ */
+from_title: string, 
+/**
+ * Its coverage status; None for a grouping entry.
+ */
+from_status: Status | null, 
+/**
+ * The `to` requirement's ref.
+ */
+to_ref: string, 
+/**
+ * Its title.
+ */
+to_title: string, 
+/**
+ * Its coverage status; None for a grouping entry.
+ */
+to_status: Status | null, 
+/**
+ * "`from` is `<relationship>` `to`", read in this direction.
+ */
+relationship: Relationship, 
+/**
+ * For supportive relationships: how `from` supports `to`.
+ */
+properties: Array<SupportProperty>, 
+/**
+ * The publisher's strength, 1 (weak) to 10 (strong); None when not given.
+ */
+strength: number | null, 
+/**
+ * Published, derived or the authors' judgement.
+ */
+basis: LinkBasis, 
+/**
+ * Where the link comes from.
+ */
+source: string, 
+/**
+ * For judgement links: the rationale.
+ */
+note: string | null, 
 /**
  * True when the file states the link the other way round (`to` → `from`)
  * and it is shown inverted.

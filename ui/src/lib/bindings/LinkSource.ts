@@ -4,7 +4,19 @@ import type { Provenance } from "./Provenance";
 /**
  * Where the listed links come from, once per crosswalk.
  */
-export type LinkSource = { from_framework: string, to_framework: string, provenance: Provenance, 
+export type LinkSource = { 
+/**
+ * The crosswalk's `from` framework as its file states it.
+ */
+from_framework: string, 
+/**
+ * The crosswalk's `to` framework as its file states it.
+ */
+to_framework: string, 
+/**
+ * Whose mapping it is.
+ */
+provenance: Provenance, 
 /**
  * Links of it per basis (all of them, before filters).
  */

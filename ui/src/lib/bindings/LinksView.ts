@@ -3,8 +3,27 @@ import type { Framework } from "./Framework";
 import type { LinkRow } from "./LinkRow";
 import type { LinkSource } from "./LinkSource";
 
-export type LinksView = { from: Framework, to: Framework, sources: Array<LinkSource>, 
+/**
+ * The links between two frameworks, as the crosswalk explorer shows them.
+ */
+export type LinksView = { 
+/**
+ * The `from` framework.
+ */
+from: Framework, 
+/**
+ * The `to` framework.
+ */
+to: Framework, 
+/**
+ * The crosswalks the links come from.
+ */
+sources: Array<LinkSource>, 
 /**
  * Links between the two frameworks before filtering.
  */
-total: number, links: Array<LinkRow>, };
+total: number, 
+/**
+ * The links that pass the query's filters, read from `from` to `to`.
+ */
+links: Array<LinkRow>, };

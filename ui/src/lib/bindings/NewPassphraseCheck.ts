@@ -4,4 +4,12 @@
  * Core's word on a new passphrase and its repetition, one message per field
  * (`None` when the field is fine), to show beside each field as it is typed.
  */
-export type NewPassphraseCheck = { passphrase: string | null, confirm: string | null, };
+export type NewPassphraseCheck = { 
+/**
+ * What is wrong with the passphrase (too short, …); None when it is fine.
+ */
+passphrase: string | null, 
+/**
+ * What is wrong with its repetition (it differs); None when it is fine.
+ */
+confirm: string | null, };

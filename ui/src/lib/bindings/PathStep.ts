@@ -5,8 +5,24 @@ import type { Relationship } from "./Relationship";
 /**
  * One step of a path from a requirement to a covered one.
  */
-export type PathStep = { framework_id: string, ref: string, 
+export type PathStep = { 
+/**
+ * The framework of the requirement reached.
+ */
+framework_id: string, 
+/**
+ * The ref of the requirement reached (serialized as `ref`).
+ */
+ref: string, 
 /**
  * How the previous requirement on the path relates to this one.
  */
-relationship: Relationship, basis: LinkBasis, source: string, };
+relationship: Relationship, 
+/**
+ * The basis of the link taken.
+ */
+basis: LinkBasis, 
+/**
+ * Where that link comes from.
+ */
+source: string, };

@@ -4,7 +4,19 @@ import type { BulkFields } from "./BulkFields";
 /**
  * One control the change touches.
  */
-export type PlannedControl = { id: string, title: string, before: BulkFields, 
+export type PlannedControl = { 
+/**
+ * The control's id.
+ */
+id: string, 
+/**
+ * Its title.
+ */
+title: string, 
+/**
+ * Its fields before the change.
+ */
+before: BulkFields, 
 /**
  * None when the control is deleted.
  */

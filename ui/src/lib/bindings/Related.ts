@@ -7,11 +7,35 @@ import type { SupportProperty } from "./SupportProperty";
 /**
  * A requirement of another framework linked to this one.
  */
-export type Related = { framework_id: string, ref: string, 
+export type Related = { 
+/**
+ * The related requirement's framework.
+ */
+framework_id: string, 
+/**
+ * The related requirement's ref (serialized as `ref`).
+ */
+ref: string, 
 /**
  * "this requirement is `<relationship>` the related one".
  */
-relationship: Relationship, properties: Array<SupportProperty>, strength: number | null, basis: LinkBasis, source: string, 
+relationship: Relationship, 
+/**
+ * For supportive relationships: how one supports the other; empty otherwise.
+ */
+properties: Array<SupportProperty>, 
+/**
+ * The publisher's strength of the link, 1 (weak) to 10 (strong); None when not given.
+ */
+strength: number | null, 
+/**
+ * Published, derived or the authors' judgement.
+ */
+basis: LinkBasis, 
+/**
+ * Where the link comes from (the crosswalk's source).
+ */
+source: string, 
 /**
  * The related requirement's own status (None for grouping entries or
  * frameworks coverage was not computed for).

@@ -4,7 +4,15 @@ import type { PathStep } from "./PathStep";
 /**
  * A covered requirement of another framework reachable from this gap.
  */
-export type RelatedCoverage = { framework_id: string, ref: string, 
+export type RelatedCoverage = { 
+/**
+ * The covered requirement's framework.
+ */
+framework_id: string, 
+/**
+ * The covered requirement's ref (serialized as `ref`).
+ */
+ref: string, 
 /**
  * The controls that cover it (the ones an adoption would map here).
  */

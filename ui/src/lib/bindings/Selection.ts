@@ -6,7 +6,11 @@ import type { ControlStatus } from "./ControlStatus";
  * given); a selection that names nothing is refused rather than read as
  * "everything" (`all` says that).
  */
-export type Selection = { ids?: Array<string>, 
+export type Selection = { 
+/**
+ * Controls by id; each must exist.
+ */
+ids?: Array<string>, 
 /**
  * Every control (still narrowed by the filters).
  */
@@ -14,7 +18,19 @@ all?: boolean,
 /**
  * The example controls shipped with Crosswalk (AIOS and AMAS).
  */
-examples?: boolean, status?: ControlStatus | null, category?: string | null, owner?: string | null, 
+examples?: boolean, 
+/**
+ * Only controls of this status.
+ */
+status?: ControlStatus | null, 
+/**
+ * Only controls of this category.
+ */
+category?: string | null, 
+/**
+ * Only controls of this owner.
+ */
+owner?: string | null, 
 /**
  * Mapped to this framework.
  */

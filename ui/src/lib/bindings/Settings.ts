@@ -4,11 +4,19 @@ import type { DateDisplay } from "./DateDisplay";
 /**
  * Everything the Settings view shows.
  */
-export type Settings = { organisation: string, 
+export type Settings = { 
+/**
+ * The organisation's name, as reports show it.
+ */
+organisation: string, 
 /**
  * False while the organisation is still the placeholder.
  */
-organisation_set: boolean, login: string, 
+organisation_set: boolean, 
+/**
+ * The OS login name.
+ */
+login: string, 
 /**
  * The name this person saved; None means the login is used.
  */
@@ -20,7 +28,15 @@ actor: string,
 /**
  * Set when `CROSSWALK_ACTOR` overrides the saved name.
  */
-actor_from_env: boolean, expiry_window_days: number, date_display: DateDisplay, 
+actor_from_env: boolean, 
+/**
+ * Days ahead within which evidence counts as expiring soon (1–365).
+ */
+expiry_window_days: number, 
+/**
+ * How this person's app shows dates.
+ */
+date_display: DateDisplay, 
 /**
  * The day this person was last reminded of expiring evidence.
  */

@@ -4,7 +4,11 @@ import type { DateDisplay } from "./DateDisplay";
 /**
  * A change of settings; fields left out stay as they are.
  */
-export type SettingsChange = { organisation?: string | null, 
+export type SettingsChange = { 
+/**
+ * The organisation's new name (not blank).
+ */
+organisation?: string | null, 
 /**
  * Some("") clears the saved name (the OS login is used again).
  */
@@ -12,4 +16,8 @@ user_name?: string | null,
 /**
  * A period such as `30d` or `8w`.
  */
-expiry_window?: string | null, date_display?: DateDisplay | null, };
+expiry_window?: string | null, 
+/**
+ * How to show dates.
+ */
+date_display?: DateDisplay | null, };

@@ -5,12 +5,44 @@ import type { KeyState } from "./KeyState";
 /**
  * What `crosswalk vault status` shows.
  */
-export type VaultStatus = { encrypted: boolean, 
+export type VaultStatus = { 
+/**
+ * Whether the workspace has a key file.
+ */
+encrypted: boolean, 
 /**
  * ready | converting | rotating (absent for a plaintext workspace)
  */
-state: KeyState | null, key_id: string | null, kdf: KdfParams | null, keyring: boolean, database_encrypted: boolean, blobs_total: number, 
+state: KeyState | null, 
+/**
+ * The current data key's id; None for a plaintext workspace.
+ */
+key_id: string | null, 
+/**
+ * The passphrase's key derivation; None for a plaintext workspace.
+ */
+kdf: KdfParams | null, 
+/**
+ * Whether the data key is also in the OS keyring.
+ */
+keyring: boolean, 
+/**
+ * Whether the database file is encrypted (SQLCipher).
+ */
+database_encrypted: boolean, 
+/**
+ * Evidence files in the vault.
+ */
+blobs_total: number, 
 /**
  * Blobs not yet under the current key (plaintext during a conversion, old key during a rotation).
  */
-blobs_pending: number, temp_files: number, key_file: string | null, };
+blobs_pending: number, 
+/**
+ * Partial files left in the vault's temporary folder by interrupted work.
+ */
+temp_files: number, 
+/**
+ * The key file's path; None for a plaintext workspace.
+ */
+key_file: string | null, };
