@@ -23,7 +23,7 @@ fn keep<T>(value: Result<Option<T>, Problem>, problems: &mut Vec<Problem>) -> Op
 pub struct Catalog {
     /// The framework's description.
     pub framework: Framework,
-    /// Every requirement, parents before children, in the file's order.
+    /// Every requirement, in the order the file lists them.
     pub requirements: Vec<Requirement>,
 }
 

@@ -652,7 +652,7 @@ pub struct VaultStatus {
     pub keyring: bool,
     /// Whether the database file is encrypted (SQLCipher).
     pub database_encrypted: bool,
-    /// Evidence files in the vault.
+    /// Stored files that evidence revisions refer to.
     pub blobs_total: usize,
     /// Blobs not yet under the current key (plaintext during a conversion, old key during a rotation).
     pub blobs_pending: usize,

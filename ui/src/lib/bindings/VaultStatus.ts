@@ -31,7 +31,7 @@ keyring: boolean,
  */
 database_encrypted: boolean, 
 /**
- * Evidence files in the vault.
+ * Stored files that evidence revisions refer to.
  */
 blobs_total: number, 
 /**
