@@ -69,9 +69,9 @@ pub enum Change {
 /// One control the change touches.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct PlannedControl {
-    /// The control's id.
+    /// Id of the control the change touches.
     pub id: String,
-    /// Its title.
+    /// Its short name, for the preview.
     pub title: String,
     /// Its fields before the change.
     pub before: Fields,
@@ -87,7 +87,7 @@ pub struct Fields {
     pub owner: String,
     /// How far it is implemented.
     pub status: ControlStatus,
-    /// Its category.
+    /// Its free-text grouping (`encryption`).
     pub category: String,
 }
 

@@ -13,16 +13,16 @@ use std::path::Path;
 /// A requirement that matched a search.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RequirementHit {
-    /// Its framework's id.
+    /// Id of the framework the requirement belongs to.
     pub framework_id: String,
     /// Its framework's short name (`NIST CSF 2.0`).
     pub framework: String,
     /// Its ref (serialized as `ref`).
     #[serde(rename = "ref")]
     pub reference: String,
-    /// Its title.
+    /// The requirement's short title; the search matches it and the ref.
     pub title: String,
-    /// Its summary.
+    /// What the requirement asks, in one to three sentences.
     pub summary: String,
     /// Its level in the framework's tree.
     pub level: String,

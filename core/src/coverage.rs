@@ -230,9 +230,9 @@ impl From<Counts> for CountsJson {
 /// A control behind a requirement, with what its evidence says.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ControlCoverage {
-    /// The control's id.
+    /// Id of the control (`ENC-01`).
     pub id: String,
-    /// Its title.
+    /// The control's short name.
     pub title: String,
     /// Who answers for it; empty when not given.
     pub owner: String,
@@ -260,7 +260,7 @@ pub struct RequirementCoverage {
     pub parent: Option<String>,
     /// One of the framework's levels.
     pub level: String,
-    /// Its title.
+    /// The requirement's short title, as its catalog gives it.
     pub title: String,
     /// Whether it takes mappings and a status (grouping entries do not).
     pub assessable: bool,
@@ -306,7 +306,7 @@ impl RequirementCoverage {
 /// The coverage of one framework: its counts and every requirement, in catalog order.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct FrameworkCoverage {
-    /// The framework.
+    /// The framework the figures are for.
     pub framework: Framework,
     /// Assessable requirements per status.
     pub counts: Counts,

@@ -55,13 +55,13 @@ pub struct LinkQuery {
 pub struct LinkRow {
     /// The `from` requirement's ref.
     pub from_ref: String,
-    /// Its title.
+    /// The `from` requirement's short title.
     pub from_title: String,
     /// Its coverage status; None for a grouping entry.
     pub from_status: Option<Status>,
     /// The `to` requirement's ref.
     pub to_ref: String,
-    /// Its title.
+    /// The `to` requirement's short title.
     pub to_title: String,
     /// Its coverage status; None for a grouping entry.
     pub to_status: Option<Status>,

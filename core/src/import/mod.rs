@@ -50,7 +50,7 @@ pub struct ImportOptions {
 /// A control that the import changes, and which of its fields.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
 pub struct ControlChange {
-    /// The control's id.
+    /// Id of the control that changes.
     pub id: String,
     /// Which fields changed: title, description, …, mappings, evidence.
     pub fields: Vec<String>,

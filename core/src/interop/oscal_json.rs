@@ -163,7 +163,7 @@ fn depth(v: &Value, d: usize) -> usize {
 /// A value with its JSON pointer.
 #[derive(Clone)]
 pub struct Cursor<'a> {
-    /// The value.
+    /// The JSON value the cursor is on.
     pub v: &'a Value,
     /// Its JSON pointer (RFC 6901); empty for the root.
     pub ptr: String,

@@ -26,9 +26,9 @@ pub struct Scope {
 /// A stored scope as `crosswalk scope list` shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScopeSummary {
-    /// The scope's id.
+    /// Id of the stored scope, as `--scope` takes it.
     pub id: String,
-    /// Its title.
+    /// Its name as the source writes it (the profile's or certification's title).
     pub name: String,
     /// The file it was imported from.
     pub source: String,

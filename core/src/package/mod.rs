@@ -92,7 +92,7 @@ pub struct EvidenceEntry {
 pub struct ManifestFile {
     /// Its path inside the zip (`/`-separated).
     pub path: String,
-    /// What it is.
+    /// What the file is for: report, register, evidence, key or the package's own papers.
     pub role: Role,
     /// SHA-256 of its bytes, lower-case hex (as in `SHA256SUMS`).
     pub sha256: String,
@@ -206,7 +206,7 @@ pub struct PackageSummary {
 /// One stored file of evidence that goes into a package.
 #[derive(Debug, Clone)]
 pub struct EvidenceFile {
-    /// The evidence item.
+    /// The evidence item the file belongs to.
     pub evidence: Evidence,
     /// The stored file of it to copy.
     pub revision: Revision,

@@ -14,6 +14,6 @@ owner: string,
  */
 status: ControlStatus, 
 /**
- * Its category.
+ * Its free-text grouping (`encryption`).
  */
 category: string, };

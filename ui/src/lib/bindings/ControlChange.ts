@@ -5,7 +5,7 @@
  */
 export type ControlChange = { 
 /**
- * The control's id.
+ * Id of the control that changes.
  */
 id: string, 
 /**

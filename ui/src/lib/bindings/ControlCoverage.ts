@@ -8,11 +8,11 @@ import type { ReviewWindow } from "./ReviewWindow";
  */
 export type ControlCoverage = { 
 /**
- * The control's id.
+ * Id of the control (`ENC-01`).
  */
 id: string, 
 /**
- * Its title.
+ * The control's short name.
  */
 title: string, 
 /**

@@ -8,7 +8,7 @@ import type { RequirementCoverage } from "./RequirementCoverage";
  */
 export type FrameworkCoverage = { 
 /**
- * The framework.
+ * The framework the figures are for.
  */
 framework: Framework, 
 /**

@@ -13,7 +13,7 @@ export type LinkRow = {
  */
 from_ref: string, 
 /**
- * Its title.
+ * The `from` requirement's short title.
  */
 from_title: string, 
 /**
@@ -25,7 +25,7 @@ from_status: Status | null,
  */
 to_ref: string, 
 /**
- * Its title.
+ * The `to` requirement's short title.
  */
 to_title: string, 
 /**

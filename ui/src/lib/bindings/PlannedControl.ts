@@ -6,11 +6,11 @@ import type { BulkFields } from "./BulkFields";
  */
 export type PlannedControl = { 
 /**
- * The control's id.
+ * Id of the control the change touches.
  */
 id: string, 
 /**
- * Its title.
+ * Its short name, for the preview.
  */
 title: string, 
 /**

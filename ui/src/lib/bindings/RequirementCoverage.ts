@@ -23,7 +23,7 @@ parent: string | null,
  */
 level: string, 
 /**
- * Its title.
+ * The requirement's short title, as its catalog gives it.
  */
 title: string, 
 /**

@@ -5,7 +5,7 @@
  */
 export type RequirementHit = { 
 /**
- * Its framework's id.
+ * Id of the framework the requirement belongs to.
  */
 framework_id: string, 
 /**
@@ -17,11 +17,11 @@ framework: string,
  */
 ref: string, 
 /**
- * Its title.
+ * The requirement's short title; the search matches it and the ref.
  */
 title: string, 
 /**
- * Its summary.
+ * What the requirement asks, in one to three sentences.
  */
 summary: string, 
 /**
