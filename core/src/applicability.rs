@@ -17,7 +17,7 @@ use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 
 /// One decision as recorded.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ApplicabilityDecision {
     /// Its number in the history; a later decision has a larger one.
     pub id: i64,
@@ -38,7 +38,7 @@ pub struct ApplicabilityDecision {
 }
 
 /// A decision for one or many requirements at once.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct ApplicabilityRequest {
     /// The framework the refs belong to; it must exist.
     pub framework_id: String,
@@ -54,7 +54,7 @@ pub struct ApplicabilityRequest {
 }
 
 /// The Statement of Applicability as a controlled document.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SoaDocument {
     /// The framework whose SoA this is (in practice `iso27001-2022`).
     pub framework_id: String,
@@ -71,7 +71,8 @@ pub struct SoaDocument {
 }
 
 /// Fields to change; None leaves one as it is.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct SoaInput {
     /// New version text (trimmed).
     pub version: Option<String>,

@@ -11,7 +11,7 @@ use serde_json::json;
 /// An assessment's decision on one requirement: in scope or not, and why
 /// (the Statement of Applicability's row). A requirement without one follows
 /// the workspace's decision, else is applicable.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Applicability {
     /// The requirement's framework; one of the assessment's frameworks.
     pub framework_id: String,
@@ -29,7 +29,7 @@ pub struct Applicability {
 
 /// An audit engagement: which frameworks, over which period, for whom, with
 /// its own applicability decisions. Reports and registers can be of one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Assessment {
     /// The workspace's number for it (`--assessment ID`).
     pub id: i64,
@@ -60,7 +60,8 @@ pub struct Assessment {
 }
 
 /// Fields a user sets; `id` None creates a new assessment.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct AssessmentInput {
     /// The assessment to change; None creates one.
     pub id: Option<i64>,

@@ -11,7 +11,7 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 
 /// One recorded change, as `crosswalk log --json` and the audit-trail
 /// register show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct AuditEvent {
     /// Position in the trail: 1 for the first event, one more for each after;
     /// a gap means rows were deleted.

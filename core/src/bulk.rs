@@ -16,18 +16,26 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Which controls. Ids and filters combine (a control must pass all that are
 /// given); a selection that names nothing is refused rather than read as
 /// "everything" (`all` says that).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct Selection {
+    /// Controls by id; each must exist.
     #[serde(default)]
+    #[ts(as = "Option<Vec<String>>", optional)]
     pub ids: Vec<String>,
     /// Every control (still narrowed by the filters).
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub all: bool,
     /// The example controls shipped with Crosswalk (AIOS and AMAS).
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub examples: bool,
+    /// Only controls of this status.
     pub status: Option<ControlStatus>,
+    /// Only controls of this category.
     pub category: Option<String>,
+    /// Only controls of this owner.
     pub owner: Option<String>,
     /// Mapped to this framework.
     pub framework: Option<String>,
@@ -36,45 +44,59 @@ pub struct Selection {
 }
 
 /// What to do to the selected controls.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Change {
     /// Deletes them. Evidence stays in the vault; with
     /// `withdraw_orphaned_evidence`, evidence that supported only these
     /// controls is withdrawn too (its files and history stay).
     Delete {
+        /// Also withdraw evidence left supporting no control.
         #[serde(default)]
         withdraw_orphaned_evidence: bool,
     },
     /// Sets the given fields; fields left out stay as they are.
     Set {
+        /// The new owner; None leaves it.
         owner: Option<String>,
+        /// The new status; None leaves it.
         status: Option<ControlStatus>,
+        /// The new category; None leaves it.
         category: Option<String>,
     },
 }
 
 /// One control the change touches.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct PlannedControl {
+    /// Id of the control the change touches.
     pub id: String,
+    /// Its short name, for the preview.
     pub title: String,
+    /// Its fields before the change.
     pub before: Fields,
     /// None when the control is deleted.
     pub after: Option<Fields>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The fields a bulk change can set.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(rename = "BulkFields")]
 pub struct Fields {
+    /// Who answers for the control.
     pub owner: String,
+    /// How far it is implemented.
     pub status: ControlStatus,
+    /// Its free-text grouping (`encryption`).
     pub category: String,
 }
 
 /// What a bulk change does (or did).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct BulkReport {
+    /// True when nothing was written (a preview).
     pub dry_run: bool,
+    /// The change asked for.
     pub change: Change,
     /// Controls that change, in id order.
     pub controls: Vec<PlannedControl>,

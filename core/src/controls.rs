@@ -10,14 +10,21 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::path::Path;
 
-#[derive(Debug, Clone, Serialize)]
+/// A requirement that matched a search.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RequirementHit {
+    /// Id of the framework the requirement belongs to.
     pub framework_id: String,
+    /// Its framework's short name (`NIST CSF 2.0`).
     pub framework: String,
+    /// Its ref (serialized as `ref`).
     #[serde(rename = "ref")]
     pub reference: String,
+    /// The requirement's short title; the search matches it and the ref.
     pub title: String,
+    /// What the requirement asks, in one to three sentences.
     pub summary: String,
+    /// Its level in the framework's tree.
     pub level: String,
 }
 

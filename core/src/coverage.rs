@@ -40,6 +40,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// The view coverage is computed for: the day, the audit period and its type, and the applicability decisions that apply.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Today, for expiry.
@@ -56,20 +57,27 @@ pub struct Options {
 }
 
 /// One applicability decision as a view shows it: what, why, who, when.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Decision {
+    /// false: the requirement is out of scope (status not applicable).
     pub applicable: bool,
+    /// The reason as written; never empty when not applicable.
     pub justification: String,
+    /// Who decided (the actor at the time).
     pub decided_by: String,
+    /// When, RFC 3339 UTC to the second.
     pub decided_at: String,
     /// `workspace`, or `assessment #N` for an assessment's own override.
     pub source: String,
 }
 
 /// One window of a Type II period for one control.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(rename = "ReviewWindow")]
 pub struct Window {
+    /// Its first day (inclusive).
     pub start: NaiveDate,
+    /// Its last day (inclusive).
     pub end: NaiveDate,
     /// Occurrences whose evidence date falls in it (or carried in, for the first).
     pub evidence: Vec<i64>,
@@ -78,6 +86,7 @@ pub struct Window {
 }
 
 impl Window {
+    /// A due window with no occurrence in it: the control did not operate then.
     pub fn missed(&self) -> bool {
         self.due && self.evidence.is_empty()
     }
@@ -135,17 +144,24 @@ impl Options {
 /// How many requirements have each status. In JSON it also carries
 /// `in_scope` and `gaps` (see [`Status::is_gap`]), so no reader adds the
 /// statuses up by a rule of its own.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(into = "CountsJson")]
+#[ts(as = "CountsJson")]
 pub struct Counts {
+    /// Requirements covered.
     pub covered: usize,
+    /// Requirements partially covered.
     pub partial: usize,
+    /// Requirements whose evidence has all expired.
     pub stale: usize,
+    /// Requirements not addressed.
     pub gap: usize,
+    /// Requirements out of scope.
     pub not_applicable: usize,
 }
 
 impl Counts {
+    /// Counts one more requirement of `status`.
     pub fn add(&mut self, status: Status) {
         match status {
             Status::Covered => self.covered += 1,
@@ -155,6 +171,7 @@ impl Counts {
             Status::NotApplicable => self.not_applicable += 1,
         }
     }
+    /// How many have `status`.
     pub fn get(&self, status: Status) -> usize {
         match status {
             Status::Covered => self.covered,
@@ -164,6 +181,7 @@ impl Counts {
             Status::NotApplicable => self.not_applicable,
         }
     }
+    /// All requirements counted, whatever their status.
     pub fn total(&self) -> usize {
         Status::ALL.iter().map(|s| self.get(*s)).sum()
     }
@@ -183,7 +201,8 @@ impl Counts {
 
 /// [`Counts`] as written to JSON: the five statuses and the two figures
 /// derived from them.
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
+#[ts(rename = "Counts")]
 struct CountsJson {
     covered: usize,
     partial: usize,
@@ -209,13 +228,19 @@ impl From<Counts> for CountsJson {
 }
 
 /// A control behind a requirement, with what its evidence says.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ControlCoverage {
+    /// Id of the control (`ENC-01`).
     pub id: String,
+    /// The control's short name.
     pub title: String,
+    /// Who answers for it; empty when not given.
     pub owner: String,
+    /// How far it is implemented.
     pub status: ControlStatus,
+    /// Whether its mapping claims all of the requirement or part.
     pub mapping: MappingCoverage,
+    /// The mapping's rationale; None when none was given.
     pub rationale: Option<String>,
     /// Evidence that counts now.
     pub current_evidence: Vec<i64>,
@@ -225,13 +250,19 @@ pub struct ControlCoverage {
     pub windows: Vec<Window>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One requirement of a framework with its status, the reason, and what it rests on.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RequirementCoverage {
+    /// The requirement's ref (serialized as `ref`).
     #[serde(rename = "ref")]
     pub reference: String,
+    /// Ref of the enclosing requirement; None at the top of the tree.
     pub parent: Option<String>,
+    /// One of the framework's levels.
     pub level: String,
+    /// The requirement's short title, as its catalog gives it.
     pub title: String,
+    /// Whether it takes mappings and a status (grouping entries do not).
     pub assessable: bool,
     /// None for grouping entries (not assessable). Set with
     /// [`RequirementCoverage::set_status`], which keeps `gap` in step.
@@ -241,11 +272,13 @@ pub struct RequirementCoverage {
     pub gap: bool,
     /// Why the status is what it is, in a sentence.
     pub reason: String,
+    /// The controls mapped to it, with their evidence.
     pub controls: Vec<ControlCoverage>,
     /// Requirements of other frameworks linked to this one (see `related.rs`).
     pub related: Vec<crate::related::Related>,
     /// For a gap: covered requirements of other frameworks it could reuse. Not coverage.
     pub related_coverage: Vec<crate::related::RelatedCoverage>,
+    /// Why it is not applicable, when it is not; None otherwise.
     pub justification: Option<String>,
     /// The applicability decision behind it, if anyone made one.
     pub decision: Option<Decision>,
@@ -270,15 +303,20 @@ impl RequirementCoverage {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// The coverage of one framework: its counts and every requirement, in catalog order.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct FrameworkCoverage {
+    /// The framework the figures are for.
     pub framework: Framework,
+    /// Assessable requirements per status.
     pub counts: Counts,
+    /// How many requirements are assessable.
     pub assessable: usize,
     /// Covered directly, as a share of the requirements in scope (0–100).
     pub percent_covered: f64,
     /// How many of its requirements have related coverage from other frameworks.
     pub related_coverage: usize,
+    /// Every requirement, grouping entries included, in catalog order.
     pub requirements: Vec<RequirementCoverage>,
     /// Which evidence rule applied, in a sentence (see the module docs).
     pub rule: String,
@@ -286,10 +324,15 @@ pub struct FrameworkCoverage {
 
 /// Everything coverage is computed from.
 pub struct Inputs<'a> {
+    /// The frameworks to compute coverage for.
     pub frameworks: &'a [Framework],
+    /// Requirements; those of other frameworks are ignored.
     pub requirements: &'a [Requirement],
+    /// Every control, with its mappings.
     pub controls: &'a [Control],
+    /// Every current (not withdrawn) evidence item.
     pub evidence: &'a [Evidence],
+    /// Every crosswalk link, for related coverage.
     pub links: &'a [CrosswalkLink],
 }
 

@@ -4,7 +4,7 @@ use serde::Serialize;
 use std::fmt;
 
 /// A position in a user's file: 1-based line and column.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Location {
     /// The file as the user named it (or as found under the folder given).
     pub file: String,
@@ -27,7 +27,7 @@ impl fmt::Display for Location {
 }
 
 /// One problem found in an input file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Problem {
     /// Where in the file.
     pub location: Location,

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
 /// Where a piece of evidence stands against its valid-until date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ExpiryStatus {
     /// Its valid-until date is before today.
@@ -73,7 +73,7 @@ impl ExpiryStatus {
 }
 
 /// The column the register is sorted by.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum EvidenceSort {
     /// Valid-until date, soonest first; no expiry last.
@@ -121,10 +121,12 @@ impl EvidenceSort {
 }
 
 /// Which evidence to list and in which order. Empty fields select everything.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct EvidenceQuery {
     /// Any of these statuses (all when empty).
     #[serde(default)]
+    #[ts(as = "Option<Vec<ExpiryStatus>>", optional)]
     pub status: Vec<ExpiryStatus>,
     /// Only evidence supporting this control (an unknown id is an error
     /// naming the closest one).
@@ -138,10 +140,12 @@ pub struct EvidenceQuery {
     pub collector: Option<String>,
     /// The column to sort by; default: expiry.
     #[serde(default)]
+    #[ts(as = "Option<EvidenceSort>", optional)]
     pub sort: EvidenceSort,
     /// Reverse the sort column's order (ties still go by title, then id,
     /// ascending).
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub descending: bool,
     /// The expiry window in days; the workspace's setting when None.
     #[serde(default)]
@@ -149,7 +153,7 @@ pub struct EvidenceQuery {
 }
 
 /// How many items of each status match the query's other filters.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct StatusCounts {
     /// Items past their valid-until date.
     pub expired: usize,
@@ -162,7 +166,7 @@ pub struct StatusCounts {
 }
 
 /// One line of the register.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RegisterRow {
     /// The item; in JSON its fields sit beside `status`, not under a key.
     #[serde(flatten)]
@@ -173,7 +177,7 @@ pub struct RegisterRow {
 
 /// The evidence register: the rows the query selects, with the counts and
 /// choices the filters show (`crosswalk evidence list --json` prints it).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct EvidenceRegister {
     /// The day the statuses are judged on: today.
     pub as_of: NaiveDate,

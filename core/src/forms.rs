@@ -48,7 +48,8 @@ pub fn justification_missing(applicable: bool, justification: &str) -> bool {
 }
 
 /// The add-evidence form as typed: every value a string.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct EvidenceForm {
     /// File, link or note; None is taken as a file.
     pub kind: Option<EvidenceKind>,
@@ -87,7 +88,7 @@ pub struct EvidenceForm {
 
 /// The edit-evidence form as typed: the item's metadata after the user's
 /// changes. An empty valid-until means the item no longer expires.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 pub struct EvidenceEditForm {
     /// The evidence being edited ([`crate::model::Evidence::id`]); it must exist.
     pub id: i64,
@@ -109,7 +110,7 @@ pub struct EvidenceEditForm {
 }
 
 /// The assessment form as typed.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 pub struct AssessmentForm {
     /// Required (`SOC 2 Type II 2026`).
     #[serde(default)]
@@ -129,7 +130,7 @@ pub struct AssessmentForm {
 }
 
 /// The SoA document-control form as typed.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 pub struct SoaForm {
     /// The SoA document's version (`1.3`); free text, not checked.
     #[serde(default)]
@@ -146,7 +147,7 @@ pub struct SoaForm {
 }
 
 /// An applicability decision as typed.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 pub struct ApplicabilityForm {
     /// false: the requirement is being marked not applicable.
     pub applicable: bool,
@@ -157,7 +158,7 @@ pub struct ApplicabilityForm {
 
 /// One of the forms, in JSON tagged by `form` (`{"form": "evidence_edit",
 /// "id": 7, …}`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "form", rename_all = "snake_case")]
 pub enum Form {
     /// Add evidence (`evidence`).

@@ -194,7 +194,7 @@ pub fn check_text<'a>(file: &str, bytes: &'a [u8]) -> std::result::Result<&'a st
 }
 
 /// A path a walk or an import passed over, and why.
-#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq, ts_rs::TS)]
 pub struct Skipped {
     /// The path as found under the folder walked.
     pub path: String,

@@ -1,8 +1,10 @@
 //! crosswalk-core: every rule of Crosswalk's domain. The CLI, the desktop app
 //! and the tests all go through [`Workspace`]; nothing else holds a domain rule.
+#![warn(missing_docs)]
 pub mod applicability;
 pub mod assessment;
 pub mod audit;
+pub mod bindings;
 pub mod bulk;
 pub mod catalog;
 pub mod controls;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 /// A framework catalog (GDPR, SOC 2, ISO 27001, …): who publishes it and how
 /// its requirements are arranged, as read from its catalog YAML
 /// (docs/formats.md, "Framework catalog").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Framework {
     /// Stable slug (`nist-csf-2.0`), the key of `maps:` in control YAML and
     /// the `--framework` argument; also the catalog's file name.
@@ -32,7 +32,7 @@ pub struct Framework {
 /// One entry of a framework's tree (a clause, criterion, subcategory or
 /// article paragraph); only assessable ones take mappings and get a coverage
 /// status.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Requirement {
     /// The [`Framework::id`] it belongs to.
     pub framework_id: String,
@@ -63,7 +63,7 @@ pub struct Requirement {
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($(#[$vmeta])* $variant),+ }
         impl $name {
@@ -247,7 +247,7 @@ impl Status {
 }
 
 /// A control's claim to satisfy one requirement (an entry of its `maps:`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Mapping {
     /// The framework of the requirement.
     pub framework_id: String,
@@ -264,7 +264,7 @@ pub struct Mapping {
 
 /// One of the organisation's own controls, as imported from control YAML or
 /// entered in the app, with the requirements it maps to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Control {
     /// The organisation's identifier (`ENC-01`): letters, digits, `-`, `_`,
     /// `.`, at most 64; unique in the workspace.
@@ -290,7 +290,7 @@ pub struct Control {
 /// One requirement ↔ requirement link between two frameworks: the internal
 /// model every crosswalk (shipped YAML, a user's YAML, an OSCAL mapping
 /// collection) is read into.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct CrosswalkLink {
     /// Framework id of the `from` end.
     pub from_framework: String,
@@ -323,7 +323,7 @@ pub struct CrosswalkLink {
 
 /// The citation of a crosswalk file: publisher, document, version, licence
 /// (empty strings where the file does not say).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Provenance {
     /// Who made the mapping (a framework owner, a regulator, an author).
     pub publisher: String,
@@ -338,7 +338,7 @@ pub struct Provenance {
 }
 
 /// One stored version of an evidence file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Revision {
     /// 1 for the first file, one more for each replacement.
     pub number: u32,
@@ -357,7 +357,7 @@ pub struct Revision {
 /// One occurrence of evidence: a dated record of one collection (a file, a
 /// link or a note), attached to the controls it supports (docs/formats.md,
 /// "Evidence over an audit period").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Evidence {
     /// The workspace's number for it, as in `crosswalk evidence show ID`.
     pub id: i64,

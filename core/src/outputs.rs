@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A report (PDF) or an auditor package (zip).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum OutputKind {
     /// A PDF report (`report.generated` events, `reports/` folder).
@@ -59,7 +59,7 @@ impl OutputKind {
 }
 
 /// Where a past output's file stands now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum OutputState {
     /// A file of the recorded size is at the recorded path.
@@ -82,7 +82,7 @@ impl OutputState {
 }
 
 /// One report or package, as its audit event recorded it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct PastOutput {
     /// The audit event that recorded it: how the window asks to open it.
     pub seq: i64,
@@ -112,7 +112,7 @@ pub struct PastOutput {
 }
 
 /// The outputs of one assessment (or of none: current-state reports).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct OutputGroup {
     /// The assessment; None for the current-state group.
     pub assessment_id: Option<i64>,

@@ -92,7 +92,7 @@ impl Selection {
 
 /// Which register (docs/formats.md, "Registers", lists each one's rows and
 /// columns).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RegisterKind {
     /// One row per assessable requirement, with its status and reason.
@@ -163,7 +163,7 @@ impl RegisterKind {
 }
 
 /// The file format a register is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RegisterFormat {
     /// RFC 4180 CSV, UTF-8 with a header row; one register per file.

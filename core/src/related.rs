@@ -32,16 +32,22 @@ use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// A requirement of another framework linked to this one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Related {
+    /// The related requirement's framework.
     pub framework_id: String,
+    /// The related requirement's ref (serialized as `ref`).
     #[serde(rename = "ref")]
     pub reference: String,
     /// "this requirement is `<relationship>` the related one".
     pub relationship: Relationship,
+    /// For supportive relationships: how one supports the other; empty otherwise.
     pub properties: Vec<SupportProperty>,
+    /// The publisher's strength of the link, 1 (weak) to 10 (strong); None when not given.
     pub strength: Option<u8>,
+    /// Published, derived or the authors' judgement.
     pub basis: LinkBasis,
+    /// Where the link comes from (the crosswalk's source).
     pub source: String,
     /// The related requirement's own status (None for grouping entries or
     /// frameworks coverage was not computed for).
@@ -49,21 +55,28 @@ pub struct Related {
 }
 
 /// One step of a path from a requirement to a covered one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(rename = "PathStep")]
 pub struct Step {
+    /// The framework of the requirement reached.
     pub framework_id: String,
+    /// The ref of the requirement reached (serialized as `ref`).
     #[serde(rename = "ref")]
     pub reference: String,
     /// How the previous requirement on the path relates to this one.
     pub relationship: Relationship,
+    /// The basis of the link taken.
     pub basis: LinkBasis,
+    /// Where that link comes from.
     pub source: String,
 }
 
 /// A covered requirement of another framework reachable from this gap.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct RelatedCoverage {
+    /// The covered requirement's framework.
     pub framework_id: String,
+    /// The covered requirement's ref (serialized as `ref`).
     #[serde(rename = "ref")]
     pub reference: String,
     /// The controls that cover it (the ones an adoption would map here).

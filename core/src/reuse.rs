@@ -18,22 +18,28 @@ use std::collections::{BTreeMap, HashMap};
 const TRACKED_KEY: &str = "tracked_frameworks";
 
 /// An installed framework and whether the organisation tracks it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct FrameworkChoice {
+    /// The framework; in JSON its fields sit beside `tracked`.
     #[serde(flatten)]
     pub framework: Framework,
+    /// Whether the organisation tracks it (views and reports show tracked ones).
     pub tracked: bool,
 }
 
 /// Which links to list: between `from` and `to` (either stored direction,
 /// always read "from is `<relationship>` to").
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct LinkQuery {
+    /// Framework id of the `from` end.
     pub from: String,
+    /// Framework id of the `to` end.
     pub to: String,
     /// Only links of this `from` requirement (matched forgiving whitespace).
     #[serde(default, rename = "ref")]
     pub reference: Option<String>,
+    /// Only links of this relationship.
     #[serde(default)]
     pub relationship: Option<Relationship>,
     /// Only links of this basis (published, derived, judgement).
@@ -45,19 +51,31 @@ pub struct LinkQuery {
 }
 
 /// One link read from `from` to `to`, with both ends' titles and statuses.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct LinkRow {
+    /// The `from` requirement's ref.
     pub from_ref: String,
+    /// The `from` requirement's short title.
     pub from_title: String,
+    /// Its coverage status; None for a grouping entry.
     pub from_status: Option<Status>,
+    /// The `to` requirement's ref.
     pub to_ref: String,
+    /// The `to` requirement's short title.
     pub to_title: String,
+    /// Its coverage status; None for a grouping entry.
     pub to_status: Option<Status>,
+    /// "`from` is `<relationship>` `to`", read in this direction.
     pub relationship: Relationship,
+    /// For supportive relationships: how `from` supports `to`.
     pub properties: Vec<SupportProperty>,
+    /// The publisher's strength, 1 (weak) to 10 (strong); None when not given.
     pub strength: Option<u8>,
+    /// Published, derived or the authors' judgement.
     pub basis: LinkBasis,
+    /// Where the link comes from.
     pub source: String,
+    /// For judgement links: the rationale.
     pub note: Option<String>,
     /// True when the file states the link the other way round (`to` → `from`)
     /// and it is shown inverted.
@@ -65,37 +83,52 @@ pub struct LinkRow {
 }
 
 /// Where the listed links come from, once per crosswalk.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct LinkSource {
+    /// The crosswalk's `from` framework as its file states it.
     pub from_framework: String,
+    /// The crosswalk's `to` framework as its file states it.
     pub to_framework: String,
+    /// Whose mapping it is.
     pub provenance: Provenance,
     /// Links of it per basis (all of them, before filters).
     pub by_basis: BTreeMap<String, usize>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// The links between two frameworks, as the crosswalk explorer shows them.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct LinksView {
+    /// The `from` framework.
     pub from: Framework,
+    /// The `to` framework.
     pub to: Framework,
+    /// The crosswalks the links come from.
     pub sources: Vec<LinkSource>,
     /// Links between the two frameworks before filtering.
     pub total: usize,
+    /// The links that pass the query's filters, read from `from` to `to`.
     pub links: Vec<LinkRow>,
 }
 
 /// What an adoption changed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Adoption {
+    /// The requirement that gained mappings.
     pub framework_id: String,
+    /// Its ref (serialized as `ref`).
     #[serde(rename = "ref")]
     pub reference: String,
+    /// The framework of the covered requirement reused.
     pub via_framework: String,
+    /// The ref of the covered requirement reused.
     pub via_ref: String,
+    /// The path from one to the other, in words (as in the audit event).
     pub path: String,
     /// Controls now mapped to the requirement.
     pub controls: Vec<String>,
+    /// Full or partial, as the new mappings claim.
     pub coverage: MappingCoverage,
+    /// The rationale given for the new mappings; None when none was.
     pub rationale: Option<String>,
 }
 

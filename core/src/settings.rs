@@ -22,7 +22,7 @@ pub const MAX_EXPIRY_WINDOW_DAYS: u32 = 365;
 const EXPIRY_WINDOW_KEY: &str = "expiry_window_days";
 
 /// How the app shows dates (input is always YYYY-MM-DD).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DateDisplay {
     /// 2026-10-01, as the PDFs and the CLI write them.
@@ -33,12 +33,14 @@ pub enum DateDisplay {
 }
 
 impl DateDisplay {
+    /// Its written form (`iso`, `day_month_year`), as stored and serialized.
     pub fn as_str(self) -> &'static str {
         match self {
             DateDisplay::Iso => "iso",
             DateDisplay::DayMonthYear => "day_month_year",
         }
     }
+    /// The value written `s`; None for anything else.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "iso" => Some(DateDisplay::Iso),
@@ -92,11 +94,13 @@ pub(crate) fn actor_for(conn: &Connection) -> Result<String> {
 }
 
 /// Everything the Settings view shows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Settings {
+    /// The organisation's name, as reports show it.
     pub organisation: String,
     /// False while the organisation is still the placeholder.
     pub organisation_set: bool,
+    /// The OS login name.
     pub login: String,
     /// The name this person saved; None means the login is used.
     pub user_name: Option<String>,
@@ -104,20 +108,25 @@ pub struct Settings {
     pub actor: String,
     /// Set when `CROSSWALK_ACTOR` overrides the saved name.
     pub actor_from_env: bool,
+    /// Days ahead within which evidence counts as expiring soon (1–365).
     pub expiry_window_days: u32,
+    /// How this person's app shows dates.
     pub date_display: DateDisplay,
     /// The day this person was last reminded of expiring evidence.
     pub last_expiry_reminder: Option<String>,
 }
 
 /// A change of settings; fields left out stay as they are.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct SettingsChange {
+    /// The organisation's new name (not blank).
     pub organisation: Option<String>,
     /// Some("") clears the saved name (the OS login is used again).
     pub user_name: Option<String>,
     /// A period such as `30d` or `8w`.
     pub expiry_window: Option<String>,
+    /// How to show dates.
     pub date_display: Option<DateDisplay>,
 }
 
@@ -132,6 +141,7 @@ impl Workspace {
             .unwrap_or(DEFAULT_EXPIRY_WINDOW_DAYS))
     }
 
+    /// The settings as the Settings view shows them.
     pub fn settings(&self) -> Result<Settings> {
         let login = os_login();
         let user_name = self.setting(&user_key(&login, "name"))?;

@@ -47,14 +47,17 @@ const SPKI_PREFIX: [u8; 12] = [
 ];
 
 /// The public side of the workspace key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct KeyInfo {
+    /// The workspace's random id (32 hex digits), made with the key; signed into every checkpoint.
     pub workspace_id: String,
     /// SHA-256 of the public key, sixteen groups of four hex digits.
     pub fingerprint: String,
     /// The 32-byte public key, hex.
     pub public_key: String,
+    /// When the key was made, RFC 3339 UTC.
     pub created_at: String,
+    /// Where the key file is (it holds the secret half).
     pub key_file: PathBuf,
 }
 
@@ -74,14 +77,19 @@ struct KeyFile {
 
 /// One signed statement about the audit trail: its first `event_count`
 /// events end with `head_hash`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Checkpoint {
+    /// The id of the workspace whose trail this is.
     pub workspace_id: String,
+    /// How many events the trail had.
     pub event_count: i64,
+    /// The hash of the last of them.
     pub head_hash: String,
+    /// When the checkpoint was made, RFC 3339 UTC.
     pub at: String,
     /// Why it was made: `report`, `package` or `on demand`.
     pub reason: String,
+    /// Fingerprint of the key that signed it.
     pub fingerprint: String,
     /// Ed25519 signature of [`Checkpoint::message`], hex.
     pub signature: String,
@@ -198,17 +206,21 @@ fn random_bytes<const N: usize>() -> Result<[u8; N]> {
 
 /// The key pair, loaded. Signing happens only through this type.
 pub struct WorkspaceKey {
+    /// Its public side.
     pub info: KeyInfo,
     key: SigningKey,
 }
 
 impl WorkspaceKey {
+    /// The Ed25519 signature of `message`.
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
         self.key.sign(message).to_bytes()
     }
+    /// The 32-byte public key.
     pub fn public_key(&self) -> [u8; 32] {
         self.key.verifying_key().to_bytes()
     }
+    /// The public key as PEM (SubjectPublicKeyInfo), as packages carry it.
     pub fn public_key_pem(&self) -> String {
         public_key_pem(&self.public_key())
     }
@@ -336,6 +348,7 @@ pub(crate) fn head(conn: &Connection) -> Result<(i64, String)> {
 }
 
 impl Workspace {
+    /// Where the workspace's key file is (it may not exist yet).
     pub fn key_path(&self) -> PathBuf {
         self.dir().join(KEY_FILE)
     }
@@ -709,84 +722,4 @@ fn checkpoint_faults(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pem_round_trips_and_fingerprints_are_typed_forgivingly() {
-        let key = SigningKey::from_bytes(&[7u8; 32]);
-        let public = key.verifying_key().to_bytes();
-        let pem = public_key_pem(&public);
-        assert_eq!(parse_public_key_pem(&pem).unwrap(), public);
-        assert!(parse_public_key_pem(
-            "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"
-        )
-        .is_err());
-        assert!(parse_public_key_pem("hello").is_err());
-        let fp = fingerprint(&public);
-        assert_eq!(fp.len(), 64 + 15);
-        assert_eq!(
-            normalize_fingerprint(&fp.to_uppercase().replace(' ', ":")),
-            Some(fp.clone())
-        );
-        assert_eq!(normalize_fingerprint(&fp[..20]), None);
-        let sig = key.sign(b"message").to_bytes();
-        assert!(verify_signature(&public, b"message", &sig));
-        assert!(!verify_signature(&public, b"messagE", &sig));
-        assert!(!verify_signature(&public, b"message", &sig[..63]));
-    }
-
-    #[test]
-    fn a_checkpoint_signature_covers_every_field() {
-        let ws = tempfile::tempdir().unwrap();
-        let w = Workspace::open(ws.path()).unwrap();
-        let key = w.workspace_key().unwrap();
-        let cp = key.checkpoint(5, &"a".repeat(64), "2026-01-01T00:00:00Z", "test");
-        let public = key.public_key();
-        assert!(cp.signature_valid(&public));
-        for edit in [
-            |c: &mut Checkpoint| c.event_count += 1,
-            |c: &mut Checkpoint| c.head_hash = "b".repeat(64),
-            |c: &mut Checkpoint| c.at = "2026-01-02T00:00:00Z".into(),
-            |c: &mut Checkpoint| c.workspace_id = "other".into(),
-        ] {
-            let mut forged = cp.clone();
-            edit(&mut forged);
-            assert!(!forged.signature_valid(&public));
-        }
-        // The key is made once and found again.
-        assert_eq!(w.workspace_key().unwrap().info, key.info);
-    }
-
-    #[test]
-    fn a_checkpoint_and_its_event_must_agree() {
-        let cp = |signature: &str| Checkpoint {
-            workspace_id: String::new(),
-            event_count: 3,
-            head_hash: "h".into(),
-            at: "2026-01-01T00:00:00Z".into(),
-            reason: "report".into(),
-            fingerprint: "f".into(),
-            signature: signature.into(),
-        };
-        let recorded: std::collections::BTreeMap<i64, String> = [
-            (1, "s1".to_string()),
-            (2, "s2".to_string()),
-            (3, "s3".to_string()),
-        ]
-        .into();
-        let rows = [(1, cp("s1")), (2, cp("forged")), (4, cp("s4"))];
-        let got: Vec<String> = record_faults(&recorded, &rows)
-            .into_iter()
-            .map(|(subject, message)| format!("{subject} | {message}"))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                "checkpoint:2 | checkpoint 2 differs from what the audit trail recorded",
-                "checkpoint:3 | checkpoint 3 recorded in the audit trail is missing (deleted outside Crosswalk)",
-                "checkpoint:4 | checkpoint 4 exists but no audit event records it (written outside Crosswalk)",
-            ]
-        );
-    }
-}
+mod tests;

@@ -111,7 +111,7 @@ pub fn control_status(text: &str) -> Result<ControlStatus, String> {
 }
 
 /// Which rule a form field follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     /// [`control_id`]: letters, digits, `-`, `_`, `.`; 64 at most.
@@ -133,7 +133,8 @@ pub enum Rule {
 }
 
 /// One field of a form to check. An empty value of an optional field passes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct FieldInput {
     /// The form's name for the field, returned as is in [`FieldResult::field`].
     pub field: String,
@@ -143,6 +144,7 @@ pub struct FieldInput {
     pub value: String,
     /// Whether an empty value fails; default false.
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub required: bool,
     /// How the message names the thing, e.g. "the organisation name".
     #[serde(default)]
@@ -150,7 +152,7 @@ pub struct FieldInput {
 }
 
 /// The verdict on one field: the stored form of the value, or the message.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct FieldResult {
     /// The field the verdict is about, as the form named it.
     pub field: String,

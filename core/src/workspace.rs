@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 /// the shipped crosswalks' hash when they differ.
 type OutOfDate = (Vec<(Catalog, String)>, Option<String>);
 
+/// An open workspace: its database, its vault of evidence files, and who is acting. Every rule of the domain is a method on it or takes it.
 pub struct Workspace {
     pub(crate) conn: Connection,
     dir: PathBuf,
@@ -38,6 +39,7 @@ pub fn now() -> DateTime<Utc> {
         .unwrap_or_else(Utc::now)
 }
 
+/// `at` as RFC 3339 UTC to the second (`2026-10-01T09:30:00Z`), the form every recorded time takes.
 pub fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
@@ -113,18 +115,23 @@ impl Workspace {
         self.read_only
     }
 
+    /// The data folder it lives in.
     pub fn dir(&self) -> &Path {
         &self.dir
     }
+    /// The vault's folder (`evidence/` in the data folder).
     pub fn evidence_dir(&self) -> PathBuf {
         self.dir.join("evidence")
     }
+    /// The name changes are recorded under.
     pub fn actor(&self) -> &str {
         &self.actor
     }
+    /// Records later changes under `actor`.
     pub fn set_actor(&mut self, actor: impl Into<String>) {
         self.actor = actor.into();
     }
+    /// Today's date in UTC ([`now`]'s day).
     pub fn today(&self) -> NaiveDate {
         now().date_naive()
     }
@@ -248,6 +255,7 @@ impl Workspace {
         Ok(())
     }
 
+    /// The stored value of setting `key`; None when it was never set.
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
@@ -264,6 +272,7 @@ impl Workspace {
             .unwrap_or_else(|| "Your organisation".into()))
     }
 
+    /// Sets the organisation's name (trimmed, not empty), recording the change.
     pub fn set_organisation(&mut self, name: &str) -> Result<()> {
         let name = name.trim();
         if name.is_empty() {
@@ -282,6 +291,7 @@ impl Workspace {
         Ok(())
     }
 
+    /// Every installed framework: the shipped ones first, then by id.
     pub fn frameworks(&self) -> Result<Vec<Framework>> {
         let mut stmt = self.conn.prepare(
             "SELECT id, name, short_name, version, publisher, published, source, text_rights, levels FROM frameworks ORDER BY shipped DESC, id",
@@ -304,6 +314,7 @@ impl Workspace {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The framework `id`; an unknown id is an error that lists the known ones.
     pub fn framework(&self, id: &str) -> Result<Framework> {
         self.frameworks()?
             .into_iter()
@@ -358,6 +369,7 @@ impl Workspace {
         resolve_ref_in(&self.conn, framework_id, reference)
     }
 
+    /// Every crosswalk link stored, shipped and imported, in the order stored.
     pub fn crosswalk_links(&self) -> Result<Vec<CrosswalkLink>> {
         let mut stmt = self.conn.prepare(
             "SELECT from_framework, from_ref, to_framework, to_ref, relationship, basis, source, note,
@@ -394,10 +406,12 @@ impl Workspace {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Every control, with its mappings.
     pub fn controls(&self) -> Result<Vec<Control>> {
         load_controls(&self.conn)
     }
 
+    /// The control `id`; an unknown id is an error naming the closest one.
     pub fn control(&self, id: &str) -> Result<Control> {
         let controls = self.controls()?;
         if let Some(c) = controls.iter().find(|c| c.id == id) {

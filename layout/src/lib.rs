@@ -45,6 +45,7 @@
 //! * Coordinates are kept in PDF points (1/72 in) with `y` growing downwards
 //!   from the top edge of the page while laying out; they are flipped when the
 //!   page content is emitted.
+#![warn(missing_docs)]
 
 mod chart;
 mod cover;

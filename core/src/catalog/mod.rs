@@ -18,19 +18,26 @@ fn keep<T>(value: Result<Option<T>, Problem>, problems: &mut Vec<Problem>) -> Op
     })
 }
 
+/// A framework catalog as read from its YAML (or an OSCAL catalog): the framework and its requirements in tree order.
 #[derive(Debug, Clone)]
 pub struct Catalog {
+    /// The framework's description.
     pub framework: Framework,
+    /// Every requirement, in the order the file lists them.
     pub requirements: Vec<Requirement>,
 }
 
 /// What a Crosswalk YAML file holds, told apart by its top-level keys.
 pub enum FileKind {
+    /// A control library (top-level `controls:`).
     Controls,
+    /// A framework catalog (top-level `requirements:`).
     Catalog,
+    /// A crosswalk between two frameworks (top-level `links:`).
     Crosswalk,
 }
 
+/// What a parsed Crosswalk YAML file holds, from its top-level keys; None when it is none of the three.
 pub fn file_kind(root: &Node) -> Option<FileKind> {
     let yaml::Value::Map(entries) = &root.value else {
         return None;

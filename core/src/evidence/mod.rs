@@ -22,26 +22,35 @@ pub(crate) use store::{
 const CHUNK: usize = 1024 * 1024;
 
 /// Where a piece of evidence comes from.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Source {
+    /// A file to store in the vault (hashed and copied).
     File(PathBuf),
+    /// A URL; nothing is stored.
     Link(String),
+    /// A written statement.
     Note(String),
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A piece of evidence to add, as the app's form or the CLI gives it.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct NewEvidence {
+    /// Ids of the controls it supports; at least one, each existing.
     pub controls: Vec<String>,
+    /// The file, link or note.
     pub source: Source,
     /// Defaults to the file name, the URL or the note's first line.
     pub title: Option<String>,
+    /// Free text; may be empty.
     #[serde(default)]
     pub description: String,
     /// Defaults to the current user.
     pub collected_by: Option<String>,
     /// The evidence date; defaults to today.
     pub collected_on: Option<NaiveDate>,
+    /// The last day it counts; not before the evidence date.
     pub valid_until: Option<NaiveDate>,
     /// Alternative to `valid_until`: days from `collected_on`. When neither is
     /// given, the shortest review cadence of the linked controls applies.
@@ -50,25 +59,34 @@ pub struct NewEvidence {
     /// the same control (the next quarter's review of the same export): it is
     /// kept as a new occurrence of that item's series instead of refused.
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub new_occurrence: bool,
 }
 
 /// Changes to an evidence item's metadata; None leaves a field as it is.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct EvidenceEdit {
+    /// A new title.
     pub title: Option<String>,
+    /// A new description.
     pub description: Option<String>,
+    /// A new list of supported controls (replaces the old one; at least one).
     pub controls: Option<Vec<String>>,
+    /// A new evidence date (not in the future).
     pub collected_on: Option<NaiveDate>,
+    /// A new valid-until date (not before the evidence date).
     pub valid_until: Option<NaiveDate>,
     /// Removes the valid-until date (the evidence no longer expires).
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub no_expiry: bool,
+    /// Who gathered it.
     pub collected_by: Option<String>,
 }
 
 /// What to do with a file given for an existing item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ReplaceMode {
     /// The stored file was wrong: correct this occurrence. Its evidence date
@@ -82,7 +100,9 @@ pub enum ReplaceMode {
 /// A stored blob: content address and size.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Blob {
+    /// SHA-256 of the plaintext, lower-case hex: the blob's content address.
     pub sha256: String,
+    /// Size of the plaintext in bytes.
     pub size: u64,
 }
 
@@ -126,11 +146,16 @@ pub(crate) fn hash_open_file(
     Ok(hasher.finish_hex())
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// Evidence that has expired or expires soon, as of today.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Expiry {
+    /// The day judged on: today.
     pub as_of: NaiveDate,
+    /// The window in days: evidence valid until a day within it is expiring.
     pub within_days: u32,
+    /// Past its valid-until date, earliest valid-until first.
     pub expired: Vec<Evidence>,
+    /// Valid until a day within the window, earliest valid-until first.
     pub expiring: Vec<Evidence>,
 }
 

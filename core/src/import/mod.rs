@@ -33,6 +33,7 @@ pub(crate) use apply::{control_digest, upsert_control};
 pub use gather::collect_files;
 pub(crate) use gather::read_input;
 
+/// How an import runs.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     /// Check and report, write nothing.
@@ -46,28 +47,41 @@ pub struct ImportOptions {
     pub allow_outside: Vec<PathBuf>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// A control that the import changes, and which of its fields.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
 pub struct ControlChange {
+    /// Id of the control that changes.
     pub id: String,
     /// Which fields changed: title, description, …, mappings, evidence.
     pub fields: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+/// What an import did (or, on a dry run, would do).
+#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
 pub struct ImportReport {
+    /// True when nothing was written.
     pub dry_run: bool,
+    /// The Crosswalk YAML and foreign files read, as named to the user.
     pub files: Vec<String>,
+    /// Ids of controls new to the workspace.
     pub added: Vec<String>,
+    /// Controls that change, with the fields that do.
     pub changed: Vec<ControlChange>,
+    /// Ids of controls already exactly as in the files.
     pub unchanged: Vec<String>,
     /// Deleted because they disappeared from their file (with `prune`).
     pub removed: Vec<String>,
     /// Gone from their file but kept (without `prune`).
     pub missing: Vec<String>,
+    /// Evidence items new to the workspace.
     pub evidence_added: usize,
+    /// Evidence items whose file or metadata changed.
     pub evidence_updated: usize,
+    /// Evidence items already as the files say.
     pub evidence_unchanged: usize,
+    /// Ids of the framework catalogs imported.
     pub frameworks: Vec<String>,
+    /// Crosswalk links imported.
     pub crosswalk_links: usize,
     /// YAML files found in folders that are not Crosswalk files (left alone).
     pub skipped: Vec<String>,
@@ -89,6 +103,7 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
+    /// Whether the import changes nothing in the workspace.
     pub fn is_noop(&self) -> bool {
         self.added.is_empty()
             && self.changed.is_empty()

@@ -47,7 +47,9 @@ fn metadata(title: &str, version: &str) -> Value {
 /// Which controls and links an export covers, and the matrix's columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MatrixKind {
+    /// One CSV file.
     Csv,
+    /// An XLSX workbook.
     Xlsx,
 }
 

@@ -34,6 +34,7 @@ use crate::model::{Control, ControlStatus, Mapping, MappingCoverage};
 use grid::{csv_grid, separator, Grid};
 use std::collections::{HashMap, HashSet};
 
+/// The importer of control matrices (CSV and XLSX).
 pub struct Matrix;
 
 const FIELD_ROLES: &[(&str, &[&str])] = &[

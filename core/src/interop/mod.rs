@@ -41,19 +41,27 @@ pub const MAX_DEPTH: usize = 64;
 pub const MAX_ROWS: usize = 100_000;
 
 /// A format Crosswalk reads besides its own YAML.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
+    /// An OSCAL catalog (JSON or XML): a framework's requirements.
     OscalCatalog,
+    /// An OSCAL profile: a selection of a catalog's controls, read as a scope.
     OscalProfile,
+    /// An OSCAL component definition: components and the controls they implement, read as controls.
     OscalComponentDefinition,
+    /// An OSCAL mapping collection: crosswalk links between two frameworks.
     OscalMappingCollection,
+    /// An OpenControl project (`opencontrol.yaml` and its components).
     OpenControl,
+    /// A control matrix as CSV: one control per row, columns guessed from the header.
     MatrixCsv,
+    /// A control matrix as an XLSX workbook.
     MatrixXlsx,
 }
 
 impl Format {
+    /// The format's name for a person (`OSCAL catalog`), as import reports write it.
     pub fn name(self) -> &'static str {
         match self {
             Format::OscalCatalog => "OSCAL catalog",
@@ -68,7 +76,7 @@ impl Format {
 }
 
 /// How a column of a matrix is read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ColumnGuess {
     /// The header as written.
     pub header: String,
@@ -82,9 +90,13 @@ pub struct ColumnGuess {
 /// One foreign file's contribution, before anything is checked against the workspace.
 #[derive(Debug, Clone, Default)]
 pub struct Imported {
+    /// Framework catalogs read (OSCAL catalogs).
     pub catalogs: Vec<Catalog>,
+    /// Controls read, with their mappings.
     pub controls: Vec<ImportedControl>,
+    /// Crosswalk links read (OSCAL mapping collections).
     pub links: Vec<CrosswalkLink>,
+    /// Scopes read (OSCAL profiles, OpenControl certifications).
     pub scopes: Vec<scope::Scope>,
     /// Matrices: how each column was read.
     pub columns: Vec<ColumnGuess>,
@@ -92,8 +104,10 @@ pub struct Imported {
     pub skipped_cells: Vec<String>,
 }
 
+/// A control read from a foreign file, with the links its format attaches to it.
 #[derive(Debug, Clone)]
 pub struct ImportedControl {
+    /// The control, in Crosswalk's terms.
     pub control: Control,
     /// Links (OpenControl `references`/`verifications`): (title, url, description).
     pub links: Vec<(String, String, String)>,
@@ -113,6 +127,7 @@ pub struct InteropOptions {
 /// YAML and each foreign format, resolves refs against this one index.
 #[derive(Debug, Default)]
 pub struct Known {
+    /// Every framework known to the import.
     pub frameworks: Vec<Framework>,
     /// framework → ref_key → (ref, assessable)
     pub refs: HashMap<String, HashMap<String, (String, bool)>>,
@@ -125,6 +140,7 @@ pub struct Known {
 }
 
 impl Known {
+    /// The index of the workspace's frameworks and requirements.
     pub fn new(frameworks: Vec<Framework>, requirements: &[Requirement]) -> Self {
         let mut k = Known {
             frameworks,
@@ -135,6 +151,7 @@ impl Known {
         }
         k
     }
+    /// Adds a catalog read earlier in the same import, so later files may name its refs.
     pub fn add_catalog(&mut self, c: &Catalog) {
         if !self.frameworks.iter().any(|f| f.id == c.framework.id) {
             self.frameworks.push(c.framework.clone());
@@ -176,6 +193,7 @@ impl Known {
             .or_else(|| folded.get(&oscal_id_to_label(text).to_lowercase()))?;
         refs.get(&ref_key(canonical)).cloned()
     }
+    /// Whether any requirement of framework `id` is known.
     pub fn has_framework(&self, id: &str) -> bool {
         self.refs.contains_key(id)
     }
@@ -278,6 +296,7 @@ pub(crate) fn problem(
 
 /// The one importer interface: each format's file implements it.
 pub trait Importer {
+    /// The format this importer reads.
     const FORMAT: Format;
     /// Translate one file (or project) into Crosswalk's terms. `known` holds
     /// the workspace's frameworks and those of catalogs earlier in the same import.
@@ -291,7 +310,9 @@ pub trait Importer {
 
 /// What an importer reads: a file's bytes, or an OpenControl project folder.
 pub enum Input {
+    /// The whole file, already read (and size-checked).
     Bytes(Vec<u8>),
+    /// An OpenControl project's folder.
     Folder(std::path::PathBuf),
 }
 
@@ -337,16 +358,22 @@ pub fn read(
 
 /// One file (or OpenControl folder) of an import that is read by an importer here.
 pub struct Foreign {
+    /// The path as given.
     pub path: std::path::PathBuf,
+    /// The path as problems and reports name it.
     pub display: String,
+    /// Its detected format.
     pub format: Format,
+    /// What the importer reads.
     pub input: Input,
+    /// SHA-256 of the bytes read, lower-case hex (recorded in the import's audit event).
     pub sha: String,
     /// Canonical path: what controls remember they came from (for `--prune`).
     pub source_file: String,
 }
 
 impl Foreign {
+    /// A foreign file whose bytes have been read; its source is its canonical path.
     pub fn file(path: &std::path::Path, format: Format, bytes: Vec<u8>, sha: String) -> Self {
         Foreign {
             path: path.to_path_buf(),
@@ -363,16 +390,23 @@ impl Foreign {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// A file of an import read as a foreign format.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
 pub struct FileFormat {
+    /// The file as the user named it.
     pub file: String,
+    /// The format it was read as.
     pub format: Format,
+    /// The format's name for a person ([`Format::name`]).
     pub name: &'static str,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// How the columns of one matrix file were read.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
 pub struct FileColumns {
+    /// The matrix file.
     pub file: String,
+    /// One entry per column, left to right.
     pub columns: Vec<ColumnGuess>,
 }
 

@@ -36,6 +36,7 @@ use crate::yaml::{self, Node, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+/// The importer of OpenControl projects.
 pub struct OpenControl;
 
 /// Does this folder hold an OpenControl project?

@@ -29,6 +29,7 @@ use crate::error::Problem;
 use crate::model::{Framework, Requirement};
 use std::collections::HashMap;
 
+/// The importer of OSCAL catalogs, JSON or XML.
 pub struct OscalCatalog;
 
 impl Importer for OscalCatalog {

@@ -24,6 +24,7 @@ use super::{
 use crate::error::Problem;
 use crate::model::{Control, ControlStatus, Mapping, MappingCoverage};
 
+/// The importer of OSCAL component definitions (controls and their mappings).
 pub struct OscalComponent;
 
 /// The namespace of the props Crosswalk writes so a round trip is exact.

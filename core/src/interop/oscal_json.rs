@@ -65,7 +65,9 @@ fn find_key(text: &str, key: &str) -> Option<usize> {
 
 /// A parsed JSON document.
 pub struct Doc {
+    /// The parsed JSON.
     pub root: Value,
+    /// The file as problems name it.
     pub file: String,
 }
 
@@ -161,12 +163,16 @@ fn depth(v: &Value, d: usize) -> usize {
 /// A value with its JSON pointer.
 #[derive(Clone)]
 pub struct Cursor<'a> {
+    /// The JSON value the cursor is on.
     pub v: &'a Value,
+    /// Its JSON pointer (RFC 6901); empty for the root.
     pub ptr: String,
+    /// The file as problems name it.
     pub file: &'a str,
 }
 
 impl<'a> Cursor<'a> {
+    /// A cursor on a document's root value.
     pub fn root(v: &'a Value, file: &'a str) -> Self {
         Cursor {
             v,
@@ -174,6 +180,7 @@ impl<'a> Cursor<'a> {
             file,
         }
     }
+    /// The JSON pointer, `/` for the root.
     pub fn pointer(&self) -> &str {
         if self.ptr.is_empty() {
             "/"
@@ -181,6 +188,7 @@ impl<'a> Cursor<'a> {
             &self.ptr
         }
     }
+    /// A problem at this value: the message prefixed with its pointer.
     pub fn problem(&self, message: impl Into<String>) -> Problem {
         problem(
             self.file,
@@ -189,6 +197,7 @@ impl<'a> Cursor<'a> {
             format!("at {}: {}", self.pointer(), message.into()),
         )
     }
+    /// The cursor on field `key` of an object; None when absent or not an object.
     pub fn field(&self, key: &str) -> Option<Cursor<'a>> {
         let v = self.v.as_object()?.get(key)?;
         Some(Cursor {
@@ -197,18 +206,22 @@ impl<'a> Cursor<'a> {
             file: self.file,
         })
     }
+    /// Field `key`, or a problem saying it is missing.
     pub fn required(&self, key: &str) -> Result<Cursor<'a>, Vec<Problem>> {
         self.field(key)
             .ok_or_else(|| vec![self.problem(format!("`{key}` is missing"))])
     }
+    /// The value as text, or a problem naming what it is instead.
     pub fn str(&self) -> Result<&'a str, Vec<Problem>> {
         self.v
             .as_str()
             .ok_or_else(|| vec![self.problem(format!("expected text, found {}", kind(self.v)))])
     }
+    /// Field `key` as text; a problem when missing or not text.
     pub fn required_str(&self, key: &str) -> Result<&'a str, Vec<Problem>> {
         self.required(key)?.str()
     }
+    /// Field `key` as text; None when absent or not text.
     pub fn opt_str(&self, key: &str) -> Option<&'a str> {
         self.field(key).and_then(|c| c.v.as_str())
     }

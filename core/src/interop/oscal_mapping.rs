@@ -20,8 +20,10 @@ use super::{bytes_of, finish, Format, Imported, Importer, Input, InteropOptions,
 use crate::error::Problem;
 use crate::model::{CrosswalkLink, LinkBasis, Relationship};
 
+/// The importer of OSCAL mapping collections (crosswalk links).
 pub struct OscalMapping;
 
+/// The relationship an OSCAL mapping token names (`equivalent-to`, `subset-of`, …); None for a token Crosswalk does not know.
 pub fn relationship(text: &str) -> Option<Relationship> {
     Some(match text {
         "equivalent-to" | "equal-to" => Relationship::Equal,
@@ -37,6 +39,7 @@ pub fn relationship(text: &str) -> Option<Relationship> {
     })
 }
 
+/// The OSCAL token Crosswalk writes for a relationship; [`relationship`] reads it back.
 pub fn relationship_name(r: Relationship) -> &'static str {
     match r {
         Relationship::Equal => "equivalent-to",

@@ -15,6 +15,7 @@ use super::scope::Scope;
 use super::{bytes_of, slug, Format, Imported, Importer, Input, InteropOptions, Known};
 use crate::error::Problem;
 
+/// The importer of OSCAL profiles (read as scopes).
 pub struct OscalProfile;
 
 impl Importer for OscalProfile {

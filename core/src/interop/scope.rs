@@ -10,9 +10,12 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 use std::collections::HashSet;
 
+/// A named selection of requirements, as read from its source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Scope {
+    /// A slug of its name (`nist-800-53-moderate`); importing a scope of the same id replaces it.
     pub id: String,
+    /// Its title, as the source writes it.
     pub name: String,
     /// Where it came from (the profile or certification file).
     pub source: String,
@@ -20,12 +23,18 @@ pub struct Scope {
     pub requirements: Vec<(String, String)>,
 }
 
+/// A stored scope as `crosswalk scope list` shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScopeSummary {
+    /// Id of the stored scope, as `--scope` takes it.
     pub id: String,
+    /// Its name as the source writes it (the profile's or certification's title).
     pub name: String,
+    /// The file it was imported from.
     pub source: String,
+    /// Ids of the frameworks its requirements belong to.
     pub frameworks: Vec<String>,
+    /// How many requirements it selects.
     pub requirements: usize,
 }
 

@@ -66,7 +66,9 @@ fn check_cell_refs(name: &str, xml: &[u8]) -> Result<(), String> {
 
 /// The cells of one sheet as text, row by row.
 pub struct Sheet {
+    /// The sheet's name, as cells are named in problems (`Controls!B4`).
     pub name: String,
+    /// The used range's cells as text, row by row.
     pub rows: Vec<Vec<String>>,
     /// Sheet row and column (0-based) of `rows[0][0]`.
     pub start: (u32, u32),

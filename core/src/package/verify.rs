@@ -33,6 +33,7 @@ pub const MAX_RATIO: u64 = 1000;
 const RATIO_FLOOR: u64 = 1024 * 1024;
 const CHUNK: usize = 1024 * 1024;
 
+/// What kind of thing is wrong with a package.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultKind {
@@ -42,38 +43,57 @@ pub enum FaultKind {
     Extra,
     /// Its SHA-256 differs from the listed one.
     Changed,
+    /// A signature (of `SHA256SUMS`, the manifest or its checkpoint) does not verify with the package's key.
     Signature,
+    /// The manifest cannot be read, or disagrees with the files or the key in the package.
     Manifest,
+    /// The public key cannot be read, or is not the one the user gave.
     Key,
     /// A name, type or size the package format never has.
     Unsafe,
+    /// An entry or `SHA256SUMS` cannot be read as the format says.
     Format,
 }
 
+/// One thing wrong with a package.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PackageFault {
+    /// The file in the zip it is about.
     pub path: String,
+    /// What kind of fault.
     pub kind: FaultKind,
+    /// What is wrong, for a person.
     pub message: String,
 }
 
+/// The outcome of checking a package ([`verify_package`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct PackageReport {
+    /// True when there is no fault.
     pub ok: bool,
+    /// The zip checked, as given.
     pub path: String,
     /// Of the public key inside the package.
     pub fingerprint: Option<String>,
     /// Whether it was compared with one given by the user (`--key`).
     pub key_checked: bool,
+    /// Entries whose bytes were hashed.
     pub files_checked: usize,
+    /// Bytes hashed in all.
     pub bytes_checked: u64,
+    /// From the manifest; None when it could not be read.
     pub workspace_id: Option<String>,
+    /// From the manifest; None when it could not be read.
     pub organisation: Option<String>,
+    /// When it was made (RFC 3339 UTC), from the manifest; None when it could not be read.
     pub generated_at: Option<String>,
+    /// Events in the audit trail at packaging time, from the manifest.
     pub event_count: Option<i64>,
+    /// The trail's head hash at packaging time, from the manifest.
     pub head_hash: Option<String>,
     /// What the workspace's own verify said when the package was made.
     pub chain_ok: Option<bool>,
+    /// Everything found wrong, in the order found.
     pub faults: Vec<PackageFault>,
 }
 

@@ -37,42 +37,65 @@ use windows::review_windows;
 use words::{kind_text, period_text, with_version};
 
 /// What to report on: an assessment, or frameworks and an optional period.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct ReportRequest {
+    /// Report on this assessment (its frameworks, period and applicability); None: the current state.
     pub assessment_id: Option<i64>,
+    /// Framework ids to include; empty: the assessment's, else the tracked ones.
     #[serde(default)]
     pub frameworks: Vec<String>,
+    /// First and last day (inclusive) of the period; overrides the assessment's.
     pub period: Option<(NaiveDate, NaiveDate)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// What `generate_report` wrote.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ReportSummary {
+    /// Where the PDF was written.
     pub path: PathBuf,
+    /// Its number of pages.
     pub pages: usize,
+    /// Its size in bytes.
     pub bytes: usize,
+    /// SHA-256 of the PDF, lower-case hex (recorded in the audit trail).
     pub sha256: String,
+    /// Ids of the frameworks it covers, in report order.
     pub frameworks: Vec<String>,
 }
 
 /// Progress of report generation: a phase name and a share done (0–100).
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportProgress {
+    /// `coverage`, `layout`, `writing` or `done`.
     pub phase: &'static str,
+    /// How much of the whole report is done, 0–100.
     pub percent: u8,
 }
 
 /// Everything a report shows, gathered before anything is drawn.
 pub struct ReportData {
+    /// The organisation named on the cover.
     pub organisation: String,
+    /// The assessment reported on; None for a current-state report.
     pub assessment: Option<Assessment>,
+    /// The period covered (first and last day, inclusive); None: as of today.
     pub period: Option<(NaiveDate, NaiveDate)>,
+    /// When it was generated (`SOURCE_DATE_EPOCH` when set, so builds repeat).
     pub generated_at: chrono::DateTime<chrono::Utc>,
+    /// Who generated it (the workspace's actor).
     pub generated_by: String,
+    /// Coverage of each framework reported on, in report order.
     pub coverage: Vec<FrameworkCoverage>,
+    /// Every requirement in the workspace, by (framework id, ref).
     pub requirements: HashMap<(String, String), Requirement>,
+    /// The controls, by id.
     pub controls: BTreeMap<String, Control>,
+    /// The evidence the coverage cites (the evidence index lists it).
     pub evidence: Vec<Evidence>,
+    /// The integrity check run just before (shown on the integrity page).
     pub verify: VerifyReport,
+    /// The newest 25 audit events, newest first (the trail section).
     pub recent_events: Vec<crate::audit::AuditEvent>,
     /// Type I / Type II, from the assessment; None without one or unstated.
     pub kind: Option<AssessmentType>,

@@ -34,7 +34,9 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use zeroize::Zeroizing;
 
+/// The first 8 bytes of every encrypted blob file (format version 1).
 pub const MAGIC: &[u8; 8] = b"CWBLOB\x00\x01";
+/// Size in bytes of a blob file's header (see the module docs).
 pub const HEADER_LEN: usize = 80;
 /// Encrypted blob files end in this, so they are never mistaken for
 /// plaintext blobs (also named by 64 hex digits) during a conversion.
@@ -91,6 +93,7 @@ pub struct EncryptedStore {
 }
 
 impl EncryptedStore {
+    /// A store over the vault folder `dir` under `keys`; `previous` and `plain_fallback` as described on the type.
     pub fn new(
         dir: impl Into<PathBuf>,
         keys: BlobKeys,

@@ -31,13 +31,16 @@ pub fn needs_first_run(dir: &Path) -> bool {
 
 /// Core's word on a new passphrase and its repetition, one message per field
 /// (`None` when the field is fine), to show beside each field as it is typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct NewPassphraseCheck {
+    /// What is wrong with the passphrase (too short, …); None when it is fine.
     pub passphrase: Option<String>,
+    /// What is wrong with its repetition (it differs); None when it is fine.
     pub confirm: Option<String>,
 }
 
 impl NewPassphraseCheck {
+    /// Whether both fields are fine.
     pub fn ok(&self) -> bool {
         self.passphrase.is_none() && self.confirm.is_none()
     }
@@ -70,9 +73,13 @@ fn sentence(e: &Error) -> String {
 
 /// What the user chose for a new workspace.
 pub enum FirstRun<'a> {
+    /// A plaintext workspace.
     Plain,
+    /// An encrypted workspace under a new passphrase.
     Encrypted {
+        /// The passphrase as typed.
         passphrase: &'a str,
+        /// Its repetition, which must equal it.
         confirm: &'a str,
     },
 }

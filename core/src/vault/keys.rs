@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
+/// The key file's name in the data folder; its presence makes a workspace encrypted.
 pub const KEY_FILE: &str = "crosswalk.key";
 const FORMAT: &str = "crosswalk-keyfile";
 const VERSION: u32 = 1;
@@ -32,8 +33,11 @@ const VERSION: u32 = 1;
 /// passes); the ceilings stop a hostile key file from making unlock take
 /// hours or all memory.
 pub const KDF_MIN_MEMORY_KIB: u32 = 19 * 1024;
+/// Most Argon2id memory a key file may ask for, in KiB (1 GiB).
 pub const KDF_MAX_MEMORY_KIB: u32 = 1024 * 1024;
+/// Fewest Argon2id passes a key file may ask for.
 pub const KDF_MIN_ITERATIONS: u32 = 2;
+/// Most Argon2id passes a key file may ask for.
 pub const KDF_MAX_ITERATIONS: u32 = 64;
 /// Unlock time aimed at when a key file is created; `CROSSWALK_KDF_TARGET_MS`
 /// overrides it (lower is weaker against guessing: for tests and slow machines).
@@ -41,11 +45,14 @@ pub const KDF_TARGET_MS: u64 = 500;
 /// A key file larger than this is not one.
 const KEY_FILE_MAX_BYTES: u64 = 64 * 1024;
 
+/// The 32-byte key everything of a workspace is encrypted under; zeroed when dropped.
 pub type DataKey = Zeroizing<[u8; 32]>;
 
 /// How a user unlocks an encrypted workspace.
 pub enum Secret {
+    /// The user's passphrase.
     Passphrase(Zeroizing<String>),
+    /// The recovery key shown once at creation (or rotation), as typed.
     RecoveryKey(Zeroizing<String>),
     /// The data key kept in the OS keyring (`crosswalk vault keyring on`).
     Keyring,
@@ -66,6 +73,7 @@ impl RecoveryKey {
         fill_random(&mut k[..]);
         RecoveryKey(k)
     }
+    /// The key as shown to the user: 64 hex digits in eight groups of eight, joined by `-`.
     pub fn display(&self) -> Zeroizing<String> {
         let h = Zeroizing::new(hex::encode(&self.0[..]));
         Zeroizing::new(
@@ -76,6 +84,7 @@ impl RecoveryKey {
                 .join("-"),
         )
     }
+    /// Reads a key as typed (any case; spaces and `-` ignored); an error says what a recovery key looks like.
     pub fn parse(text: &str) -> Result<Self> {
         let digits: Zeroizing<String> = Zeroizing::new(
             text.chars()
@@ -98,13 +107,20 @@ impl RecoveryKey {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+/// The passphrase's key derivation (Argon2id), as stored in the key file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, ts_rs::TS)]
 pub struct KdfParams {
+    /// Always `argon2id`.
     pub algorithm: String,
+    /// Argon2 version; 0x13 (19).
     pub version: u32,
+    /// Memory per derivation in KiB, within the `KDF_*_MEMORY_KIB` limits.
     pub memory_kib: u32,
+    /// Passes over the memory, within the `KDF_*_ITERATIONS` limits.
     pub iterations: u32,
+    /// Lanes; 1.
     pub parallelism: u32,
+    /// The random salt, hex.
     pub salt: String,
     /// How long one derivation took on the machine that chose these, in ms.
     pub measured_ms: u64,
@@ -203,7 +219,9 @@ fn time_argon2(m: u32, t: u32) -> Result<Duration> {
 /// One AES-256-GCM wrapping of a 32-byte key.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Wrapped {
+    /// The 12-byte nonce, hex.
     pub nonce: String,
+    /// The wrapped key with its 16-byte tag, hex.
     pub ciphertext: String,
 }
 
@@ -251,13 +269,16 @@ fn aad(purpose: &str) -> String {
 pub struct KeySlot {
     /// First 8 bytes of HMAC(data key, "crosswalk/key-id"), hex: names the key.
     pub key_id: String,
+    /// How the passphrase becomes the key that opens `by_passphrase`.
     pub kdf: KdfParams,
+    /// The data key wrapped by the passphrase's derived key.
     pub by_passphrase: Wrapped,
+    /// The data key wrapped by a key derived from the recovery key.
     pub by_recovery_key: Wrapped,
 }
 
 /// What an interrupted operation still has to do.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyState {
     /// The workspace is fully encrypted under `current`.
@@ -268,23 +289,34 @@ pub enum KeyState {
     Rotating,
 }
 
+/// A key rotation in progress: the next data key and the two keys wrapped by each other, so either unlocks both.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Rotation {
+    /// Random id of the rotation, hex (its audit events name it).
     pub id: String,
+    /// The next data key, wrapped for the passphrase and the new recovery key.
     pub next: KeySlot,
+    /// The next data key wrapped by the current one.
     pub next_by_current: Wrapped,
+    /// The current data key wrapped by the next one.
     pub current_by_next: Wrapped,
 }
 
+/// The key file (`crosswalk.key`, JSON): the wrapped data keys and the state of any interrupted operation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct KeyFile {
+    /// Always `crosswalk-keyfile`.
     pub format: String,
+    /// The file format's version; 1.
     pub version: u32,
+    /// Ready, or what an interrupted operation still has to do.
     pub state: KeyState,
     /// Id of the conversion when state is `converting` (its audit event names it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion: Option<String>,
+    /// The data key everything is encrypted under.
     pub current: KeySlot,
+    /// The rotation in progress, when `state` is `rotating`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rotation: Option<Rotation>,
     /// Whether the data key is also kept in the OS keyring.
@@ -294,6 +326,7 @@ pub struct KeyFile {
     /// derived from the data key; name → wrapping.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub secrets: std::collections::BTreeMap<String, Wrapped>,
+    /// SHA-256 of the file without this field, hex: tells a damaged file from a wrong passphrase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum: Option<String>,
 }
@@ -301,14 +334,18 @@ pub struct KeyFile {
 /// The unwrapped keys of an open workspace (zeroed when dropped).
 #[derive(Clone)]
 pub struct Unlocked {
+    /// The current data key.
     pub current: DataKey,
+    /// The next data key during a rotation.
     pub next: Option<DataKey>,
 }
 
+/// The id that names a data key: the first 8 bytes of HMAC(key, "crosswalk/key-id"), hex.
 pub fn key_id(dk: &[u8; 32]) -> String {
     hex::encode(&derive(&dk[..], b"crosswalk/key-id")[..8])
 }
 
+/// The key file's path in the data folder `dir`.
 pub fn path(dir: &Path) -> PathBuf {
     dir.join(KEY_FILE)
 }
@@ -372,6 +409,7 @@ impl KeyFile {
         crate::hash::sha256_hex(serde_json::to_string(&body).expect("serializes").as_bytes())
     }
 
+    /// Reads and checks the key file in `dir`; a damaged or foreign file is an error saying to restore it from a backup.
     pub fn load(dir: &Path) -> Result<KeyFile> {
         let p = path(dir);
         let damaged = |what: String| {
@@ -551,6 +589,7 @@ pub fn seal_secret(dk: &[u8; 32], plain: &[u8], name: &str) -> Wrapped {
     }
 }
 
+/// Unwraps the secret `name` sealed by [`seal_secret`] under the data key `dk`.
 pub fn open_secret(dk: &[u8; 32], w: &Wrapped, name: &str) -> Result<Zeroizing<Vec<u8>>> {
     let k = derive(&dk[..], format!("crosswalk/secret/{name}").as_bytes());
     let damaged = || {
@@ -569,19 +608,27 @@ pub fn open_secret(dk: &[u8; 32], w: &Wrapped, name: &str) -> Result<Zeroizing<V
 }
 
 /// What `crosswalk vault status` shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct VaultStatus {
+    /// Whether the workspace has a key file.
     pub encrypted: bool,
     /// ready | converting | rotating (absent for a plaintext workspace)
     pub state: Option<KeyState>,
+    /// The current data key's id; None for a plaintext workspace.
     pub key_id: Option<String>,
+    /// The passphrase's key derivation; None for a plaintext workspace.
     pub kdf: Option<KdfParams>,
+    /// Whether the data key is also in the OS keyring.
     pub keyring: bool,
+    /// Whether the database file is encrypted (SQLCipher).
     pub database_encrypted: bool,
+    /// Stored files that evidence revisions refer to.
     pub blobs_total: usize,
     /// Blobs not yet under the current key (plaintext during a conversion, old key during a rotation).
     pub blobs_pending: usize,
+    /// Partial files left in the vault's temporary folder by interrupted work.
     pub temp_files: usize,
+    /// The key file's path; None for a plaintext workspace.
     pub key_file: Option<String>,
 }
 

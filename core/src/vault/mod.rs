@@ -48,7 +48,10 @@ pub const CHUNK: usize = 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Integrity {
     /// The bytes read back hash to something else.
-    Changed { actual: String },
+    Changed {
+        /// What they hash to now (SHA-256, lower-case hex).
+        actual: String,
+    },
     /// An encrypted blob failed authentication or is malformed.
     Tampered(String),
 }
@@ -77,9 +80,13 @@ impl Integrity {
 /// The outcome of re-reading one stored blob.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Check {
+    /// It reads back whole and hashes to its name.
     Ok,
+    /// There is no file for it.
     Missing,
+    /// It cannot be read (the system's message).
     Unreadable(String),
+    /// It reads, but is not what was stored.
     Bad(Integrity),
 }
 

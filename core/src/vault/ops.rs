@@ -24,16 +24,22 @@ pub(super) const DB_NEXT: &str = "crosswalk.db.next";
 /// Progress of a long vault operation.
 #[derive(Debug, Clone, Serialize)]
 pub struct VaultProgress {
+    /// `database` (re-encrypting the database) or `evidence files`.
     pub phase: &'static str,
+    /// Units done in the phase: evidence files moved, or 0 of 1 for the database.
     pub done: u64,
+    /// Units in the phase.
     pub total: u64,
 }
 
 /// What `vault encrypt`, `vault rotate` and `init --encrypt` report.
 #[derive(Debug, Serialize)]
 pub struct VaultOutcome {
+    /// Id of the data key everything is now under.
     pub key_id: String,
+    /// Evidence files re-encrypted (or encrypted, converting).
     pub blobs_moved: usize,
+    /// Temporary files of interrupted ingests deleted (they held plaintext).
     pub temp_files_removed: usize,
     /// True when this run finished work an interrupted run had started.
     pub resumed: bool,
@@ -45,12 +51,16 @@ pub struct VaultOutcome {
 /// What `evidence purge` did.
 #[derive(Debug, Serialize)]
 pub struct PurgeOutcome {
+    /// The evidence item purged.
     pub evidence: i64,
+    /// SHA-256 of each of its stored files.
     pub files: Vec<String>,
+    /// Stored files deleted; files that other evidence also uses are kept.
     pub files_destroyed: usize,
     /// True in an encrypted workspace: the destroyed key makes any copy of the
     /// ciphertext left on the disk unreadable.
     pub cryptographic_erasure: bool,
+    /// True when it had been purged before (its files were gone already).
     pub already_purged: bool,
 }
 
@@ -263,6 +273,7 @@ impl Workspace {
         self.keys.as_ref().map(|u| &u.current)
     }
 
+    /// The vault's state: encryption, keys, and the blobs still to move (`crosswalk vault status`).
     pub fn vault_status(&self) -> Result<VaultStatus> {
         let dir = self.dir();
         let refs = referenced_blobs(&self.conn)?;

@@ -8,11 +8,13 @@ use crate::hash::Sha256Stream;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+/// The plaintext vault: blobs stored under their SHA-256, unencrypted.
 pub struct PlainStore {
     dir: PathBuf,
 }
 
 impl PlainStore {
+    /// A store over the vault folder `dir`.
     pub fn new(dir: impl Into<PathBuf>) -> Self {
         PlainStore { dir: dir.into() }
     }

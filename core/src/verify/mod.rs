@@ -44,22 +44,33 @@ pub struct VerifyOptions {
     pub anchors: Vec<Anchor>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// One thing `verify` found wrong.
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 pub struct Fault {
     /// `evidence:12`, `control:ENC-01`, `audit:57`, `blob:<sha256>`
     pub subject: String,
+    /// What is wrong, for a person.
     pub message: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// The outcome of `verify`: what was checked and every fault found.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct VerifyReport {
+    /// True when there is no fault.
     pub ok: bool,
+    /// Audit events whose hash and link were recomputed.
     pub events_checked: usize,
+    /// Hash of the newest event (the genesis hash for an empty trail).
     pub last_event_hash: String,
+    /// Stored evidence files re-hashed.
     pub files_checked: usize,
+    /// Bytes read to re-hash them.
     pub bytes_hashed: u64,
+    /// Evidence items compared with the state the trail recorded.
     pub evidence_checked: usize,
+    /// Controls compared with the state the trail recorded.
     pub controls_checked: usize,
+    /// Everything found wrong.
     pub faults: Vec<Fault>,
     /// Partial files in `evidence/tmp` left by interrupted ingests. Not faults:
     /// nothing refers to them; safe to delete when no ingest is running.
@@ -75,12 +86,16 @@ pub struct VerifyReport {
 /// Progress of a verify run: which phase, and how far.
 #[derive(Debug, Clone, Serialize)]
 pub struct VerifyProgress {
+    /// `audit chain`, `evidence files` or `done`.
     pub phase: &'static str,
+    /// Units done: bytes hashed while checking evidence files, else 0 or 1.
     pub done: u64,
+    /// Units in the phase, in the unit of `done`.
     pub total: u64,
 }
 
 impl Workspace {
+    /// [`Workspace::verify_with`] without anchors.
     pub fn verify(&self, progress: &mut dyn FnMut(VerifyProgress)) -> Result<VerifyReport> {
         self.verify_with(&VerifyOptions::default(), progress)
     }

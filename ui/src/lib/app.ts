@@ -2,85 +2,21 @@
 // with the shapes core returns (core/src/settings.rs, validate.rs, bulk.rs).
 // Nothing here decides anything: rules and messages come from core.
 import { call } from './api';
-import type { ControlStatus } from './types';
+import type { FieldInput, FieldResult, Settings, SettingsChange, Selection, Change, BulkReport } from './bindings';
 
-export type Rule = 'control_id' | 'title' | 'url' | 'date' | 'duration' | 'name' | 'non_empty' | 'control_status';
-
-export interface FieldInput {
-  field: string;
-  rule: Rule;
-  value: string;
-  required?: boolean;
-  /** How core's message names the thing, e.g. "the organisation name". */
-  label?: string | null;
-}
-
-export interface FieldResult {
-  field: string;
-  ok: boolean;
-  message: string | null;
-  /** The value as core stores it (a duration as a number of days). */
-  value: string | null;
-}
-
-export type DateDisplay = 'iso' | 'day_month_year';
-
-export interface Settings {
-  organisation: string;
-  organisation_set: boolean;
-  login: string;
-  user_name: string | null;
-  actor: string;
-  actor_from_env: boolean;
-  expiry_window_days: number;
-  date_display: DateDisplay;
-  last_expiry_reminder: string | null;
-}
-
-export interface SettingsChange {
-  organisation?: string | null;
-  user_name?: string | null;
-  expiry_window?: string | null;
-  date_display?: DateDisplay | null;
-}
-
-export interface Selection {
-  ids?: string[];
-  all?: boolean;
-  examples?: boolean;
-  status?: ControlStatus | null;
-  category?: string | null;
-  owner?: string | null;
-  framework?: string | null;
-  source_file?: string | null;
-}
-
-export type Change =
-  | { action: 'delete'; withdraw_orphaned_evidence: boolean }
-  | { action: 'set'; owner: string | null; status: ControlStatus | null; category: string | null };
-
-export interface BulkFields {
-  owner: string;
-  status: ControlStatus;
-  category: string;
-}
-
-export interface PlannedControl {
-  id: string;
-  title: string;
-  before: BulkFields;
-  after: BulkFields | null;
-}
-
-export interface BulkReport {
-  dry_run: boolean;
-  change: Change;
-  controls: PlannedControl[];
-  unchanged: string[];
-  evidence_unlinked: number[];
-  evidence_withdrawn: number[];
-  event: number | null;
-}
+export type {
+  BulkFields,
+  BulkReport,
+  Change,
+  DateDisplay,
+  FieldInput,
+  FieldResult,
+  PlannedControl,
+  Rule,
+  Selection,
+  Settings,
+  SettingsChange,
+} from './bindings';
 
 export const appApi = {
   validateFields: (fields: FieldInput[]) => call<FieldResult[]>('validate_fields', { fields }),

@@ -4,107 +4,26 @@
 // decides anything: statuses, order, names and messages come from core.
 import { call } from './api';
 import { byField, type FieldResult } from './app';
-import type { Evidence, EvidenceKind } from './types';
+import type { EvidenceQuery, EvidenceRegister, EvidenceSort, ExpiryStatus, Form, OutputGroup, PastOutput } from './bindings';
 
-export type ExpiryStatus = 'expired' | 'expiring' | 'valid' | 'no_expiry';
-export type EvidenceSort = 'expiry' | 'collected' | 'title' | 'control' | 'kind' | 'collector' | 'id';
-
-export interface EvidenceQuery {
-  status?: ExpiryStatus[];
-  control?: string | null;
-  kind?: EvidenceKind | null;
-  collector?: string | null;
-  sort?: EvidenceSort;
-  descending?: boolean;
-  within_days?: number | null;
-}
-
-export interface RegisterRow extends Evidence {
-  status: ExpiryStatus;
-}
-
-export interface EvidenceRegister {
-  as_of: string;
-  within_days: number;
-  total: number;
-  counts: Record<ExpiryStatus, number>;
-  collectors: string[];
-  rows: RegisterRow[];
-}
-
-export type OutputKind = 'report' | 'package';
-export type OutputState = 'present' | 'missing' | 'changed';
-
-export interface PastOutput {
-  seq: number;
-  kind: OutputKind;
-  at: string;
-  actor: string;
-  path: string;
-  file_name: string;
-  sha256: string;
-  bytes: number;
-  pages: number | null;
-  frameworks: string[];
-  assessment_id: number | null;
-  state: OutputState;
-}
-
-export interface OutputGroup {
-  assessment_id: number | null;
-  name: string;
-  outputs: PastOutput[];
-}
-
-export interface EvidenceForm {
-  kind: EvidenceKind;
-  path: string;
-  url: string;
-  note: string;
-  title: string;
-  controls: string[];
-  collected_on: string;
-  valid_until: string;
-  valid_for: string;
-  collected_by: string;
-}
-
-/** The edit-evidence form: the item's metadata after the user's changes; an empty valid_until means no expiry. */
-export interface EvidenceEditForm {
-  id: number;
-  title: string;
-  controls: string[];
-  collected_on: string;
-  valid_until: string;
-  collected_by: string;
-}
-
-export interface AssessmentForm {
-  name: string;
-  period_start: string;
-  period_end: string;
-  organisation: string;
-  frameworks: string[];
-}
-
-export interface SoaForm {
-  version: string;
-  owner: string;
-  approved_by: string;
-  approved_on: string;
-}
-
-export interface ApplicabilityForm {
-  applicable: boolean;
-  justification: string;
-}
-
-export type Form =
-  | ({ form: 'evidence' } & EvidenceForm)
-  | ({ form: 'evidence_edit' } & EvidenceEditForm)
-  | ({ form: 'assessment' } & AssessmentForm)
-  | ({ form: 'soa' } & SoaForm)
-  | ({ form: 'applicability' } & ApplicabilityForm);
+export type {
+  ApplicabilityForm,
+  AssessmentForm,
+  EvidenceEditForm,
+  EvidenceForm,
+  EvidenceQuery,
+  EvidenceRegister,
+  EvidenceSort,
+  ExpiryStatus,
+  Form,
+  OutputGroup,
+  OutputKind,
+  OutputState,
+  PastOutput,
+  RegisterRow,
+  SoaForm,
+  StatusCounts,
+} from './bindings';
 
 export const dailyApi = {
   evidenceRegister: (query: EvidenceQuery) => call<EvidenceRegister>('evidence_register', { query }),

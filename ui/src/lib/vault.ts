@@ -1,19 +1,11 @@
 // IPC for an encrypted workspace (src-tauri/src/vault_cmds.rs). Core decides
 // everything: passphrase rules, what unlocks, what a lock closes.
 import { call } from './api';
+import type { NewPassphraseCheck, VaultStatus } from './bindings';
 
-export interface VaultStatus {
-  encrypted: boolean;
-  state: 'ready' | 'converting' | 'rotating' | null;
-  key_id: string | null;
-  keyring: boolean;
-  database_encrypted: boolean;
-  blobs_total: number;
-  blobs_pending: number;
-  temp_files: number;
-  key_file: string | null;
-}
+export type { KdfParams, KeyState, NewPassphraseCheck, VaultStatus } from './bindings';
 
+/** The shell's own answer (src-tauri/src/vault_cmds.rs). */
 export interface VaultState {
   data_dir: string;
   encrypted: boolean;
@@ -22,12 +14,6 @@ export interface VaultState {
   keyring: boolean;
   idle_lock_minutes: number | null;
   status: VaultStatus | null;
-}
-
-/** Core's message per field of a new passphrase; null when the field is fine. */
-export interface NewPassphraseCheck {
-  passphrase: string | null;
-  confirm: string | null;
 }
 
 export const vaultApi = {

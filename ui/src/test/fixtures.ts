@@ -25,6 +25,7 @@ export function framework(id: string, short: string, c: Counts, percentCovered: 
     assessable,
     percent_covered: percentCovered,
     related_coverage: 0,
+    rule: 'No period: evidence counts when it is valid today.',
     requirements: [
       {
         ref: 'A',
@@ -39,6 +40,7 @@ export function framework(id: string, short: string, c: Counts, percentCovered: 
         related: [],
         related_coverage: [],
         justification: null,
+        decision: null,
         rollup: c,
       },
       {
@@ -54,6 +56,7 @@ export function framework(id: string, short: string, c: Counts, percentCovered: 
         related: [],
         related_coverage: [],
         justification: null,
+        decision: null,
         rollup: null,
       },
     ],
