@@ -2,23 +2,14 @@
 //! through coreutils, OpenSSL and a spreadsheet reader that is not the
 //! writer, then attacked (a byte changed, files removed and added, the
 //! manifest edited, a signature replaced, hostile zips) and `package verify`
-//! must catch and name each. Plus signed checkpoints against a forger who
-//! rewrites or truncates the trail.
+//! must catch and name each. Signed checkpoints are in checkpoints.rs.
 mod common;
 
 use common::*;
-use rusqlite::Connection;
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-/// A demo workspace with its key, pinned in time.
-fn demo() -> Ws {
-    let ws = Ws::pinned();
-    ws.ok(&["demo"]);
-    ws
-}
 
 fn package(ws: &Ws, name: &str, extra: &[&str]) -> (PathBuf, Value) {
     let out = ws.path(name);
@@ -116,7 +107,7 @@ fn entry_names(zip: &Path) -> Vec<String> {
 
 #[test]
 fn a_demo_package_checks_out_with_coreutils_openssl_and_openpyxl() {
-    let ws = demo();
+    let ws = Ws::demo();
     let key = ws.json(&["key"]);
     let fp = key["fingerprint"].as_str().unwrap().to_string();
     assert_eq!(
@@ -333,7 +324,7 @@ fn replace_text(src: &Path, dst: &Path, name: &str, from: &str, to: &str) {
 
 #[test]
 fn package_verify_catches_and_names_each_tampering() {
-    let ws = demo();
+    let ws = Ws::demo();
     let (zip, summary) = package(&ws, "audit.zip", &[]);
     let fp = summary["fingerprint"].as_str().unwrap().to_string();
     let evidence = entry_names(&zip)
@@ -416,7 +407,7 @@ fn package_verify_catches_and_names_each_tampering() {
     );
 
     // Signed by someone else: only the fingerprint shows it.
-    let other = demo();
+    let other = Ws::demo();
     let other_fp = other.json(&["key"])["fingerprint"]
         .as_str()
         .unwrap()
@@ -521,7 +512,7 @@ fn package_verify_treats_the_zip_as_hostile() {
 
 #[test]
 fn same_data_gives_the_same_package_bytes() {
-    let a = demo();
+    let a = Ws::demo();
     a.ok(&["key"]);
     let b = Ws::pinned();
     copy_dir(&a.data, &b.data);
@@ -555,7 +546,7 @@ fn same_data_gives_the_same_package_bytes() {
 
 #[test]
 fn a_changed_blob_stops_the_package_and_leaves_nothing_behind() {
-    let ws = demo();
+    let ws = Ws::demo();
     let blob = blobs(&ws.data).into_iter().next().unwrap();
     let mut bytes = std::fs::read(&blob).unwrap();
     bytes[0] ^= 1;
@@ -570,7 +561,7 @@ fn a_changed_blob_stops_the_package_and_leaves_nothing_behind() {
 
 #[test]
 fn registers_export_as_rfc4180_csv_and_xlsx() {
-    let ws = demo();
+    let ws = Ws::demo();
     let csv = ws.path("req.csv");
     ws.ok(&[
         "export",
@@ -662,152 +653,5 @@ fn registers_export_as_rfc4180_csv_and_xlsx() {
     assert!(
         ws.log().iter().any(|e| e["action"] == "register.exported"),
         "exports are audited"
-    );
-}
-
-fn db(ws: &Ws) -> Connection {
-    Connection::open(ws.data.join("crosswalk.db")).unwrap()
-}
-
-fn verify_faults(ws: &Ws) -> Vec<Value> {
-    let (r, v) = ws.verify();
-    assert!(!r.ok(), "verify must fail: {v}");
-    v["faults"].as_array().unwrap().clone()
-}
-
-#[test]
-fn signed_checkpoints_catch_a_truncated_or_rechained_trail() {
-    let ws = demo();
-    let cp = ws.json(&["checkpoint"]);
-    let n = cp["event_count"].as_i64().unwrap();
-    ws.ok(&["organisation", "After the checkpoint"]);
-    ws.assert_verifies("with a checkpoint");
-
-    // Truncation: the checkpoint and everything after it deleted, rows too.
-    let cut = Ws::pinned();
-    copy_dir(&ws.data, &cut.data);
-    db(&cut)
-        .execute("DELETE FROM audit_log WHERE seq > ?1", [n - 2])
-        .unwrap();
-    let f = verify_faults(&cut);
-    assert!(
-        f.iter().any(|x| x["subject"] == "checkpoint:1"
-            && x["message"].as_str().unwrap().contains("events deleted")),
-        "{f:?}"
-    );
-
-    // A forged checkpoint row.
-    let forged = Ws::pinned();
-    copy_dir(&ws.data, &forged.data);
-    db(&forged)
-        .execute(
-            "UPDATE checkpoints SET signature = ?1",
-            [hex::encode([1u8; 64])],
-        )
-        .unwrap();
-    let f = verify_faults(&forged);
-    assert!(
-        f.iter().any(|x| x["subject"] == "checkpoint:1"
-            && x["message"].as_str().unwrap().contains("not signed")),
-        "{f:?}"
-    );
-
-    // The whole trail re-chained after editing an early event: every hash recomputed.
-    let rechained = Ws::pinned();
-    copy_dir(&ws.data, &rechained.data);
-    {
-        let conn = db(&rechained);
-        conn.execute(
-            "UPDATE audit_log SET summary = 'nothing happened' WHERE seq = 2",
-            [],
-        )
-        .unwrap();
-        let rows: Vec<(i64, String, String, String, String, String, String)> = {
-            let mut stmt = conn.prepare("SELECT seq, at, actor, action, subject, summary, details FROM audit_log ORDER BY seq").unwrap();
-            stmt.query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            })
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect()
-        };
-        let mut prev = "0".repeat(64);
-        for (seq, at, actor, action, subject, summary, details) in rows {
-            let canonical = serde_json::to_string(&(
-                seq, &at, &actor, &action, &subject, &summary, &details, &prev,
-            ))
-            .unwrap();
-            use sha2::Digest;
-            let hash = hex::encode(sha2::Sha256::digest(canonical.as_bytes()));
-            conn.execute(
-                "UPDATE audit_log SET prev_hash = ?1, hash = ?2 WHERE seq = ?3",
-                rusqlite::params![prev, hash, seq],
-            )
-            .unwrap();
-            prev = hash;
-        }
-    }
-    let f = verify_faults(&rechained);
-    assert!(
-        f.iter().any(|x| x["subject"] == "checkpoint:1"
-            && x["message"]
-                .as_str()
-                .unwrap()
-                .contains("no longer holds the prefix")),
-        "a re-chained trail passes the chain walk; only the checkpoint catches it: {f:?}"
-    );
-
-    // A report signs a checkpoint too.
-    ws.ok(&[
-        "report",
-        "--framework",
-        "soc2",
-        "-o",
-        ws.path("r.pdf").to_str().unwrap(),
-    ]);
-    let log = ws.log();
-    assert!(log
-        .iter()
-        .any(|e| e["action"] == "checkpoint.signed" && e["details"]["reason"] == "report"));
-    ws.assert_verifies("after a report");
-}
-
-#[test]
-fn the_key_file_is_private_and_a_missing_key_is_not_silently_replaced() {
-    let ws = demo();
-    let key = ws.json(&["key"]);
-    let path = PathBuf::from(key["key_file"].as_str().unwrap());
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(
-            mode, 0o600,
-            "the private key must be readable by its owner only"
-        );
-    }
-    assert_eq!(
-        ws.json(&["key"])["fingerprint"],
-        key["fingerprint"],
-        "one key per workspace"
-    );
-    std::fs::remove_file(&path).unwrap();
-    let r = ws.fails(&["checkpoint"]);
-    assert!(
-        r.stderr.contains("missing") && r.stderr.contains(key["fingerprint"].as_str().unwrap()),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        !path.exists(),
-        "no new key may be made behind the user's back"
     );
 }

@@ -107,6 +107,13 @@ impl Ws {
         ws
     }
 
+    /// A [`Ws::pinned`] workspace holding the demo data (and its key).
+    pub fn demo() -> Ws {
+        let ws = Ws::pinned();
+        ws.ok(&["demo"]);
+        ws
+    }
+
     /// A scratch path inside the test's temp folder (outside the data dir).
     pub fn path(&self, rel: &str) -> PathBuf {
         self.tmp.path().join(rel)
