@@ -3,20 +3,19 @@
 // Types are svelte-check's job (`npm run check --workspace ui`); these rules
 // catch what it does not: unused code, unreachable code, Svelte mistakes.
 import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './ui/svelte.config.js';
 
-export default ts.config(
-  {
-    // Generated: the bindings by ts-rs from core's Rust types (`make bindings`),
-    // dist by Vite; screenshots are the e2e run's output.
-    ignores: ['ui/src/lib/bindings/', 'ui/dist/', 'tests/e2e/screenshots/'],
-  },
+export default defineConfig(
+  // Generated: the bindings by ts-rs from core's Rust types (`make bindings`),
+  // dist by Vite; screenshots are the e2e run's output.
+  globalIgnores(['ui/src/lib/bindings/', 'ui/dist/', 'tests/e2e/screenshots/']),
   js.configs.recommended,
-  ...ts.configs.recommended,
-  ...svelte.configs.recommended,
+  ts.configs.recommended,
+  svelte.configs.recommended,
   {
     rules: {
       // `const { key: _, ...rest } = obj` is how the code drops a key.
