@@ -95,8 +95,11 @@ test-rust: build
 bindings:
 	CROSSWALK_WRITE_BINDINGS=1 cargo test -p crosswalk-core --test bindings
 
+# Types (svelte-check, warnings fail too) and lint (ESLint: ui/src and the
+# e2e specs; eslint.config.mjs).
 check-ui: setup-node
 	npm run check --workspace ui
+	npm run lint
 
 test-ui: check-ui
 	npm test --workspace ui

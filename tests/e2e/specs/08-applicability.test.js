@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cli, fill, fixtures, launch, nav, shot, text, tempDir, until } from '../lib/app.js';
+import { cli, fill, fixtures, launch, nav, shot, text, tempDir } from '../lib/app.js';
 
 test('deciding applicability for a group and for one requirement', async () => {
   const dir = tempDir();
