@@ -35,11 +35,9 @@ impl Workspace {
         let controls = (self.controls()?.into_iter())
             .map(|c| (c.id.clone(), c))
             .collect();
-        let source_of = {
-            let mut stmt = self.conn.prepare("SELECT id, source_file FROM controls")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
+        let source_of = crate::store::controls::source_files(&self.conn)?
+            .into_iter()
+            .collect();
         let mut requirement_counts = HashMap::new();
         for c in sources.iter().flat_map(|s| &s.catalogs) {
             let id = &c.framework.id;
@@ -72,21 +70,12 @@ impl Workspace {
 
     /// Live evidence an import declared, by its key `CONTROL/title`.
     fn imported_evidence(&self) -> Result<HashMap<String, Evidence>> {
-        let keyed: Vec<(i64, String)> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT id, import_key FROM evidence WHERE import_key IS NOT NULL AND removed_at IS NULL",
-            )?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        let all: HashMap<i64, Evidence> = evidence::load(
-            &self.conn,
-            "e.import_key IS NOT NULL AND e.removed_at IS NULL",
-            &[],
-        )?
-        .into_iter()
-        .map(|e| (e.id, e))
-        .collect();
+        use crate::store::evidence::{import_keys, load, EvidenceFilter};
+        let keyed = import_keys(&self.conn)?;
+        let all: HashMap<i64, Evidence> = load(&self.conn, &EvidenceFilter::Imported)?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
         Ok(keyed
             .into_iter()
             .filter_map(|(id, key)| all.get(&id).cloned().map(|e| (key, e)))

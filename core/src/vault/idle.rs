@@ -54,7 +54,7 @@ impl Workspace {
         let tx = self.begin()?;
         let value = minutes.map(|m| m.to_string());
         match &value {
-            Some(v) => crate::workspace::set_setting(&tx, IDLE_LOCK_KEY, v)?,
+            Some(v) => crate::store::settings::set(&tx, IDLE_LOCK_KEY, v)?,
             None => {
                 tx.execute("DELETE FROM settings WHERE key = ?1", [IDLE_LOCK_KEY])?;
             }
