@@ -149,9 +149,7 @@ impl Workspace {
             frameworks: &input.frameworks,
             at: &now,
         };
-        let id = store::assessment::save(&tx, input.id, &row)?.ok_or_else(|| {
-            Error::NotFound(format!("no assessment #{}", input.id.unwrap_or_default()))
-        })?;
+        let id = store::assessment::save(&tx, input.id, &row)?;
         let digest = assessment_digest(&self.assessment(id)?);
         self.record(
             &tx,

@@ -131,7 +131,7 @@ impl Workspace {
             crate::store::catalog::delete_links(tx, origin)?;
             crate::store::catalog::insert_links(tx, l, origin)?;
         }
-        crate::interop::scope::store(tx, &plan.scopes)?;
+        crate::store::scopes::store(tx, &plan.scopes)?;
         for (catalog, _) in &plan.catalogs {
             let id = &catalog.framework.id;
             states.insert(

@@ -18,15 +18,7 @@ impl Workspace {
     /// The requirements files may name, and the ids of shipped frameworks.
     pub(super) fn known_for_import(&self) -> Result<(Known, HashSet<String>)> {
         let known = Known::new(self.frameworks()?, &self.requirements("")?);
-        let mut stmt = self.conn.prepare("SELECT id, shipped FROM frameworks")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?)))?;
-        let mut shipped = HashSet::new();
-        for row in rows {
-            let (id, is_shipped) = row?;
-            if is_shipped {
-                shipped.insert(id);
-            }
-        }
+        let shipped = crate::store::catalog::shipped_ids(&self.conn)?;
         Ok((known, shipped))
     }
 
@@ -41,20 +33,12 @@ impl Workspace {
         let mut requirement_counts = HashMap::new();
         for c in sources.iter().flat_map(|s| &s.catalogs) {
             let id = &c.framework.id;
-            let n: i64 = self.conn.query_row(
-                "SELECT count(*) FROM requirements WHERE framework_id = ?1",
-                [id],
-                |r| r.get(0),
-            )?;
+            let n = crate::store::catalog::requirement_count(&self.conn, id)?;
             requirement_counts.insert(id.clone(), n);
         }
         let mut link_counts = HashMap::new();
         for s in sources.iter().filter(|s| !s.links.is_empty()) {
-            let n: i64 = self.conn.query_row(
-                "SELECT count(*) FROM crosswalk_links WHERE origin = ?1",
-                [&s.display],
-                |r| r.get(0),
-            )?;
+            let n = crate::store::catalog::link_count(&self.conn, &s.display)?;
             link_counts.insert(s.display.clone(), n);
         }
         Ok(Snapshot {

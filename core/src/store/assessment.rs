@@ -3,7 +3,7 @@
 //! decisions).
 use super::types::{Cells, Day};
 use crate::assessment::{Applicability, Assessment};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::AssessmentType;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -76,12 +76,8 @@ pub(crate) struct AssessmentRow<'a> {
 }
 
 /// Writes assessment `id` (a new one when None) with its frameworks;
-/// returns its id, or None when `id` names no assessment.
-pub(crate) fn save(
-    conn: &Connection,
-    id: Option<i64>,
-    a: &AssessmentRow<'_>,
-) -> Result<Option<i64>> {
+/// returns its id; [`Error::NotFound`] when `id` names no assessment.
+pub(crate) fn save(conn: &Connection, id: Option<i64>, a: &AssessmentRow<'_>) -> Result<i64> {
     let (start, end) = (Day(a.period_start), Day(a.period_end));
     let id = match id {
         Some(id) => {
@@ -90,7 +86,7 @@ pub(crate) fn save(
                 params![id, a.name, a.organisation, a.scope, start, end, a.at, a.kind],
             )?;
             if n == 0 {
-                return Ok(None);
+                return Err(Error::NotFound(format!("no assessment #{id}")));
             }
             conn.execute(
                 "DELETE FROM assessment_frameworks WHERE assessment_id = ?1",
@@ -109,7 +105,7 @@ pub(crate) fn save(
     for f in a.frameworks {
         conn.execute("INSERT OR IGNORE INTO assessment_frameworks (assessment_id, framework_id) VALUES (?1, ?2)", params![id, f])?;
     }
-    Ok(Some(id))
+    Ok(id)
 }
 
 /// Records (or replaces) the assessment's decision on one requirement;

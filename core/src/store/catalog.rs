@@ -38,6 +38,31 @@ pub(crate) fn catalog_digests(conn: &Connection) -> Result<HashMap<String, Strin
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The ids of the frameworks this build ships (as stored).
+pub(crate) fn shipped_ids(conn: &Connection) -> Result<std::collections::HashSet<String>> {
+    let mut stmt = conn.prepare("SELECT id FROM frameworks WHERE shipped = 1")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// How many requirements framework `id` has stored.
+pub(crate) fn requirement_count(conn: &Connection, id: &str) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM requirements WHERE framework_id = ?1",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
+/// How many crosswalk links of one origin are stored.
+pub(crate) fn link_count(conn: &Connection, origin: &str) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM crosswalk_links WHERE origin = ?1",
+        [origin],
+        |r| r.get(0),
+    )?)
+}
+
 /// Requirements of one framework (every framework when None), in catalog order.
 pub(crate) fn requirements(conn: &Connection, framework: Option<&str>) -> Result<Vec<Requirement>> {
     let mut stmt = conn.prepare(

@@ -265,3 +265,10 @@ pub(crate) fn delete_controls(conn: &Connection, controls: &[String]) -> Result<
     }
     Ok(affected)
 }
+
+/// The SHA-256 of every file any revision holds (gc keeps these).
+pub(crate) fn referenced_blobs(conn: &Connection) -> Result<std::collections::HashSet<String>> {
+    let mut stmt = conn.prepare("SELECT DISTINCT sha256 FROM evidence_revisions")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -9,6 +9,7 @@ pub(crate) mod catalog;
 pub(crate) mod controls;
 pub(crate) mod evidence;
 mod schema;
+pub(crate) mod scopes;
 pub(crate) mod settings;
 pub(crate) mod types;
 
