@@ -105,9 +105,11 @@ impl Workspace {
     /// Ids of the tracked frameworks, in the order `frameworks()` lists them.
     pub fn tracked_framework_ids(&self) -> Result<Vec<String>> {
         let all = self.frameworks()?;
-        let chosen: Option<Vec<String>> = self
-            .setting(TRACKED_KEY)?
-            .and_then(|v| serde_json::from_str(&v).ok());
+        let chosen: Option<Vec<String>> = crate::store::settings::get_json(
+            &self.conn,
+            TRACKED_KEY,
+            "a JSON list of framework ids",
+        )?;
         Ok(all
             .into_iter()
             .map(|f| f.id)

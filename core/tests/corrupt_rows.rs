@@ -240,3 +240,28 @@ fn a_setting_no_crosswalk_writes_is_named_by_its_key() {
         "{m}"
     );
 }
+
+#[test]
+fn settings_that_would_widen_or_open_something_when_defaulted_are_named() {
+    // Unreadable, the tracked frameworks used to read as "all of them" and
+    // the idle lock as "off" (an encrypted workspace quietly left open).
+    let (_tmp, dir) = workspace();
+    let ws = tamper(
+        &dir,
+        "INSERT INTO settings (key, value) VALUES ('tracked_frameworks', 'soc2 and iso')",
+    );
+    let m = corrupt_message(ws.tracked_framework_ids());
+    assert!(
+        m.contains("row tracked_frameworks, column `value` holds `soc2 and iso`, which is not a JSON list of framework ids"),
+        "{m}"
+    );
+    let ws = tamper(
+        &dir,
+        "INSERT INTO settings (key, value) VALUES ('vault.idle_lock_minutes', '-5')",
+    );
+    let m = corrupt_message(ws.idle_lock_minutes());
+    assert!(
+        m.contains("row vault.idle_lock_minutes, column `value` holds `-5`, which is not a whole number from 1 to"),
+        "{m}"
+    );
+}

@@ -34,6 +34,21 @@ pub(crate) fn get_number(conn: &Connection, key: &str, min: u32, max: u32) -> Re
         .transpose()
 }
 
+/// The JSON value stored under `key`, if any, read as `T`; anything else is
+/// corrupt (`expected` says what the setting holds).
+pub(crate) fn get_json<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    key: &str,
+    expected: &str,
+) -> Result<Option<T>> {
+    get(conn, key)?
+        .map(|v| {
+            let parse = |s: &str| serde_json::from_str(s).ok();
+            checked(("settings", key, "value"), &v, expected.into(), parse)
+        })
+        .transpose()
+}
+
 /// Stores `value` under `key`, replacing any value there.
 pub(crate) fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
     conn.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
