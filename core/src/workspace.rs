@@ -7,7 +7,7 @@ use crate::model::*;
 use crate::store;
 use crate::yaml;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, Transaction};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -334,15 +334,7 @@ impl Workspace {
     /// The newest audit event's number and hash (0 and the genesis hash for
     /// an empty trail): a cheap way to notice that the workspace changed.
     pub fn audit_head(&self) -> Result<(i64, String)> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?
-            .unwrap_or((0, audit::GENESIS_HASH.to_string())))
+        crate::signing::head(&self.conn)
     }
 
     /// Loads a framework catalog a user wrote (a seventh framework).

@@ -109,21 +109,6 @@ pub(crate) trait Word: Sized + Copy {
     fn from_word(text: &str) -> Option<Self>;
 }
 
-/// `Word` for the model's string enums: their own `NAMES`, `as_str`, `parse`.
-macro_rules! word_of_model {
-    ($($t:ty),+ $(,)?) => {$(
-        impl Word for $t {
-            const NAMES: &'static [&'static str] = <$t>::NAMES;
-            fn word(self) -> &'static str {
-                self.as_str()
-            }
-            fn from_word(text: &str) -> Option<Self> {
-                <$t>::parse(text)
-            }
-        }
-    )+};
-}
-
 /// `ToSql`/`FromSql` for a `Word`: the word written, only a known word read.
 macro_rules! stored_as_word {
     ($($t:ty),+ $(,)?) => {$(
@@ -140,6 +125,23 @@ macro_rules! stored_as_word {
                 }
             }
         }
+    )+};
+}
+
+/// `Word` (and so `ToSql`/`FromSql`) for the model's string enums: their
+/// own `NAMES`, `as_str` and `parse`.
+macro_rules! word_of_model {
+    ($($t:ty),+ $(,)?) => {$(
+        impl Word for $t {
+            const NAMES: &'static [&'static str] = <$t>::NAMES;
+            fn word(self) -> &'static str {
+                self.as_str()
+            }
+            fn from_word(text: &str) -> Option<Self> {
+                <$t>::parse(text)
+            }
+        }
+        stored_as_word!($t);
     )+};
 }
 
@@ -163,16 +165,7 @@ impl Word for DateDisplay {
     }
 }
 
-stored_as_word!(
-    ControlStatus,
-    MappingCoverage,
-    Relationship,
-    SupportProperty,
-    LinkBasis,
-    EvidenceKind,
-    AssessmentType,
-    DateDisplay,
-);
+stored_as_word!(DateDisplay);
 
 /// A calendar date, stored as `YYYY-MM-DD` text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -356,6 +349,34 @@ mod tests {
             .query_row("SELECT ?1", [EvidenceKind::Note], |r| r.get(0))
             .unwrap();
         assert_eq!(back, "note", "an enum is written as its word");
+    }
+
+    fn names_round_trip<T: Word + std::fmt::Debug>() {
+        for name in T::NAMES {
+            let v = T::from_word(name).unwrap_or_else(|| panic!("`{name}` does not parse"));
+            assert_eq!(v.word(), *name);
+        }
+    }
+
+    #[test]
+    fn every_name_of_every_stored_enum_reads_back_as_itself() {
+        names_round_trip::<ControlStatus>();
+        names_round_trip::<MappingCoverage>();
+        names_round_trip::<Relationship>();
+        names_round_trip::<SupportProperty>();
+        names_round_trip::<LinkBasis>();
+        names_round_trip::<EvidenceKind>();
+        names_round_trip::<AssessmentType>();
+        // DateDisplay's names are listed here, not beside the enum: each of
+        // its values must have one.
+        names_round_trip::<DateDisplay>();
+        // A new value fails to compile here until it is listed.
+        let listed = |d: DateDisplay| match d {
+            DateDisplay::Iso | DateDisplay::DayMonthYear => d,
+        };
+        for d in [DateDisplay::Iso, DateDisplay::DayMonthYear].map(listed) {
+            assert!(DateDisplay::NAMES.contains(&d.as_str()), "{d:?}");
+        }
     }
 
     #[test]
