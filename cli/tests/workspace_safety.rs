@@ -115,6 +115,52 @@ fn doctored_schema_versions_are_refused() {
     }
 }
 
+/// A value no Crosswalk writes (edited in with any SQLite client) stops the
+/// command with a "corrupt workspace" error naming table, row and column,
+/// the usual error contract (exit 1, nothing on stdout, JSON or not), and
+/// verify refuses it too instead of vouching for the data.
+#[test]
+fn a_value_no_crosswalk_writes_is_a_corrupt_workspace_error() {
+    let ws = Ws::new();
+    ws.import(&[&import_fixture("base.yaml")]);
+    let id = ws.evidence_add(&["ENC-01", "--note", "n"])["id"]
+        .as_i64()
+        .unwrap();
+    let tamper = |sql: &str| {
+        let conn = Connection::open(ws.data.join("crosswalk.db")).unwrap();
+        conn.pragma_update(None, "ignore_check_constraints", true)
+            .unwrap();
+        assert_eq!(conn.execute(sql, []).unwrap(), 1, "{sql}");
+    };
+    tamper(&format!(
+        "UPDATE evidence SET valid_until = '2026-13-01' WHERE id = {id}"
+    ));
+    let want = format!(
+        "error: corrupt workspace: table `evidence`, row id {id}, column `valid_until` holds `2026-13-01`, which is not a date (YYYY-MM-DD)"
+    );
+    for args in [
+        &["evidence", "list"][..],
+        &["evidence", "list", "--json"],
+        &["verify"],
+    ] {
+        let r = ws.fails(args);
+        assert_eq!(r.code, Some(1), "{args:?}");
+        assert!(r.stderr.starts_with(&want), "{args:?}: {}", r.stderr);
+    }
+    tamper(&format!(
+        "UPDATE evidence SET valid_until = NULL WHERE id = {id}"
+    ));
+    ws.ok(&["evidence", "list"]);
+    tamper("UPDATE controls SET status = 'sort of' WHERE id = 'ENC-01'");
+    let r = ws.fails(&["controls", "--json"]);
+    assert!(
+        r.stderr
+            .contains("table `controls`, row ENC-01, column `status` holds `sort of`"),
+        "{}",
+        r.stderr
+    );
+}
+
 /// Finding 10: absurd windows do not panic.
 #[test]
 fn a_huge_expiry_window_does_not_panic() {

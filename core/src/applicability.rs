@@ -9,9 +9,9 @@
 use crate::assessment::Assessment;
 use crate::coverage::{Decision, Options};
 use crate::error::{Error, Result};
+use crate::store::applicability as rows;
 use crate::workspace::{timestamp, Workspace};
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
@@ -97,31 +97,6 @@ pub(crate) fn soa_digest(d: &SoaDocument) -> String {
     crate::hash::sha256_hex(serde_json::to_string(d).expect("serializes").as_bytes())
 }
 
-fn load(
-    conn: &rusqlite::Connection,
-    framework: Option<&str>,
-    reference: Option<&str>,
-) -> Result<Vec<ApplicabilityDecision>> {
-    let mut stmt = conn.prepare(
-        "SELECT d.id, d.framework_id, d.ref, d.applicable, d.justification, d.decided_by, d.decided_at
-         FROM applicability_decisions d
-         WHERE (?1 IS NULL OR d.framework_id = ?1) AND (?2 IS NULL OR d.ref = ?2)
-         ORDER BY d.framework_id, d.ref, d.id",
-    )?;
-    let rows = stmt.query_map(params![framework, reference], |r| {
-        Ok(ApplicabilityDecision {
-            id: r.get(0)?,
-            framework_id: r.get(1)?,
-            reference: r.get(2)?,
-            applicable: r.get(3)?,
-            justification: r.get(4)?,
-            decided_by: r.get(5)?,
-            decided_at: r.get(6)?,
-        })
-    })?;
-    Ok(rows.collect::<std::result::Result<_, _>>()?)
-}
-
 impl Workspace {
     /// Every decision ever made (oldest first per requirement), optionally
     /// of one framework or one requirement.
@@ -140,7 +115,7 @@ impl Workspace {
             ),
             _ => None,
         };
-        load(&self.conn, framework, reference.as_deref())
+        rows::decisions(&self.conn, framework, reference.as_deref())
     }
 
     /// The decision that holds for each requirement (the latest one).
@@ -175,11 +150,17 @@ impl Workspace {
         let tx = self.begin()?;
         let mut states = BTreeMap::new();
         for r in &refs {
-            tx.execute(
-                "INSERT INTO applicability_decisions (framework_id, ref, applicable, justification, decided_by, decided_at) VALUES (?1,?2,?3,?4,?5,?6)",
-                params![fw, r, request.applicable, justification, actor, now],
-            )?;
-            let history = load(&tx, Some(fw), Some(r))?;
+            let decision = ApplicabilityDecision {
+                id: 0,
+                framework_id: fw.into(),
+                reference: r.clone(),
+                applicable: request.applicable,
+                justification: justification.into(),
+                decided_by: actor.clone(),
+                decided_at: now.clone(),
+            };
+            rows::insert_decision(&tx, &decision)?;
+            let history = rows::decisions(&tx, Some(fw), Some(r))?;
             states.insert(format!("applicability:{fw}:{r}"), history_digest(&history));
         }
         let shown: String = if refs.len() > 6 {
@@ -312,48 +293,17 @@ impl Workspace {
     /// The SoA's document-control fields (empty when nobody set them).
     pub fn soa_document(&self, framework: &str) -> Result<SoaDocument> {
         self.framework(framework)?;
-        let row = self
-            .conn
-            .query_row(
-                "SELECT version, owner, approved_by, approved_on, updated_at FROM soa_documents WHERE framework_id = ?1",
-                [framework],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, Option<String>>(3)?,
-                        r.get::<_, String>(4)?,
-                    ))
-                },
-            )
-            .optional()?;
-        Ok(match row {
-            None => SoaDocument {
+        Ok(
+            rows::soa_document(&self.conn, framework)?.unwrap_or_else(|| SoaDocument {
                 framework_id: framework.into(),
                 ..Default::default()
-            },
-            Some((version, owner, approved_by, approved_on, updated_at)) => SoaDocument {
-                framework_id: framework.into(),
-                version,
-                owner,
-                approved_by,
-                approved_on: approved_on
-                    .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-                updated_at: Some(updated_at),
-            },
-        })
+            }),
+        )
     }
 
     /// Every SoA document that has been set (for verify).
     pub(crate) fn soa_documents(&self) -> Result<Vec<SoaDocument>> {
-        let ids: Vec<String> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT framework_id FROM soa_documents ORDER BY framework_id")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<std::result::Result<_, _>>()?
-        };
+        let ids = rows::soa_frameworks(&self.conn)?;
         ids.iter().map(|f| self.soa_document(f)).collect()
     }
 
@@ -375,11 +325,6 @@ impl Workspace {
         let approved_on = input.approved_on.or(old.approved_on);
         let now = timestamp(crate::now());
         let tx = self.begin()?;
-        tx.execute(
-            "INSERT INTO soa_documents (framework_id, version, owner, approved_by, approved_on, updated_at) VALUES (?1,?2,?3,?4,?5,?6)
-             ON CONFLICT(framework_id) DO UPDATE SET version=excluded.version, owner=excluded.owner, approved_by=excluded.approved_by, approved_on=excluded.approved_on, updated_at=excluded.updated_at",
-            params![framework, version, owner, approved_by, approved_on.map(|d| d.to_string()), now],
-        )?;
         let new = SoaDocument {
             framework_id: framework.into(),
             version,
@@ -388,6 +333,7 @@ impl Workspace {
             approved_on,
             updated_at: Some(now),
         };
+        rows::save_soa_document(&tx, &new)?;
         self.record(
             &tx,
             "soa.edited",
@@ -419,7 +365,7 @@ fn or_unset(s: &str) -> &str {
 pub(crate) fn verify_states(ws: &Workspace) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     let mut groups: BTreeMap<(String, String), Vec<ApplicabilityDecision>> = BTreeMap::new();
-    for d in load(&ws.conn, None, None)? {
+    for d in rows::decisions(&ws.conn, None, None)? {
         groups
             .entry((d.framework_id.clone(), d.reference.clone()))
             .or_default()

@@ -2,9 +2,9 @@
 //! per-requirement applicability. Reports are of an assessment.
 use crate::error::{Error, Result};
 use crate::model::AssessmentType;
+use crate::store;
 use crate::workspace::{timestamp, Workspace};
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -111,13 +111,7 @@ pub(crate) fn check_assessment_input(
 impl Workspace {
     /// Every assessment, the latest period end first.
     pub fn assessments(&self) -> Result<Vec<Assessment>> {
-        let ids: Vec<i64> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT id FROM assessments ORDER BY period_end DESC, id DESC")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<Result<_, _>>()?
-        };
+        let ids = store::assessment::ids(&self.conn)?;
         ids.into_iter().map(|id| self.assessment(id)).collect()
     }
 
@@ -125,65 +119,8 @@ impl Workspace {
     /// when there is none, [`Error::Corrupt`] when a stored value does not read
     /// back.
     pub fn assessment(&self, id: i64) -> Result<Assessment> {
-        let row = self
-            .conn
-            .query_row("SELECT name, organisation, scope, period_start, period_end, created_at, updated_at, kind FROM assessments WHERE id = ?1", [id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?, r.get::<_, String>(6)?, r.get::<_, Option<String>>(7)?))
-            })
-            .optional()?
-            .ok_or_else(|| Error::NotFound(format!("no assessment #{id}")))?;
-        let frameworks: Vec<String> = {
-            let mut stmt = self.conn.prepare("SELECT framework_id FROM assessment_frameworks WHERE assessment_id = ?1 ORDER BY framework_id")?;
-            let rows = stmt.query_map([id], |r| r.get(0))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        let applicability: Vec<Applicability> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT a.framework_id, a.ref, a.applicable, a.justification, a.implementation FROM applicability a
-                 JOIN requirements r ON r.framework_id = a.framework_id AND r.ref = a.ref
-                 WHERE a.assessment_id = ?1 ORDER BY a.framework_id, r.position",
-            )?;
-            let rows = stmt.query_map([id], |r| {
-                Ok(Applicability {
-                    framework_id: r.get(0)?,
-                    reference: r.get(1)?,
-                    applicable: r.get(2)?,
-                    justification: r.get(3)?,
-                    implementation: r.get(4)?,
-                })
-            })?;
-            rows.collect::<Result<_, _>>()?
-        };
-        let key = format!("id {id}");
-        let period_start = crate::db::date_col("assessments", "period_start", &key, &row.3)?;
-        let period_end = crate::db::date_col("assessments", "period_end", &key, &row.4)?;
-        let kind = row
-            .7
-            .as_deref()
-            .map(|k| {
-                crate::db::enum_col(
-                    "assessments",
-                    "kind",
-                    &key,
-                    k,
-                    "type1 or type2",
-                    AssessmentType::parse,
-                )
-            })
-            .transpose()?;
-        Ok(Assessment {
-            id,
-            name: row.0,
-            organisation: row.1,
-            scope: row.2,
-            period_start,
-            period_end,
-            frameworks,
-            applicability,
-            created_at: row.5,
-            updated_at: row.6,
-            kind,
-        })
+        store::assessment::load(&self.conn, id)?
+            .ok_or_else(|| Error::NotFound(format!("no assessment #{id}")))
     }
 
     /// Creates or changes an assessment (one transaction, one audit event)
@@ -203,32 +140,17 @@ impl Workspace {
         };
         let now = timestamp(crate::now());
         let tx = self.begin()?;
-        let id = match input.id {
-            Some(id) => {
-                let n = tx.execute(
-                    "UPDATE assessments SET name=?2, organisation=?3, scope=?4, period_start=?5, period_end=?6, updated_at=?7, kind=?8 WHERE id=?1",
-                    params![id, name, organisation, input.scope.trim(), input.period_start.to_string(), input.period_end.to_string(), now, input.kind.map(|k| k.as_str())],
-                )?;
-                if n == 0 {
-                    return Err(Error::NotFound(format!("no assessment #{id}")));
-                }
-                tx.execute(
-                    "DELETE FROM assessment_frameworks WHERE assessment_id = ?1",
-                    [id],
-                )?;
-                id
-            }
-            None => {
-                tx.execute(
-                    "INSERT INTO assessments (name, organisation, scope, period_start, period_end, created_at, updated_at, kind) VALUES (?1,?2,?3,?4,?5,?6,?6,?7)",
-                    params![name, organisation, input.scope.trim(), input.period_start.to_string(), input.period_end.to_string(), now, input.kind.map(|k| k.as_str())],
-                )?;
-                tx.last_insert_rowid()
-            }
+        let row = store::assessment::AssessmentRow {
+            name,
+            organisation: &organisation,
+            scope: input.scope.trim(),
+            period_start: input.period_start,
+            period_end: input.period_end,
+            kind: input.kind,
+            frameworks: &input.frameworks,
+            at: &now,
         };
-        for f in &input.frameworks {
-            tx.execute("INSERT OR IGNORE INTO assessment_frameworks (assessment_id, framework_id) VALUES (?1, ?2)", params![id, f])?;
-        }
+        let id = store::assessment::save(&tx, input.id, &row)?;
         let digest = assessment_digest(&self.assessment(id)?);
         self.record(
             &tx,
@@ -266,11 +188,7 @@ impl Workspace {
             return Err(Error::Usage(format!("{} {reference}: marking a requirement not applicable needs a written justification", item.framework_id)));
         }
         let tx = self.begin()?;
-        tx.execute(
-            "INSERT INTO applicability (assessment_id, framework_id, ref, applicable, justification, implementation) VALUES (?1,?2,?3,?4,?5,?6)
-             ON CONFLICT(assessment_id, framework_id, ref) DO UPDATE SET applicable=excluded.applicable, justification=excluded.justification, implementation=excluded.implementation",
-            params![assessment_id, item.framework_id, reference, item.applicable, item.justification.trim(), item.implementation.trim()],
-        )?;
+        store::assessment::set_applicability(&tx, assessment_id, item, &reference)?;
         let digest = assessment_digest(&self.assessment(assessment_id)?);
         self.record(
             &tx,

@@ -5,10 +5,10 @@
 //! one transaction with one audit event that lists every changed control:
 //! either all of it is written or none.
 use crate::error::{Error, Result};
-use crate::import::{control_digest, upsert_control};
+use crate::import::control_digest;
 use crate::model::*;
-use crate::workspace::{load_controls, timestamp, Workspace};
-use rusqlite::params;
+use crate::store::controls::{load_controls, source_files, upsert_control};
+use crate::workspace::{timestamp, Workspace};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -153,11 +153,8 @@ impl Workspace {
         } else {
             BTreeSet::new()
         };
-        let sources: BTreeMap<String, Option<String>> = {
-            let mut stmt = self.conn.prepare("SELECT id, source_file FROM controls")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
+        let sources: BTreeMap<String, Option<String>> =
+            source_files(&self.conn)?.into_iter().collect();
         let wanted_source = sel.source_file.as_ref().map(|s| {
             let canonical = std::path::Path::new(s)
                 .canonicalize()
@@ -237,11 +234,8 @@ impl Workspace {
             Change::Delete { .. } => {
                 states = crate::evidence::states_after_unlinking(&tx, ids)?;
                 for id in &report.evidence_withdrawn {
-                    tx.execute(
-                        "UPDATE evidence SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL",
-                        params![id, now],
-                    )?;
-                    if let Some(e) = crate::evidence::load(&tx, "e.id = ?1", &[id])?.pop() {
+                    crate::store::evidence::set_removed(&tx, *id, &now)?;
+                    if let Some(e) = crate::store::evidence::load_one(&tx, *id)? {
                         states.insert(
                             format!("evidence:{id}"),
                             Some(crate::evidence::state_digest(&e)),

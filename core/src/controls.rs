@@ -2,8 +2,9 @@
 //! search for the mapping editor, export of the library, and coverage queries.
 use crate::coverage::{self, FrameworkCoverage, Inputs, Options};
 use crate::error::{Error, Problem, Result};
-use crate::import::{control_digest, upsert_control};
+use crate::import::control_digest;
 use crate::model::*;
+use crate::store::controls::upsert_control;
 use crate::text::ref_key;
 use crate::workspace::{timestamp, Workspace};
 use serde::{Deserialize, Serialize};
@@ -146,7 +147,7 @@ impl Workspace {
         }
         let tx = self.begin()?;
         upsert_control(&tx, &c, "", &timestamp(crate::now()))?;
-        let stored = crate::workspace::load_controls(&tx)?
+        let stored = crate::store::controls::load_controls(&tx)?
             .into_iter()
             .find(|s| s.id == c.id)
             .expect("just written");

@@ -67,7 +67,7 @@ pub enum Error {
     /// SQLite failed (busy, full disk, I/O); the change was rolled back.
     #[error("database: {0}")]
     Db(rusqlite::Error),
-    /// A row holds a value no Crosswalk writes (`db::Corrupt`); the message
+    /// A row holds a value no Crosswalk writes (`store::Corrupt`); the message
     /// names the table, row and column.
     #[error("corrupt workspace: {0}")]
     Corrupt(String),
@@ -153,7 +153,7 @@ impl Error {
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &e {
-            if let Some(c) = inner.downcast_ref::<crate::db::Corrupt>() {
+            if let Some(c) = inner.downcast_ref::<crate::store::Corrupt>() {
                 return Error::Corrupt(c.to_string());
             }
         }

@@ -38,11 +38,7 @@ impl Workspace {
     pub fn gc(&mut self, dry_run: bool) -> Result<GcReport> {
         // The write lock keeps imports out while we decide and delete.
         let tx = self.begin()?;
-        let referenced: HashSet<String> = {
-            let mut stmt = tx.prepare("SELECT DISTINCT sha256 FROM evidence_revisions")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<Result<_, _>>()?
-        };
+        let referenced = crate::store::evidence::referenced_blobs(&tx)?;
         let vault = self.vault();
         let refs: HashSet<&str> = referenced.iter().map(String::as_str).collect();
         let mut report = GcReport {

@@ -5,9 +5,11 @@
 //! The rule of what counts as related coverage lives in `related.rs`.
 use crate::controls::CoverageRequest;
 use crate::error::{Error, Result};
-use crate::import::{control_digest, upsert_control};
+use crate::import::control_digest;
 use crate::model::*;
-use crate::workspace::{set_setting, timestamp, Workspace};
+use crate::store::controls::{load_controls, upsert_control};
+use crate::store::settings::set as set_setting;
+use crate::workspace::{timestamp, Workspace};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
@@ -136,9 +138,11 @@ impl Workspace {
     /// Ids of the tracked frameworks, in the order `frameworks()` lists them.
     pub fn tracked_framework_ids(&self) -> Result<Vec<String>> {
         let all = self.frameworks()?;
-        let chosen: Option<Vec<String>> = self
-            .setting(TRACKED_KEY)?
-            .and_then(|v| serde_json::from_str(&v).ok());
+        let chosen: Option<Vec<String>> = crate::store::settings::get_json(
+            &self.conn,
+            TRACKED_KEY,
+            "a JSON list of framework ids",
+        )?;
         Ok(all
             .into_iter()
             .map(|f| f.id)
@@ -496,7 +500,7 @@ fn map_controls(
     let mut states = BTreeMap::new();
     let mut changed = Vec::new();
     for id in ids {
-        let mut c = crate::workspace::load_controls(tx)?
+        let mut c = load_controls(tx)?
             .into_iter()
             .find(|c| &c.id == id)
             .expect("a covering control exists");
@@ -508,7 +512,7 @@ fn map_controls(
         }
         c.mappings.push(mapping.clone());
         upsert_control(tx, &c, "", now)?;
-        let stored = crate::workspace::load_controls(tx)?
+        let stored = load_controls(tx)?
             .into_iter()
             .find(|s| &s.id == id)
             .expect("just written");

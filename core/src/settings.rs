@@ -10,8 +10,9 @@
 //! not anything the audit trail is about.
 use crate::error::{Error, Result};
 use crate::evidence::Expiry;
-use crate::workspace::{set_setting, Workspace};
-use rusqlite::{Connection, OptionalExtension};
+use crate::store::settings::{self as rows, set as set_setting};
+use crate::workspace::Workspace;
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -74,18 +75,10 @@ fn user_key(login: &str, key: &str) -> String {
     format!("user.{login}.{key}")
 }
 
-fn read(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()?)
-}
-
 /// The actor for a workspace opened by the current process.
 pub(crate) fn actor_for(conn: &Connection) -> Result<String> {
     let login = os_login();
-    let saved = read(conn, &user_key(&login, "name"))?;
+    let saved = rows::get(conn, &user_key(&login, "name"))?;
     Ok(resolve_actor(
         std::env::var("CROSSWALK_ACTOR").ok().as_deref(),
         saved.as_deref(),
@@ -133,12 +126,10 @@ pub struct SettingsChange {
 impl Workspace {
     /// Days within which evidence counts as "expiring soon": one setting that
     /// the CLI, the desktop app and reports all read.
+    /// A stored value that is not a number of days in range is corrupt.
     pub fn expiry_window(&self) -> Result<u32> {
-        Ok(self
-            .setting(EXPIRY_WINDOW_KEY)?
-            .and_then(|v| v.parse().ok())
-            .filter(|d| (1..=MAX_EXPIRY_WINDOW_DAYS).contains(d))
-            .unwrap_or(DEFAULT_EXPIRY_WINDOW_DAYS))
+        let stored = rows::get_number(&self.conn, EXPIRY_WINDOW_KEY, 1, MAX_EXPIRY_WINDOW_DAYS)?;
+        Ok(stored.unwrap_or(DEFAULT_EXPIRY_WINDOW_DAYS))
     }
 
     /// The settings as the Settings view shows them.
@@ -156,9 +147,7 @@ impl Workspace {
             user_name,
             login: login.clone(),
             expiry_window_days: self.expiry_window()?,
-            date_display: self
-                .setting(&user_key(&login, "date_display"))?
-                .and_then(|d| DateDisplay::parse(&d))
+            date_display: rows::get_word(&self.conn, &user_key(&login, "date_display"))?
                 .unwrap_or_default(),
             last_expiry_reminder: self.setting(&user_key(&login, "expiry_reminded_on"))?,
         })
@@ -184,7 +173,7 @@ impl Workspace {
             match &n {
                 Some(n) => w.set(&tx, &key, n, format!("{login}'s name set to {n}"))?,
                 None => {
-                    tx.execute("DELETE FROM settings WHERE key = ?1", [&key])?;
+                    rows::delete(&tx, &key)?;
                     w.state(&key, None);
                     w.said
                         .push(format!("{login}'s name cleared (the login is used)"));

@@ -4,10 +4,10 @@ use crate::audit::{self, AuditEvent, NewEvent};
 use crate::catalog::{self, Catalog};
 use crate::error::{Error, Result};
 use crate::model::*;
-use crate::text::ref_key;
+use crate::store;
 use crate::yaml;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, Transaction};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -58,8 +58,8 @@ impl Workspace {
         let db_path = dir.join("crosswalk.db");
         // An existing workspace this process cannot write (an auditor's copy,
         // a read-only mount) is opened for reading: verify, listings, reports.
-        let read_only =
-            db_path.is_file() && !(crate::db::writable(&dir) && crate::db::writable(&db_path));
+        let read_only = db_path.is_file()
+            && !(crate::store::writable(&dir) && crate::store::writable(&db_path));
         if !db_path.exists() {
             refuse_vault_without_database(&dir)?;
         }
@@ -72,9 +72,9 @@ impl Workspace {
             })?;
         }
         let conn = if read_only {
-            crate::db::open_read_only(&db_path)?
+            crate::store::open_read_only(&db_path)?
         } else {
-            crate::db::open(&db_path)?
+            crate::store::open(&db_path)?
         };
         let vault = Box::new(crate::vault::plain::PlainStore::new(dir.join("evidence")));
         Self::from_parts(dir, conn, vault, None, read_only)
@@ -187,23 +187,13 @@ impl Workspace {
                 .collect::<Vec<u8>>(),
         );
         let up_to_date = |conn: &Connection| -> Result<OutOfDate> {
-            let stored: std::collections::HashMap<String, String> = {
-                let mut stmt = conn.prepare("SELECT id, catalog_sha256 FROM frameworks")?;
-                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                rows.collect::<Result<_, _>>()?
-            };
+            let stored = store::catalog::catalog_digests(conn)?;
             let changed = catalogs
                 .iter()
                 .filter(|(c, sha)| stored.get(&c.framework.id) != Some(sha))
                 .cloned()
                 .collect();
-            let xw: Option<String> = conn
-                .query_row(
-                    "SELECT value FROM settings WHERE key = 'shipped_crosswalks_sha256'",
-                    [],
-                    |r| r.get(0),
-                )
-                .optional()?;
+            let xw = store::settings::get(conn, "shipped_crosswalks_sha256")?;
             Ok((changed, xw))
         };
         let (changed, stored_crosswalk_sha) = up_to_date(&self.conn)?;
@@ -217,7 +207,7 @@ impl Workspace {
             return Ok(());
         }
         for (catalog, sha) in &changed {
-            store_catalog(&tx, catalog, sha, true)?;
+            store::catalog::store_catalog(&tx, catalog, sha, true)?;
             self.record(
                 &tx,
                 "framework.loaded",
@@ -226,7 +216,7 @@ impl Workspace {
                 json!({"framework": catalog.framework.id, "catalog_sha256": sha, "requirements": catalog.requirements.len()}),
             )?;
         }
-        tx.execute("DELETE FROM crosswalk_links WHERE origin = 'shipped'", [])?;
+        store::catalog::delete_links(&tx, "shipped")?;
         let mut total = 0;
         for (name, bytes) in crate::embedded::CROSSWALK_FILES {
             let file = format!("controls/crosswalks/{name}");
@@ -234,14 +224,14 @@ impl Workspace {
             let links = catalog::parse_crosswalk(
                 &file,
                 &root,
-                &|fw, r| resolve_ref_in(&tx, fw, r),
-                &|fw| framework_exists(&tx, fw),
+                &|fw, r| store::catalog::resolve_ref_in(&tx, fw, r),
+                &|fw| store::catalog::framework_exists(&tx, fw),
             )
             .map_err(Error::Invalid)?;
             total += links.len();
-            insert_links(&tx, &links, "shipped")?;
+            store::catalog::insert_links(&tx, &links, "shipped")?;
         }
-        set_setting(&tx, "shipped_crosswalks_sha256", &crosswalk_sha)?;
+        store::settings::set(&tx, "shipped_crosswalks_sha256", &crosswalk_sha)?;
         if stored_crosswalk_sha.as_deref() != Some(crosswalk_sha.as_str()) {
             self.record(
                 &tx,
@@ -257,12 +247,7 @@ impl Workspace {
 
     /// The stored value of setting `key`; None when it was never set.
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        store::settings::get(&self.conn, key)
     }
 
     /// The organisation named on reports.
@@ -279,7 +264,7 @@ impl Workspace {
             return Err(Error::Usage("the organisation name cannot be empty".into()));
         }
         let tx = self.begin()?;
-        set_setting(&tx, "organisation", name)?;
+        store::settings::set(&tx, "organisation", name)?;
         self.record(
             &tx,
             "settings.changed",
@@ -293,25 +278,7 @@ impl Workspace {
 
     /// Every installed framework: the shipped ones first, then by id.
     pub fn frameworks(&self) -> Result<Vec<Framework>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, name, short_name, version, publisher, published, source, text_rights, levels FROM frameworks ORDER BY shipped DESC, id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            let levels: String = r.get(8)?;
-            let published: Option<String> = r.get(5)?;
-            Ok(Framework {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                short_name: r.get(2)?,
-                version: r.get(3)?,
-                publisher: r.get(4)?,
-                published: published.and_then(|p| NaiveDate::parse_from_str(&p, "%Y-%m-%d").ok()),
-                source: r.get(6)?,
-                text_rights: r.get(7)?,
-                levels: serde_json::from_str(&levels).unwrap_or_default(),
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        store::catalog::frameworks(&self.conn)
     }
 
     /// The framework `id`; an unknown id is an error that lists the known ones.
@@ -338,77 +305,27 @@ impl Workspace {
 
     /// Requirements of one framework, in catalog order.
     pub fn requirements(&self, framework_id: &str) -> Result<Vec<Requirement>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT framework_id, ref, parent, level, title, summary, assessable, designation, theme, own_title
-             FROM requirements WHERE ?1 IS NULL OR framework_id = ?1 ORDER BY framework_id, position",
-        )?;
         let fw = if framework_id.is_empty() {
             None
         } else {
             Some(framework_id)
         };
-        let rows = stmt.query_map([fw], |r| {
-            Ok(Requirement {
-                framework_id: r.get(0)?,
-                reference: r.get(1)?,
-                parent: r.get(2)?,
-                level: r.get(3)?,
-                title: r.get(4)?,
-                summary: r.get(5)?,
-                assessable: r.get(6)?,
-                designation: r.get(7)?,
-                theme: r.get(8)?,
-                own_title: r.get(9)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        store::catalog::requirements(&self.conn, fw)
     }
 
     /// The canonical ref of a requirement, matched forgiving whitespace.
     pub fn resolve_ref(&self, framework_id: &str, reference: &str) -> Option<String> {
-        resolve_ref_in(&self.conn, framework_id, reference)
+        store::catalog::resolve_ref_in(&self.conn, framework_id, reference)
     }
 
     /// Every crosswalk link stored, shipped and imported, in the order stored.
     pub fn crosswalk_links(&self) -> Result<Vec<CrosswalkLink>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT from_framework, from_ref, to_framework, to_ref, relationship, basis, source, note,
-                    properties, strength, publisher, document, version, licence, url
-             FROM crosswalk_links ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            let rel: String = r.get(4)?;
-            let basis: String = r.get(5)?;
-            let properties: String = r.get(8)?;
-            Ok(CrosswalkLink {
-                from_framework: r.get(0)?,
-                from_ref: r.get(1)?,
-                to_framework: r.get(2)?,
-                to_ref: r.get(3)?,
-                relationship: Relationship::parse(&rel).unwrap_or(Relationship::Intersects),
-                properties: properties
-                    .split(',')
-                    .filter_map(SupportProperty::parse)
-                    .collect(),
-                strength: r.get(9)?,
-                basis: LinkBasis::parse(&basis).unwrap_or(LinkBasis::Judgement),
-                source: r.get(6)?,
-                note: r.get(7)?,
-                provenance: Provenance {
-                    publisher: r.get(10)?,
-                    document: r.get(11)?,
-                    version: r.get(12)?,
-                    licence: r.get(13)?,
-                    url: r.get(14)?,
-                },
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        store::catalog::crosswalk_links(&self.conn)
     }
 
     /// Every control, with its mappings.
     pub fn controls(&self) -> Result<Vec<Control>> {
-        load_controls(&self.conn)
+        store::controls::load_controls(&self.conn)
     }
 
     /// The control `id`; an unknown id is an error naming the closest one.
@@ -431,15 +348,7 @@ impl Workspace {
     /// The newest audit event's number and hash (0 and the genesis hash for
     /// an empty trail): a cheap way to notice that the workspace changed.
     pub fn audit_head(&self) -> Result<(i64, String)> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?
-            .unwrap_or((0, audit::GENESIS_HASH.to_string())))
+        crate::signing::head(&self.conn)
     }
 
     /// Loads a framework catalog a user wrote (a seventh framework).
@@ -449,166 +358,8 @@ impl Workspace {
         catalog: &Catalog,
         sha: &str,
     ) -> Result<()> {
-        store_catalog(tx, catalog, sha, false)
+        store::catalog::store_catalog(tx, catalog, sha, false)
     }
-}
-
-pub(crate) fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
-    conn.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
-    Ok(())
-}
-
-pub(crate) fn framework_exists(conn: &Connection, id: &str) -> bool {
-    conn.query_row("SELECT 1 FROM frameworks WHERE id = ?1", [id], |_| Ok(()))
-        .optional()
-        .ok()
-        .flatten()
-        .is_some()
-}
-
-pub(crate) fn resolve_ref_in(
-    conn: &Connection,
-    framework_id: &str,
-    reference: &str,
-) -> Option<String> {
-    conn.query_row(
-        "SELECT ref FROM requirements WHERE framework_id = ?1 AND ref_key = ?2",
-        params![framework_id, ref_key(reference)],
-        |r| r.get(0),
-    )
-    .optional()
-    .ok()
-    .flatten()
-}
-
-pub(crate) fn insert_links(conn: &Connection, links: &[CrosswalkLink], origin: &str) -> Result<()> {
-    let mut stmt = conn.prepare(
-        "INSERT INTO crosswalk_links (from_framework, from_ref, to_framework, to_ref, relationship, basis, source, note, origin,
-            properties, strength, publisher, document, version, licence, url)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
-    )?;
-    for l in links {
-        let properties: Vec<&str> = l.properties.iter().map(|p| p.as_str()).collect();
-        let p = &l.provenance;
-        stmt.execute(params![
-            l.from_framework,
-            l.from_ref,
-            l.to_framework,
-            l.to_ref,
-            l.relationship.as_str(),
-            l.basis.as_str(),
-            l.source,
-            l.note,
-            origin,
-            properties.join(","),
-            l.strength,
-            p.publisher,
-            p.document,
-            p.version,
-            p.licence,
-            p.url
-        ])?;
-    }
-    Ok(())
-}
-
-/// Writes or refreshes one catalog. Requirements that controls still map to
-/// are kept even if the new catalog dropped them, so no mapping is lost.
-fn store_catalog(tx: &Transaction<'_>, catalog: &Catalog, sha: &str, shipped: bool) -> Result<()> {
-    let f = &catalog.framework;
-    tx.execute(
-        "INSERT INTO frameworks (id, name, short_name, version, publisher, published, source, text_rights, levels, catalog_sha256, shipped)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)
-         ON CONFLICT(id) DO UPDATE SET name=excluded.name, short_name=excluded.short_name, version=excluded.version,
-           publisher=excluded.publisher, published=excluded.published, source=excluded.source, text_rights=excluded.text_rights,
-           levels=excluded.levels, catalog_sha256=excluded.catalog_sha256, shipped=excluded.shipped",
-        params![
-            f.id,
-            f.name,
-            f.short_name,
-            f.version,
-            f.publisher,
-            f.published.map(|d| d.to_string()),
-            f.source,
-            f.text_rights,
-            serde_json::to_string(&f.levels).unwrap(),
-            sha,
-            shipped
-        ],
-    )?;
-    tx.execute(
-        "DELETE FROM requirements WHERE framework_id = ?1 AND NOT EXISTS
-           (SELECT 1 FROM mappings m WHERE m.framework_id = requirements.framework_id AND m.ref = requirements.ref)
-         AND NOT EXISTS (SELECT 1 FROM applicability a WHERE a.framework_id = requirements.framework_id AND a.ref = requirements.ref)
-         AND NOT EXISTS (SELECT 1 FROM applicability_decisions d WHERE d.framework_id = requirements.framework_id AND d.ref = requirements.ref)",
-        [&f.id],
-    )?;
-    let mut stmt = tx.prepare(
-        "INSERT INTO requirements (framework_id, ref, ref_key, parent, level, title, summary, assessable, designation, theme, position, own_title)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)
-         ON CONFLICT(framework_id, ref) DO UPDATE SET ref_key=excluded.ref_key, parent=excluded.parent, level=excluded.level,
-           title=excluded.title, summary=excluded.summary, assessable=excluded.assessable, designation=excluded.designation,
-           theme=excluded.theme, position=excluded.position, own_title=excluded.own_title",
-    )?;
-    for (i, r) in catalog.requirements.iter().enumerate() {
-        stmt.execute(params![
-            f.id,
-            r.reference,
-            ref_key(&r.reference),
-            r.parent,
-            r.level,
-            r.title,
-            r.summary,
-            r.assessable,
-            r.designation,
-            r.theme,
-            i as i64,
-            r.own_title
-        ])?;
-    }
-    Ok(())
-}
-
-/// All controls with their mappings, ordered by id.
-pub(crate) fn load_controls(conn: &Connection) -> Result<Vec<Control>> {
-    let mut mappings: std::collections::HashMap<String, Vec<Mapping>> =
-        std::collections::HashMap::new();
-    {
-        let mut stmt = conn.prepare("SELECT control_id, framework_id, ref, coverage, rationale FROM mappings ORDER BY control_id, position")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let coverage: String = r.get(3)?;
-            mappings.entry(r.get(0)?).or_default().push(Mapping {
-                framework_id: r.get(1)?,
-                reference: r.get(2)?,
-                coverage: MappingCoverage::parse(&coverage).unwrap_or(MappingCoverage::Partial),
-                rationale: r.get(4)?,
-            });
-        }
-    }
-    let mut stmt = conn.prepare("SELECT id, title, description, category, owner, status, review_every_days FROM controls ORDER BY id")?;
-    let rows = stmt.query_map([], |r| {
-        let status: String = r.get(5)?;
-        let id: String = r.get(0)?;
-        Ok(Control {
-            mappings: mappings.remove(&id).unwrap_or_default(),
-            title: r.get(1)?,
-            description: r.get(2)?,
-            category: r.get(3)?,
-            owner: r.get(4)?,
-            status: crate::db::enum_col(
-                "controls",
-                "status",
-                &id,
-                &status,
-                "implemented, partial, planned or not_applicable",
-                ControlStatus::parse,
-            )?,
-            review_every_days: r.get(6)?,
-            id,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// A vault full of evidence beside no database is a deleted or lost

@@ -6,7 +6,6 @@ use crate::error::{Error, Result};
 use crate::model::*;
 use crate::workspace::{timestamp, Workspace};
 use chrono::NaiveDate;
-use rusqlite::params;
 use serde_json::json;
 use std::collections::HashMap;
 
@@ -95,29 +94,26 @@ impl Workspace {
     ) -> Result<Evidence> {
         let kind = source.kind;
         let tx = self.begin()?;
-        let id = insert_evidence(
+        let id = rows::insert_evidence(
             &tx,
-            kind,
-            checked,
-            &new.description,
-            source.url.as_deref(),
-            source.note.as_deref(),
-            None,
-            &new.controls,
-            &timestamp(crate::now()),
+            &rows::NewEvidence {
+                kind,
+                checked,
+                description: &new.description,
+                url: source.url.as_deref(),
+                note: source.note.as_deref(),
+                import_key: None,
+                controls: &new.controls,
+                at: &timestamp(crate::now()),
+            },
         )?;
         if let Some((blob, name)) = blob {
-            insert_revision(&tx, id, 1, blob, name, &timestamp(crate::now()))?;
+            rows::insert_revision(&tx, id, 1, blob, name, &timestamp(crate::now()))?;
         }
         if let Some(series) = series {
-            tx.execute(
-                "UPDATE evidence SET series_id = ?2 WHERE id = ?1",
-                params![id, series],
-            )?;
+            rows::set_series(&tx, id, series)?;
         }
-        let e = load(&tx, "e.id = ?1", &[&id])?
-            .pop()
-            .expect("just inserted");
+        let e = rows::load_one(&tx, id)?.expect("just inserted");
         self.record(
             &tx,
             "evidence.added",
@@ -191,11 +187,7 @@ impl Workspace {
         if sha256.is_none() && url.is_none() {
             return Ok(None);
         }
-        let candidates = load(
-            &self.conn,
-            "e.removed_at IS NULL AND (e.url = ?2 OR e.id IN (SELECT evidence_id FROM evidence_revisions WHERE sha256 = ?1))",
-            &[&sha256, &url],
-        )?;
+        let candidates = rows::load(&self.conn, &EvidenceFilter::SameFileOrUrl { sha256, url })?;
         Ok(candidates
             .into_iter()
             .filter(|e| e.controls.iter().any(|c| controls.contains(c)))

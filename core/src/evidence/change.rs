@@ -6,7 +6,6 @@ use crate::error::{Error, Result};
 use crate::model::*;
 use crate::workspace::{timestamp, Workspace};
 use chrono::NaiveDate;
-use rusqlite::params;
 use serde_json::json;
 use std::path::Path;
 
@@ -107,16 +106,9 @@ impl Workspace {
         let id = old.id;
         let number = old.revisions.last().map(|r| r.number + 1).unwrap_or(1);
         let tx = self.begin()?;
-        insert_revision(&tx, id, number, blob, name, &timestamp(crate::now()))?;
-        tx.execute(
-            "UPDATE evidence SET collected_on = ?2, valid_until = ?3 WHERE id = ?1",
-            params![
-                id,
-                collected_on.to_string(),
-                valid_until.map(|d| d.to_string())
-            ],
-        )?;
-        let e = load(&tx, "e.id = ?1", &[&id])?.pop().expect("exists");
+        rows::insert_revision(&tx, id, number, blob, name, &timestamp(crate::now()))?;
+        rows::set_dates(&tx, id, collected_on, valid_until)?;
+        let e = rows::load_one(&tx, id)?.expect("exists");
         self.record(
             &tx,
             "evidence.replaced",
@@ -234,20 +226,8 @@ impl Workspace {
     ) -> Result<Evidence> {
         let id = new.id;
         let tx = self.begin()?;
-        tx.execute(
-            "UPDATE evidence SET title = ?2, description = ?3, collected_on = ?4, valid_until = ?5, collected_by = ?6 WHERE id = ?1",
-            params![id, new.title, new.description, new.collected_on.to_string(), new.valid_until.map(|d| d.to_string()), new.collected_by],
-        )?;
-        if controls_changed {
-            tx.execute("DELETE FROM evidence_controls WHERE evidence_id = ?1", [id])?;
-            for c in &new.controls {
-                tx.execute(
-                    "INSERT INTO evidence_controls (evidence_id, control_id) VALUES (?1, ?2)",
-                    params![id, c],
-                )?;
-            }
-        }
-        let e = load(&tx, "e.id = ?1", &[&id])?.pop().expect("exists");
+        rows::update(&tx, new, controls_changed)?;
+        let e = rows::load_one(&tx, id)?.expect("exists");
         let fields: Vec<String> = after.keys().cloned().collect();
         self.record(
             &tx,
@@ -267,11 +247,8 @@ impl Workspace {
             return Err(Error::Usage(format!("evidence #{id} was already removed")));
         }
         let tx = self.begin()?;
-        tx.execute(
-            "UPDATE evidence SET removed_at = ?2 WHERE id = ?1",
-            params![id, timestamp(crate::now())],
-        )?;
-        let e = load(&tx, "e.id = ?1", &[&id])?.pop().expect("exists");
+        rows::set_removed(&tx, id, &timestamp(crate::now()))?;
+        let e = rows::load_one(&tx, id)?.expect("exists");
         self.record(
             &tx,
             "evidence.removed",

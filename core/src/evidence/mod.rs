@@ -1,23 +1,44 @@
 //! The evidence vault: files stored by content (SHA-256) under `evidence/`,
 //! links and notes, revisions, expiry. This file holds the types, the field
 //! rules and the reads; `add` adds items and occurrences, `change` corrects,
-//! edits and removes them, `store` holds their rows' SQL.
+//! edits and removes them; their rows' SQL is in `store/evidence.rs`.
 mod add;
 mod change;
-mod store;
 
 use crate::error::{Error, Result};
 use crate::hash::Sha256Stream;
 use crate::model::*;
+use crate::store::evidence::{self as rows, EvidenceFilter};
 use crate::workspace::Workspace;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-pub(crate) use store::{
-    insert_evidence, insert_revision, load, state_digest, states_after_unlinking,
-};
+
+/// What the audit trail records of an evidence row; `verify` recomputes it.
+pub(crate) fn state_digest(e: &Evidence) -> String {
+    crate::hash::sha256_hex(
+        serde_json::to_string(e)
+            .expect("evidence serializes")
+            .as_bytes(),
+    )
+}
+
+/// Deletes controls and returns the new audit states of the evidence that
+/// lost a link to them (their rows change, so the trail must say so).
+pub(crate) fn states_after_unlinking(
+    conn: &rusqlite::Connection,
+    controls: &[String],
+) -> Result<std::collections::BTreeMap<String, Option<String>>> {
+    let mut states = std::collections::BTreeMap::new();
+    for id in rows::delete_controls(conn, controls)? {
+        if let Some(e) = rows::load_one(conn, id)? {
+            states.insert(format!("evidence:{id}"), Some(state_digest(&e)));
+        }
+    }
+    Ok(states)
+}
 
 const CHUNK: usize = 1024 * 1024;
 
@@ -172,16 +193,14 @@ impl Workspace {
     pub fn evidence_list(&self, control: Option<&str>) -> Result<Vec<Evidence>> {
         if let Some(id) = control {
             self.control(id)?;
-            return load(&self.conn, "e.removed_at IS NULL AND e.id IN (SELECT evidence_id FROM evidence_controls WHERE control_id = ?1)", &[&id]);
+            return rows::load(&self.conn, &EvidenceFilter::OfControl(id));
         }
-        load(&self.conn, "e.removed_at IS NULL", &[])
+        rows::load(&self.conn, &EvidenceFilter::Current)
     }
 
     /// One piece of evidence, removed or not, with its revisions.
     pub fn evidence(&self, id: i64) -> Result<Evidence> {
-        load(&self.conn, "e.id = ?1", &[&id])?
-            .pop()
-            .ok_or_else(|| Error::NotFound(format!("no evidence #{id}")))
+        rows::load_one(&self.conn, id)?.ok_or_else(|| Error::NotFound(format!("no evidence #{id}")))
     }
 
     /// The stored file of a revision (the current one when `revision` is None).
@@ -235,7 +254,7 @@ impl Workspace {
     /// Every occurrence of the series `id` belongs to, oldest evidence date first.
     pub fn evidence_series(&self, id: i64) -> Result<Vec<Evidence>> {
         let series = self.evidence(id)?.series();
-        let mut list = load(&self.conn, "(e.id = ?1 OR e.series_id = ?1)", &[&series])?;
+        let mut list = rows::load(&self.conn, &EvidenceFilter::Series(series))?;
         list.sort_by_key(|e| (e.collected_on, e.id));
         Ok(list)
     }

@@ -14,8 +14,9 @@ use super::ImportReport;
 use crate::error::Result;
 use crate::evidence::{self, Checked};
 use crate::model::{Control, EvidenceKind};
+use crate::store::evidence as rows;
 use crate::workspace::{timestamp, Workspace};
-use rusqlite::{params, Transaction};
+use rusqlite::Transaction;
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -29,7 +30,7 @@ impl Workspace {
         let now = timestamp(crate::now());
         let mut states = self.store_catalogs_and_links(&tx, &plan)?;
         for (control, source_file) in &plan.controls {
-            upsert_control(&tx, control, source_file, &now)?;
+            crate::store::controls::upsert_control(&tx, control, source_file, &now)?;
         }
         // Evidence stays (it may serve other controls); only the links to the pruned controls go.
         states.extend(evidence::states_after_unlinking(&tx, &plan.report.removed)?);
@@ -40,7 +41,7 @@ impl Workspace {
             states.extend(self.write_evidence(&tx, w, &now)?);
         }
         let stored: std::collections::HashMap<String, Control> =
-            (crate::workspace::load_controls(&tx)?.into_iter())
+            (crate::store::controls::load_controls(&tx)?.into_iter())
                 .map(|c| (c.id.clone(), c))
                 .collect();
         for (c, _) in &plan.controls {
@@ -84,24 +85,20 @@ impl Workspace {
             EvidenceSource::Note(n) => (EvidenceKind::Note, None, Some(n.as_str())),
         };
         let description = &w.input.description;
+        let new = rows::NewEvidence {
+            kind,
+            checked: &checked,
+            description,
+            url,
+            note,
+            import_key: Some(&w.key),
+            controls: std::slice::from_ref(&w.control),
+            at: now,
+        };
         let id = match &w.existing {
-            None => evidence::insert_evidence(
-                tx,
-                kind,
-                &checked,
-                description,
-                url,
-                note,
-                Some(&w.key),
-                std::slice::from_ref(&w.control),
-                now,
-            )?,
+            None => rows::insert_evidence(tx, &new)?,
             Some(old) => {
-                tx.execute(
-                    "UPDATE evidence SET kind=?2, title=?3, description=?4, url=?5, note=?6, collected_by=?7, collected_on=?8, valid_until=?9 WHERE id=?1",
-                    params![old.id, kind.as_str(), checked.title, description, url, note, checked.collected_by, checked.collected_on.to_string(), checked.valid_until.map(|d| d.to_string())],
-                )?;
-                tx.execute("INSERT OR IGNORE INTO evidence_controls (evidence_id, control_id) VALUES (?1, ?2)", params![old.id, w.control])?;
+                rows::rewrite(tx, old.id, &new)?;
                 old.id
             }
         };
@@ -109,12 +106,10 @@ impl Workspace {
             let current = w.existing.as_ref().and_then(|o| o.current_revision());
             if current.map(|r| &r.sha256) != Some(&blob.sha256) {
                 let number = current.map(|r| r.number + 1).unwrap_or(1);
-                evidence::insert_revision(tx, id, number, blob, &w.file_name, now)?;
+                rows::insert_revision(tx, id, number, blob, &w.file_name, now)?;
             }
         }
-        let e = evidence::load(tx, "e.id = ?1", &[&id])?
-            .pop()
-            .expect("just written");
+        let e = rows::load_one(tx, id)?.expect("just written");
         Ok(States::from([
             (
                 format!("import-key:{id}"),
@@ -133,10 +128,10 @@ impl Workspace {
             self.store_user_catalog(tx, catalog, sha)?;
         }
         for (origin, l) in &plan.links {
-            tx.execute("DELETE FROM crosswalk_links WHERE origin = ?1", [origin])?;
-            crate::workspace::insert_links(tx, l, origin)?;
+            crate::store::catalog::delete_links(tx, origin)?;
+            crate::store::catalog::insert_links(tx, l, origin)?;
         }
-        crate::interop::scope::store(tx, &plan.scopes)?;
+        crate::store::scopes::store(tx, &plan.scopes)?;
         for (catalog, _) in &plan.catalogs {
             let id = &catalog.framework.id;
             states.insert(
@@ -200,34 +195,4 @@ pub(crate) fn control_digest(c: &Control) -> String {
             .expect("control serializes")
             .as_bytes(),
     )
-}
-
-/// Inserts or replaces a control with its mappings (in their order).
-pub(crate) fn upsert_control(
-    conn: &rusqlite::Connection,
-    c: &Control,
-    source_file: &str,
-    now: &str,
-) -> Result<()> {
-    conn.execute(
-        "INSERT INTO controls (id, title, description, category, owner, status, review_every_days, source_file, created_at, updated_at)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?9)
-         ON CONFLICT(id) DO UPDATE SET title=excluded.title, description=excluded.description, category=excluded.category,
-           owner=excluded.owner, status=excluded.status, review_every_days=excluded.review_every_days,
-           source_file=COALESCE(excluded.source_file, controls.source_file), updated_at=excluded.updated_at",
-        params![c.id, c.title, c.description, c.category, c.owner, c.status.as_str(), c.review_every_days, if source_file.is_empty() { None } else { Some(source_file) }, now],
-    )?;
-    conn.execute("DELETE FROM mappings WHERE control_id = ?1", [&c.id])?;
-    let mut stmt = conn.prepare("INSERT INTO mappings (control_id, framework_id, ref, coverage, rationale, position) VALUES (?1,?2,?3,?4,?5,?6)")?;
-    for (i, m) in c.mappings.iter().enumerate() {
-        stmt.execute(params![
-            c.id,
-            m.framework_id,
-            m.reference,
-            m.coverage.as_str(),
-            m.rationale,
-            i as i64
-        ])?;
-    }
-    Ok(())
 }

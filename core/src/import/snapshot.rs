@@ -18,15 +18,7 @@ impl Workspace {
     /// The requirements files may name, and the ids of shipped frameworks.
     pub(super) fn known_for_import(&self) -> Result<(Known, HashSet<String>)> {
         let known = Known::new(self.frameworks()?, &self.requirements("")?);
-        let mut stmt = self.conn.prepare("SELECT id, shipped FROM frameworks")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?)))?;
-        let mut shipped = HashSet::new();
-        for row in rows {
-            let (id, is_shipped) = row?;
-            if is_shipped {
-                shipped.insert(id);
-            }
-        }
+        let shipped = crate::store::catalog::shipped_ids(&self.conn)?;
         Ok((known, shipped))
     }
 
@@ -35,28 +27,18 @@ impl Workspace {
         let controls = (self.controls()?.into_iter())
             .map(|c| (c.id.clone(), c))
             .collect();
-        let source_of = {
-            let mut stmt = self.conn.prepare("SELECT id, source_file FROM controls")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
+        let source_of = crate::store::controls::source_files(&self.conn)?
+            .into_iter()
+            .collect();
         let mut requirement_counts = HashMap::new();
         for c in sources.iter().flat_map(|s| &s.catalogs) {
             let id = &c.framework.id;
-            let n: i64 = self.conn.query_row(
-                "SELECT count(*) FROM requirements WHERE framework_id = ?1",
-                [id],
-                |r| r.get(0),
-            )?;
+            let n = crate::store::catalog::requirement_count(&self.conn, id)?;
             requirement_counts.insert(id.clone(), n);
         }
         let mut link_counts = HashMap::new();
         for s in sources.iter().filter(|s| !s.links.is_empty()) {
-            let n: i64 = self.conn.query_row(
-                "SELECT count(*) FROM crosswalk_links WHERE origin = ?1",
-                [&s.display],
-                |r| r.get(0),
-            )?;
+            let n = crate::store::catalog::link_count(&self.conn, &s.display)?;
             link_counts.insert(s.display.clone(), n);
         }
         Ok(Snapshot {
@@ -72,21 +54,12 @@ impl Workspace {
 
     /// Live evidence an import declared, by its key `CONTROL/title`.
     fn imported_evidence(&self) -> Result<HashMap<String, Evidence>> {
-        let keyed: Vec<(i64, String)> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT id, import_key FROM evidence WHERE import_key IS NOT NULL AND removed_at IS NULL",
-            )?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        let all: HashMap<i64, Evidence> = evidence::load(
-            &self.conn,
-            "e.import_key IS NOT NULL AND e.removed_at IS NULL",
-            &[],
-        )?
-        .into_iter()
-        .map(|e| (e.id, e))
-        .collect();
+        use crate::store::evidence::{import_keys, load, EvidenceFilter};
+        let keyed = import_keys(&self.conn)?;
+        let all: HashMap<i64, Evidence> = load(&self.conn, &EvidenceFilter::Imported)?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
         Ok(keyed
             .into_iter()
             .filter_map(|(id, key)| all.get(&id).cloned().map(|e| (key, e)))

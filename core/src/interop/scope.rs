@@ -6,7 +6,6 @@
 //! when exactly one scope has it (`moderate` finds the MODERATE baseline).
 use crate::error::{Error, Result};
 use crate::workspace::Workspace;
-use rusqlite::{params, Connection};
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -38,50 +37,10 @@ pub struct ScopeSummary {
     pub requirements: usize,
 }
 
-/// Writes (or replaces) scopes inside the import's transaction.
-pub(crate) fn store(conn: &Connection, scopes: &[Scope]) -> Result<()> {
-    for s in scopes {
-        conn.execute(
-            "DELETE FROM scope_requirements WHERE scope_id = ?1",
-            [&s.id],
-        )?;
-        conn.execute(
-            "INSERT INTO scopes (id, name, source) VALUES (?1, ?2, ?3)
-             ON CONFLICT(id) DO UPDATE SET name = excluded.name, source = excluded.source",
-            params![s.id, s.name, s.source],
-        )?;
-        let mut stmt = conn.prepare(
-            "INSERT OR IGNORE INTO scope_requirements (scope_id, framework_id, ref, position) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for (i, (fw, r)) in s.requirements.iter().enumerate() {
-            stmt.execute(params![s.id, fw, r, i as i64])?;
-        }
-    }
-    Ok(())
-}
-
 impl Workspace {
     /// Every scope, by id.
     pub fn scopes(&self) -> Result<Vec<ScopeSummary>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT s.id, s.name, s.source, COUNT(r.ref), COALESCE(GROUP_CONCAT(DISTINCT r.framework_id), '')
-             FROM scopes s LEFT JOIN scope_requirements r ON r.scope_id = s.id GROUP BY s.id ORDER BY s.id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            let fws: String = r.get(4)?;
-            Ok(ScopeSummary {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                source: r.get(2)?,
-                requirements: r.get::<_, i64>(3)? as usize,
-                frameworks: fws
-                    .split(',')
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        crate::store::scopes::summaries(&self.conn)
     }
 
     /// The scope a user named: its id, or a word of its id or name that only it has.
@@ -123,12 +82,7 @@ impl Workspace {
                 }
             }
         };
-        let mut stmt = self.conn.prepare(
-            "SELECT framework_id, ref FROM scope_requirements WHERE scope_id = ?1 ORDER BY position",
-        )?;
-        let reqs = stmt
-            .query_map([&found.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
+        let reqs = crate::store::scopes::requirements(&self.conn, &found.id)?;
         Ok(Scope {
             id: found.id.clone(),
             name: found.name.clone(),

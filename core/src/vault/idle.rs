@@ -27,11 +27,11 @@ pub fn parse_idle_lock(text: &str) -> Result<Option<u32>> {
 impl Workspace {
     /// Minutes without input after which the app locks an encrypted
     /// workspace; `None`: it stays open until locked by hand or closed.
+    /// A stored value that is not a number of minutes in range is corrupt
+    /// (read as "off", it would quietly leave the workspace open).
     pub fn idle_lock_minutes(&self) -> Result<Option<u32>> {
-        Ok(self
-            .setting(IDLE_LOCK_KEY)?
-            .and_then(|v| v.parse().ok())
-            .filter(|m| (1..=MAX_IDLE_LOCK_MINUTES).contains(m)))
+        let conn = &self.conn;
+        crate::store::settings::get_number(conn, IDLE_LOCK_KEY, 1, MAX_IDLE_LOCK_MINUTES)
     }
 
     /// Sets (or, with `None`, turns off) the idle lock, with one audit event.
@@ -54,9 +54,9 @@ impl Workspace {
         let tx = self.begin()?;
         let value = minutes.map(|m| m.to_string());
         match &value {
-            Some(v) => crate::workspace::set_setting(&tx, IDLE_LOCK_KEY, v)?,
+            Some(v) => crate::store::settings::set(&tx, IDLE_LOCK_KEY, v)?,
             None => {
-                tx.execute("DELETE FROM settings WHERE key = ?1", [IDLE_LOCK_KEY])?;
+                crate::store::settings::delete(&tx, IDLE_LOCK_KEY)?;
             }
         }
         let summary = match minutes {

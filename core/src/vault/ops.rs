@@ -111,9 +111,9 @@ pub(super) fn open_db(
     let mut last = None;
     for key in &candidates {
         let opened = if read_only {
-            crate::db::open_read_only_keyed(&path, key.as_deref())
+            crate::store::open_read_only_keyed(&path, key.as_deref())
         } else {
-            crate::db::open_keyed(&path, key.as_deref())
+            crate::store::open_keyed(&path, key.as_deref())
         };
         match opened {
             Ok(c) => return Ok(c),
@@ -154,7 +154,8 @@ impl Workspace {
         // auditor's copy, a read-only mount) opens for reading, and nothing
         // is written, not the key file, not the signing key, not a temp file.
         let db = dir.join(DB);
-        let read_only = db.is_file() && !(crate::db::writable(&dir) && crate::db::writable(&db));
+        let read_only =
+            db.is_file() && !(crate::store::writable(&dir) && crate::store::writable(&db));
         let conn = open_db(&dir, &kf, &u, read_only)?;
         let vault = store_for(&dir, &kf, &u);
         Self::from_parts(dir, conn, vault, Some(u), read_only)
@@ -184,7 +185,7 @@ impl Workspace {
             current: dk,
             next: None,
         };
-        let conn = crate::db::open_keyed(&dir.join(DB), Some(&db_key(&u.current)))?;
+        let conn = crate::store::open_keyed(&dir.join(DB), Some(&db_key(&u.current)))?;
         let vault = store_for(&dir, &kf, &u);
         let key_id = kf.current.key_id.clone();
         let ws = Self::from_parts(dir, conn, vault, Some(u), false)?;
@@ -365,13 +366,8 @@ impl Workspace {
                 "INSERT INTO evidence_purges (evidence_id, purged_at, reason) VALUES (?1, ?2, ?3)",
                 rusqlite::params![id, now, reason],
             )?;
-            tx.execute(
-                "UPDATE evidence SET removed_at = COALESCE(removed_at, ?2) WHERE id = ?1",
-                rusqlite::params![id, now],
-            )?;
-            let after = crate::evidence::load(&tx, "e.id = ?1", &[&id])?
-                .pop()
-                .expect("exists");
+            crate::store::evidence::set_removed(&tx, id, &now)?;
+            let after = crate::store::evidence::load_one(&tx, id)?.expect("exists");
             self.record(
                 &tx,
                 "evidence.purged",

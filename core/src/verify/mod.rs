@@ -116,7 +116,8 @@ impl Workspace {
         let chain = self.chain_faults(options)?;
         let mut faults = chain.faults;
         let controls = self.controls()?;
-        let all_evidence = evidence::load(&self.conn, "1 = 1", &[])?;
+        let all_evidence =
+            crate::store::evidence::load(&self.conn, &crate::store::evidence::EvidenceFilter::All)?;
         let expected = states::expected_states(&self.conn)?;
         let (actual, reference_rows_checked) = self.actual_states(&controls, &all_evidence)?;
         faults.extend(shipped::shipped_data_faults(&self.conn)?);

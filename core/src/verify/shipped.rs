@@ -194,8 +194,8 @@ fn shipped_link_faults(conn: &Connection) -> Result<Vec<Fault>> {
         let links = crate::catalog::parse_crosswalk(
             &file,
             &root,
-            &|fw, r| crate::workspace::resolve_ref_in(conn, fw, r),
-            &|fw| crate::workspace::framework_exists(conn, fw),
+            &|fw, r| crate::store::catalog::resolve_ref_in(conn, fw, r),
+            &|fw| crate::store::catalog::framework_exists(conn, fw),
         );
         let Ok(links) = links else {
             faults.push(fault("crosswalk:shipped".into(), format!("the shipped crosswalk {name} no longer resolves against the stored requirements")));

@@ -170,11 +170,7 @@ pub(super) fn recorded_reference_states(
             out.insert(format!("crosswalk:{origin}"), d);
         }
     }
-    let settings: Vec<(String, String)> = {
-        let mut stmt = conn.prepare("SELECT key, value FROM settings")?;
-        let r = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        r.collect::<Result<_, _>>()?
-    };
+    let settings = crate::store::settings::all(conn)?;
     for (key, value) in settings {
         rows += 1;
         // The day of the last expiry reminder is bookkeeping, written without

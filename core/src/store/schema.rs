@@ -7,96 +7,17 @@ use rusqlite::Connection;
 /// Never edit a shipped file: add a new one. `shipped_migrations_are_frozen`
 /// holds each file's digest, so an edit fails the tests.
 const MIGRATIONS: &[&str] = &[
-    include_str!("store/migrations/0001_first_schema.sql"),
-    include_str!("store/migrations/0002_occurrences_applicability_soa.sql"),
-    include_str!("store/migrations/0003_interop_scopes.sql"),
-    include_str!("store/migrations/0004_cited_crosswalks.sql"),
-    include_str!("store/migrations/0005_signing_checkpoints.sql"),
-    include_str!("store/migrations/0006_purged_evidence.sql"),
+    include_str!("migrations/0001_first_schema.sql"),
+    include_str!("migrations/0002_occurrences_applicability_soa.sql"),
+    include_str!("migrations/0003_interop_scopes.sql"),
+    include_str!("migrations/0004_cited_crosswalks.sql"),
+    include_str!("migrations/0005_signing_checkpoints.sql"),
+    include_str!("migrations/0006_purged_evidence.sql"),
 ];
 
 /// The schema version this build writes (`PRAGMA user_version` after every
 /// migration has run): one per entry of `MIGRATIONS`.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
-
-/// A value in a row that no Crosswalk writes: a date that is not a date, an
-/// enum column with an unknown word. Reading it is refused, naming the table,
-/// row and column, instead of quietly showing a default an auditor would
-/// take for data.
-#[derive(Debug)]
-pub struct Corrupt {
-    /// The table the row is in.
-    pub table: &'static str,
-    /// The column holding the bad value.
-    pub column: &'static str,
-    /// The row's key (`id 12`, `E2E-ENC-01`).
-    pub row: String,
-    /// The value found, as stored (the message shows its first 40 characters).
-    pub value: String,
-    /// What the column holds when Crosswalk wrote it.
-    pub expected: &'static str,
-}
-
-impl std::fmt::Display for Corrupt {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut shown: String = self.value.chars().take(40).collect();
-        if shown.len() < self.value.len() {
-            shown.push('…');
-        }
-        write!(
-            f,
-            "table `{}`, row {}, column `{}` holds `{}`, which is not {}",
-            self.table, self.row, self.column, shown, self.expected
-        )
-    }
-}
-impl std::error::Error for Corrupt {}
-
-impl Corrupt {
-    fn into_sql(self) -> rusqlite::Error {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(self))
-    }
-}
-
-/// A YYYY-MM-DD column, checked (see [`Corrupt`]).
-pub(crate) fn date_col(
-    table: &'static str,
-    column: &'static str,
-    row: impl std::fmt::Display,
-    value: &str,
-) -> rusqlite::Result<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
-        Corrupt {
-            table,
-            column,
-            row: row.to_string(),
-            value: value.into(),
-            expected: "a date (YYYY-MM-DD)",
-        }
-        .into_sql()
-    })
-}
-
-/// An enum column, checked: `parse` is the enum's own reader.
-pub(crate) fn enum_col<T>(
-    table: &'static str,
-    column: &'static str,
-    row: impl std::fmt::Display,
-    value: &str,
-    expected: &'static str,
-    parse: impl FnOnce(&str) -> Option<T>,
-) -> rusqlite::Result<T> {
-    parse(value).ok_or_else(|| {
-        Corrupt {
-            table,
-            column,
-            row: row.to_string(),
-            value: value.into(),
-            expected,
-        }
-        .into_sql()
-    })
-}
 
 /// Whether this process can write `path` (the real permission check of the
 /// OS, so it also holds for an auditor's read-only copy or mount).
