@@ -6,6 +6,7 @@ mod common;
 use common::*;
 use rusqlite::Connection;
 use serde_json::Value;
+use std::path::PathBuf;
 
 fn db(ws: &Ws) -> Connection {
     Connection::open(ws.data.join("crosswalk.db")).unwrap()

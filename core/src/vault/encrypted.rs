@@ -24,14 +24,14 @@
 //! Purging a blob overwrites its header (the only copy of its key) before
 //! deleting the file: without the key the ciphertext is noise.
 use super::aead::{self, fill_random, Stream, PREFIX, TAG};
-use super::{fill, shard_files, tmp_files, BlobReader, BlobStore, Integrity, Verifying, CHUNK};
+use super::{
+    fill, pipeline, shard_files, tmp_files, BlobReader, BlobStore, Integrity, Verifying, CHUNK,
+};
 use crate::error::{Error, Result};
 use crate::evidence::Blob;
-use crate::hash::Sha256Stream;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 use zeroize::Zeroizing;
 
 /// The first 8 bytes of every encrypted blob file (format version 1).
@@ -172,8 +172,8 @@ impl EncryptedStore {
     }
 
     /// Streams `input` into a new blob: hashed on this thread, encrypted and
-    /// written on another (see [`seal_stream`]), then fsynced and renamed
-    /// into place unless an intact copy is already there.
+    /// written on another (see [`pipeline`]), then fsynced and renamed into
+    /// place unless an intact copy is already there.
     fn put_with(
         &self,
         input: &mut dyn Read,
@@ -182,24 +182,26 @@ impl EncryptedStore {
         progress: &mut dyn FnMut(u64, u64),
         verified_source: bool,
     ) -> Result<Blob> {
-        let tmp_dir = self.dir.join("tmp");
-        std::fs::create_dir_all(&tmp_dir)
-            .map_err(|e| Error::io("cannot create the vault's tmp folder", e))?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix("ingest-")
-            .tempfile_in(&tmp_dir)
-            .map_err(|e| Error::io("cannot create a file in the vault", e))?;
         let (header, blob_key) = new_header(&self.keys.wrap)?;
-        tmp.write_all(&header)
-            .map_err(|e| Error::io("cannot write to the vault", e))?;
-        let (sha256, size) = seal_stream(
-            input,
-            what,
-            total,
-            progress,
-            tmp.as_file_mut(),
-            &header,
+        let mut chunks = Stream::new(
             &blob_key,
+            header[72..72 + PREFIX].try_into().expect("7 bytes"),
+        );
+        let (tmp, sha256, size) = pipeline::stream_to_temp(
+            &self.dir,
+            pipeline::Incoming {
+                input,
+                what,
+                total,
+                progress,
+            },
+            &header,
+            TAG,
+            &mut |buf, last| {
+                chunks
+                    .seal_next(&header, buf, last)
+                    .map_err(|_| "it has too many chunks to encrypt".to_string())
+            },
         )?;
         let dest = self.keys.path(&self.dir, &sha256);
         if dest.exists()
@@ -207,14 +209,7 @@ impl EncryptedStore {
         {
             return Ok(Blob { sha256, size });
         }
-        tmp.as_file()
-            .sync_all()
-            .map_err(|e| Error::io("cannot sync the vault", e))?;
-        let shard = dest.parent().unwrap();
-        std::fs::create_dir_all(shard).map_err(|e| Error::io("cannot create a vault folder", e))?;
-        tmp.persist(&dest)
-            .map_err(|e| Error::io("cannot store the file in the vault", e.error))?;
-        crate::fsutil::sync_dir(shard);
+        pipeline::persist(tmp, &dest)?;
         Ok(Blob { sha256, size })
     }
 }
@@ -233,125 +228,6 @@ fn new_header(wrap: &[u8; 32]) -> Result<([u8; HEADER_LEN], Zeroizing<[u8; 32]>)
     header[24..72].copy_from_slice(&wrapped);
     fill_random(&mut header[72..72 + PREFIX]);
     Ok((header, blob_key))
-}
-
-/// Chunk buffers in flight between the hashing and the sealing thread: enough
-/// to keep both cores busy, few enough that memory stays flat (at most
-/// `DEPTH` × (`CHUNK` + tag) bytes, whatever the file's size).
-const DEPTH: usize = 4;
-
-/// Reads `input` to its end and writes it to `out` as STREAM chunks under
-/// `key`. Two threads share the work, because SHA-256 and AES-GCM each take
-/// about as long as the other: this one reads and hashes the plaintext (the
-/// hash is the evidence's identity), a second one encrypts each chunk in
-/// place and writes it. Buffers go round a bounded loop of channels, so the
-/// chunks are written in the order they were read and no more than `DEPTH`
-/// exist. `progress` counts plaintext bytes written. An input error wins
-/// over the sealing side's (which then only saw the stream stop); either way
-/// the caller drops the partial temporary file.
-fn seal_stream(
-    input: &mut dyn Read,
-    what: &str,
-    total: u64,
-    progress: &mut dyn FnMut(u64, u64),
-    out: &mut File,
-    header: &[u8; HEADER_LEN],
-    key: &[u8; 32],
-) -> Result<(String, u64)> {
-    let enc = Stream::new(key, header[72..72 + PREFIX].try_into().expect("7 bytes"));
-    let (full_tx, full_rx) = mpsc::sync_channel::<Vec<u8>>(DEPTH);
-    let (free_tx, free_rx) = mpsc::sync_channel::<Vec<u8>>(DEPTH);
-    std::thread::scope(|s| {
-        let sealer = s.spawn(move || seal_chunks(enc, header, what, full_rx, free_tx, out));
-        let read = hash_chunks(input, what, total, progress, full_tx, free_rx);
-        let sealed = sealer
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        match (read, sealed) {
-            (Err(e), _) | (Ok(_), Err(e)) => Err(e),
-            (Ok(Some(done)), Ok(true)) => Ok(done),
-            // The sealer stops early only on an error, and reading only
-            // stops early when the sealer has.
-            _ => Err(Error::Usage(format!(
-                "cannot encrypt {what}: the stream ended early"
-            ))),
-        }
-    })
-}
-
-/// The reading side of [`seal_stream`]: fills buffers, hashes them, passes
-/// them on; a buffer shorter than `CHUNK` is the last. `None` when the
-/// sealing side stopped first (its error says why).
-fn hash_chunks(
-    input: &mut dyn Read,
-    what: &str,
-    total: u64,
-    progress: &mut dyn FnMut(u64, u64),
-    full: mpsc::SyncSender<Vec<u8>>,
-    free: mpsc::Receiver<Vec<u8>>,
-) -> Result<Option<(String, u64)>> {
-    let mut hasher = Sha256Stream::new();
-    let (mut made, mut read, mut written) = (0usize, 0u64, 0u64);
-    progress(0, total);
-    loop {
-        let mut buf = if made < DEPTH {
-            made += 1;
-            Vec::with_capacity(CHUNK + TAG)
-        } else {
-            let Ok(b) = free.recv() else { return Ok(None) };
-            written += (b.len() - TAG) as u64;
-            progress(written, total);
-            b
-        };
-        buf.resize(CHUNK, 0);
-        let n = fill(input, &mut buf).map_err(|e| match Integrity::of(&e) {
-            Some(i) => Error::Usage(format!("{what} is damaged: {i}")),
-            None => Error::io(format!("cannot read {what}"), e),
-        })?;
-        buf.truncate(n);
-        hasher.update(&buf);
-        read += n as u64;
-        if full.send(buf).is_err() {
-            return Ok(None);
-        }
-        if n < CHUNK {
-            break;
-        }
-    }
-    drop(full);
-    // The sealer hands every buffer back, then hangs up when it is done.
-    for b in free.iter() {
-        written += (b.len() - TAG) as u64;
-        progress(written, total);
-    }
-    Ok(Some((hasher.finish_hex(), read)))
-}
-
-/// The sealing side of [`seal_stream`]: encrypts each buffer in place as the
-/// next chunk (the last one, if short), writes it, hands the buffer back.
-/// `Ok(false)` when the stream stopped before its last chunk.
-fn seal_chunks(
-    mut enc: Stream,
-    header: &[u8; HEADER_LEN],
-    what: &str,
-    full: mpsc::Receiver<Vec<u8>>,
-    free: mpsc::SyncSender<Vec<u8>>,
-    out: &mut File,
-) -> Result<bool> {
-    let seal = |m: &str| Error::Usage(format!("cannot encrypt {what}: {m}"));
-    while let Ok(mut buf) = full.recv() {
-        let last = buf.len() < CHUNK;
-        enc.seal_next(&header[..], &mut buf, last)
-            .map_err(|_| seal("too many chunks"))?;
-        out.write_all(&buf)
-            .map_err(|e| Error::io("cannot write to the vault", e))?;
-        // The reader may have stopped; its buffer is simply dropped.
-        let _ = free.send(buf);
-        if last {
-            return Ok(true);
-        }
-    }
-    Ok(false)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

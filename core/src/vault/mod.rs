@@ -31,6 +31,7 @@ pub mod first_run;
 mod idle;
 pub mod keys;
 mod ops;
+mod pipeline;
 pub mod plain;
 
 pub use first_run::{

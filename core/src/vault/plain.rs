@@ -1,11 +1,10 @@
 //! The plaintext vault: `evidence/<first two hex digits>/<sha256>`, the file's
 //! bytes as they were. Every workspace made before encryption existed uses
 //! it, and keeps working byte for byte.
-use super::{shard_files, tmp_files, BlobReader, BlobStore, Verifying, CHUNK};
+use super::{pipeline, shard_files, tmp_files, BlobReader, BlobStore, Verifying};
 use crate::error::{Error, Result};
 use crate::evidence::Blob;
-use crate::hash::Sha256Stream;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The plaintext vault: blobs stored under their SHA-256, unencrypted.
@@ -36,44 +35,24 @@ impl BlobStore for PlainStore {
         total: u64,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Blob> {
-        let tmp_dir = self.dir.join("tmp");
-        std::fs::create_dir_all(&tmp_dir)
-            .map_err(|e| Error::io("cannot create the vault's tmp folder", e))?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix("ingest-")
-            .tempfile_in(&tmp_dir)
-            .map_err(|e| Error::io("cannot create a file in the vault", e))?;
-        let mut hasher = Sha256Stream::new();
-        let mut buf = vec![0u8; CHUNK];
-        let mut done = 0u64;
-        progress(0, total);
-        loop {
-            let n = input
-                .read(&mut buf)
-                .map_err(|e| Error::io(format!("cannot read {what}"), e))?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buf[..n]);
-            tmp.write_all(&buf[..n])
-                .map_err(|e| Error::io("cannot write to the vault", e))?;
-            done += n as u64;
-            progress(done, total);
-        }
-        let sha256 = hasher.finish_hex();
+        let (tmp, sha256, size) = pipeline::stream_to_temp(
+            &self.dir,
+            pipeline::Incoming {
+                input,
+                what,
+                total,
+                progress,
+            },
+            &[],
+            0,
+            &mut |_, _| Ok(()),
+        )?;
         let dest = path(&self.dir, &sha256);
         if dest.exists() && self.check(&sha256, &mut |_| {}) == super::Check::Ok {
-            return Ok(Blob { sha256, size: done }); // already stored; the temp file is dropped
+            return Ok(Blob { sha256, size }); // already stored; the temp file is dropped
         }
-        tmp.as_file()
-            .sync_all()
-            .map_err(|e| Error::io("cannot sync the vault", e))?;
-        let shard = dest.parent().unwrap();
-        std::fs::create_dir_all(shard).map_err(|e| Error::io("cannot create a vault folder", e))?;
-        tmp.persist(&dest)
-            .map_err(|e| Error::io("cannot store the file in the vault", e.error))?;
-        crate::fsutil::sync_dir(shard);
-        Ok(Blob { sha256, size: done })
+        pipeline::persist(tmp, &dest)?;
+        Ok(Blob { sha256, size })
     }
 
     fn open(&self, sha256: &str) -> std::io::Result<BlobReader> {
