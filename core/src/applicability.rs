@@ -7,6 +7,7 @@
 //! Nothing here invents a decision: a requirement nobody decided on has no
 //! decision, and the views say so.
 use crate::assessment::Assessment;
+use crate::audit::{Mutation, State, States, Subject};
 use crate::coverage::{Decision, Options};
 use crate::error::{Error, Result};
 use crate::store::applicability as rows;
@@ -85,18 +86,6 @@ pub struct SoaInput {
     pub approved_on: Option<NaiveDate>,
 }
 
-fn history_digest(rows: &[ApplicabilityDecision]) -> String {
-    crate::hash::sha256_hex(
-        serde_json::to_string(rows)
-            .expect("decisions serialize")
-            .as_bytes(),
-    )
-}
-
-pub(crate) fn soa_digest(d: &SoaDocument) -> String {
-    crate::hash::sha256_hex(serde_json::to_string(d).expect("serializes").as_bytes())
-}
-
 impl Workspace {
     /// Every decision ever made (oldest first per requirement), optionally
     /// of one framework or one requirement.
@@ -148,7 +137,7 @@ impl Workspace {
         let now = timestamp(crate::now());
         let actor = self.actor().to_string();
         let tx = self.begin()?;
-        let mut states = BTreeMap::new();
+        let mut states = States::new();
         for r in &refs {
             let decision = ApplicabilityDecision {
                 id: 0,
@@ -161,23 +150,27 @@ impl Workspace {
             };
             rows::insert_decision(&tx, &decision)?;
             let history = rows::decisions(&tx, Some(fw), Some(r))?;
-            states.insert(format!("applicability:{fw}:{r}"), history_digest(&history));
+            states.set(
+                Subject::RequirementApplicability(fw.into(), r.clone()),
+                State::Applicability(&history),
+            );
         }
         let shown: String = if refs.len() > 6 {
             format!("{} and {} more", refs[..6].join(", "), refs.len() - 6)
         } else {
             refs.join(", ")
         };
-        self.record(
+        self.record_change(
             &tx,
-            "applicability.decided",
-            &format!("applicability:{fw}"),
+            Mutation::ApplicabilityDecided,
+            &Subject::Applicability(fw.into()),
             format!(
                 "{fw} {shown} marked {}{}",
                 if request.applicable { "applicable" } else { "not applicable" },
                 if justification.is_empty() { String::new() } else { format!(": {justification}") }
             ),
-            json!({"framework": fw, "refs": refs, "applicable": request.applicable, "justification": justification, "states": states}),
+            json!({"framework": fw, "refs": refs, "applicable": request.applicable, "justification": justification}),
+            states,
         )?;
         tx.commit()?;
         let current = self.applicability(Some(fw))?;
@@ -334,10 +327,10 @@ impl Workspace {
             updated_at: Some(now),
         };
         rows::save_soa_document(&tx, &new)?;
-        self.record(
+        self.record_change(
             &tx,
-            "soa.edited",
-            &format!("soa:{framework}"),
+            Mutation::SoaEdited,
+            &Subject::Soa(framework.into()),
             format!(
                 "Statement of Applicability ({framework}) set: version {}, owner {}, approved by {} on {}",
                 or_unset(&new.version),
@@ -345,7 +338,8 @@ impl Workspace {
                 or_unset(&new.approved_by),
                 new.approved_on.map(|d| d.to_string()).unwrap_or_else(|| "(not set)".into())
             ),
-            json!({"before": old, "after": new, "states": {format!("soa:{framework}"): soa_digest(&new)}}),
+            json!({"before": old, "after": new}),
+            States::of(Subject::Soa(framework.into()), State::Soa(&new)),
         )?;
         tx.commit()?;
         Ok(new)
@@ -372,10 +366,16 @@ pub(crate) fn verify_states(ws: &Workspace) -> Result<Vec<(String, String)>> {
             .push(d);
     }
     for ((f, r), rows) in groups {
-        out.push((format!("applicability:{f}:{r}"), history_digest(&rows)));
+        out.push((
+            Subject::RequirementApplicability(f, r).to_string(),
+            State::Applicability(&rows).digest(),
+        ));
     }
     for d in ws.soa_documents()? {
-        out.push((format!("soa:{}", d.framework_id), soa_digest(&d)));
+        out.push((
+            Subject::Soa(d.framework_id.clone()).to_string(),
+            State::Soa(&d).digest(),
+        ));
     }
     Ok(out)
 }

@@ -1,5 +1,6 @@
 //! Assessments: frameworks, an audit period, a scope statement and
 //! per-requirement applicability. Reports are of an assessment.
+use crate::audit::{Mutation, State, States, Subject};
 use crate::error::{Error, Result};
 use crate::model::AssessmentType;
 use crate::store;
@@ -151,13 +152,17 @@ impl Workspace {
             at: &now,
         };
         let id = store::assessment::save(&tx, input.id, &row)?;
-        let digest = assessment_digest(&self.assessment(id)?);
-        self.record(
+        let states = States::of(
+            Subject::Assessment(id),
+            State::Assessment(&self.assessment(id)?),
+        );
+        self.record_change(
             &tx,
-            if input.id.is_some() { "assessment.edited" } else { "assessment.created" },
-            &format!("assessment:{id}"),
+            if input.id.is_some() { Mutation::AssessmentEdited } else { Mutation::AssessmentCreated },
+            &Subject::Assessment(id),
             format!("{} assessment #{id} \"{name}\" ({}..{}, {}, {})", if input.id.is_some() { "Edited" } else { "Created" }, input.period_start, input.period_end, input.frameworks.join(", "), input.kind.map(type_label).unwrap_or("type not stated")),
-            json!({"assessment": id, "name": name, "period": [input.period_start, input.period_end], "frameworks": input.frameworks, "scope": input.scope.trim(), "type": input.kind, "states": {format!("assessment:{id}"): digest}}),
+            json!({"assessment": id, "name": name, "period": [input.period_start, input.period_end], "frameworks": input.frameworks, "scope": input.scope.trim(), "type": input.kind}),
+            states,
         )?;
         tx.commit()?;
         self.assessment(id)
@@ -189,13 +194,18 @@ impl Workspace {
         }
         let tx = self.begin()?;
         store::assessment::set_applicability(&tx, assessment_id, item, &reference)?;
-        let digest = assessment_digest(&self.assessment(assessment_id)?);
-        self.record(
+        let subject = Subject::Assessment(assessment_id);
+        let states = States::of(
+            subject.clone(),
+            State::Assessment(&self.assessment(assessment_id)?),
+        );
+        self.record_change(
             &tx,
-            "assessment.applicability",
-            &format!("assessment:{assessment_id}"),
+            Mutation::AssessmentApplicability,
+            &subject,
             format!("{} {reference} marked {} in assessment #{assessment_id}", item.framework_id, if item.applicable { "applicable" } else { "not applicable" }),
-            json!({"assessment": assessment_id, "framework": item.framework_id, "ref": reference, "applicable": item.applicable, "justification": item.justification.trim(), "states": {format!("assessment:{assessment_id}"): digest}}),
+            json!({"assessment": assessment_id, "framework": item.framework_id, "ref": reference, "applicable": item.applicable, "justification": item.justification.trim()}),
+            states,
         )?;
         tx.commit()?;
         self.assessment(assessment_id)
@@ -208,13 +218,4 @@ pub fn type_label(kind: AssessmentType) -> &'static str {
         AssessmentType::Type1 => "Type I",
         AssessmentType::Type2 => "Type II",
     }
-}
-
-/// What the audit trail records of an assessment; `verify` recomputes it.
-pub(crate) fn assessment_digest(a: &Assessment) -> String {
-    crate::hash::sha256_hex(
-        serde_json::to_string(a)
-            .expect("assessment serializes")
-            .as_bytes(),
-    )
 }

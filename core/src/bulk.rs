@@ -4,8 +4,8 @@
 //! app and `--dry-run` can show it first. Applying writes the whole plan in
 //! one transaction with one audit event that lists every changed control:
 //! either all of it is written or none.
+use crate::audit::{Mutation, State, States, Subject};
 use crate::error::{Error, Result};
-use crate::import::control_digest;
 use crate::model::*;
 use crate::store::controls::{load_controls, source_files, upsert_control};
 use crate::workspace::{timestamp, Workspace};
@@ -229,23 +229,20 @@ impl Workspace {
     ) -> Result<i64> {
         let now = timestamp(crate::now());
         let tx = self.begin()?;
-        let mut states: BTreeMap<String, Option<String>> = BTreeMap::new();
+        let mut states = States::new();
         let (action, verb) = match &report.change {
             Change::Delete { .. } => {
                 states = crate::evidence::states_after_unlinking(&tx, ids)?;
                 for id in &report.evidence_withdrawn {
                     crate::store::evidence::set_removed(&tx, *id, &now)?;
                     if let Some(e) = crate::store::evidence::load_one(&tx, *id)? {
-                        states.insert(
-                            format!("evidence:{id}"),
-                            Some(crate::evidence::state_digest(&e)),
-                        );
+                        states.set(Subject::Evidence(*id), State::Evidence(&e));
                     }
                 }
                 for id in ids {
-                    states.insert(format!("control:{id}"), None);
+                    states.deleted(Subject::Control(id.clone()));
                 }
-                ("controls.bulk_deleted", "Deleted")
+                (Mutation::ControlsBulkDeleted, "Deleted")
             }
             Change::Set { .. } => {
                 for c in updated {
@@ -253,24 +250,24 @@ impl Workspace {
                 }
                 let stored = load_controls(&tx)?;
                 for s in stored.iter().filter(|s| ids.contains(&s.id)) {
-                    states.insert(format!("control:{}", s.id), Some(control_digest(s)));
+                    states.set(Subject::Control(s.id.clone()), State::Control(s));
                 }
-                ("controls.bulk_edited", "Changed")
+                (Mutation::ControlsBulkEdited, "Changed")
             }
         };
         let what = change_text(&report.change, report.evidence_withdrawn.len());
         let summary = format!("{verb} {} control(s) ({}){what}", ids.len(), ids.join(", "));
-        let event = self.record(
+        let event = self.record_change(
             &tx,
             action,
-            "controls",
+            &Subject::Controls,
             summary,
             json!({
                 "controls": report.controls,
                 "evidence_unlinked": report.evidence_unlinked,
                 "evidence_withdrawn": report.evidence_withdrawn,
-                "states": states,
             }),
+            states,
         )?;
         tx.commit()?;
         Ok(event.seq)

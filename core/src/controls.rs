@@ -1,8 +1,8 @@
 //! Editing controls one at a time (the desktop app's forms), requirement
 //! search for the mapping editor, export of the library, and coverage queries.
+use crate::audit::{Mutation, State, States, Subject};
 use crate::coverage::{self, FrameworkCoverage, Inputs, Options};
 use crate::error::{Error, Problem, Result};
-use crate::import::control_digest;
 use crate::model::*;
 use crate::store::controls::upsert_control;
 use crate::text::ref_key;
@@ -153,12 +153,21 @@ impl Workspace {
             .expect("just written");
         let (action, summary) = match &old {
             None => (
-                "control.created",
+                Mutation::ControlCreated,
                 format!("Created control {} \"{}\"", c.id, c.title),
             ),
-            Some(o) => ("control.edited", edit_summary(o, &c)),
+            Some(o) => (Mutation::ControlEdited, edit_summary(o, &c)),
         };
-        self.record(&tx, action, &format!("control:{}", c.id), summary, json!({"control": stored, "states": {format!("control:{}", c.id): control_digest(&stored)}}))?;
+        let subject = Subject::Control(c.id.clone());
+        let states = States::of(subject.clone(), State::Control(&stored));
+        self.record_change(
+            &tx,
+            action,
+            &subject,
+            summary,
+            json!({"control": stored}),
+            states,
+        )?;
         tx.commit()?;
         Ok(stored)
     }
@@ -239,13 +248,14 @@ impl Workspace {
         let c = self.control(id)?;
         let tx = self.begin()?;
         let mut states = crate::evidence::states_after_unlinking(&tx, &[id.to_string()])?;
-        states.insert(format!("control:{id}"), None);
-        self.record(
+        states.deleted(Subject::Control(id.into()));
+        self.record_change(
             &tx,
-            "control.deleted",
-            &format!("control:{id}"),
+            Mutation::ControlDeleted,
+            &Subject::Control(id.into()),
             format!("Deleted control {id} \"{}\"", c.title),
-            json!({"states": states}),
+            json!({}),
+            states,
         )?;
         tx.commit()?;
         Ok(())
@@ -259,10 +269,10 @@ impl Workspace {
         let staged = crate::fsutil::stage(path, text.as_bytes())?;
         if !self.is_read_only() {
             let tx = self.begin()?;
-            self.record(
+            self.record_note(
                 &tx,
-                "export.controls",
-                "controls",
+                crate::audit::Note::ControlsExported,
+                &Subject::Controls,
                 format!("Exported {} controls to {}", controls.len(), path.display()),
                 serde_json::json!({"path": path.display().to_string(), "controls": controls.len(), "sha256": crate::hash::sha256_hex(text.as_bytes())}),
             )?;

@@ -5,6 +5,7 @@
 //! Only files older than [`MIN_AGE`] go: an import stores its files just before
 //! its transaction, so a younger unreferenced file may belong to an import
 //! that is about to commit.
+use crate::audit::{Note, Subject};
 use crate::error::{Error, Result};
 use crate::workspace::Workspace;
 use serde::Serialize;
@@ -86,10 +87,10 @@ impl Workspace {
         if dry_run || removed == 0 {
             return Ok(report);
         }
-        self.record(
+        self.record_note(
             &tx,
-            "gc",
-            "vault",
+            Note::VaultCollected,
+            &Subject::Vault,
             format!(
                 "Removed {} unreferenced vault file(s) and {} partial ingest file(s), {} bytes",
                 report.orphan_blobs.len(),

@@ -8,7 +8,7 @@
 //! SoA justification, say) is an empty cell marked "not recorded", never a
 //! default sentence.
 use crate::assessment::Assessment;
-use crate::audit::AuditEvent;
+use crate::audit::{AuditEvent, Note, Subject};
 use crate::coverage::FrameworkCoverage;
 use crate::error::{Error, Result};
 use crate::model::*;
@@ -383,10 +383,10 @@ impl Workspace {
         };
         crate::fsutil::write_atomic(out, &bytes)?;
         let tx = self.begin()?;
-        self.record(
+        self.record_note(
             &tx,
-            "register.exported",
-            &format!("register:{}", kind.name()),
+            Note::RegisterExported,
+            &Subject::Register(kind.name().into()),
             format!(
                 "Exported the {} register ({} rows) to {}",
                 kind.name(),

@@ -3,9 +3,9 @@
 //! `crosswalk links`), and adopting related coverage (mapping the control of
 //! a covered requirement elsewhere to a gap here, with a rationale, audited).
 //! The rule of what counts as related coverage lives in `related.rs`.
+use crate::audit::{Mutation, State, States, Subject};
 use crate::controls::CoverageRequest;
 use crate::error::{Error, Result};
-use crate::import::control_digest;
 use crate::model::*;
 use crate::store::controls::{load_controls, upsert_control};
 use crate::store::settings::set as set_setting;
@@ -193,14 +193,14 @@ impl Workspace {
         let tx = self.begin()?;
         let value = serde_json::to_string(&ids).expect("ids serialize");
         set_setting(&tx, TRACKED_KEY, &value)?;
-        self.record(
+        self.record_change(
             &tx,
             if tracked {
-                "framework.tracked"
+                Mutation::FrameworkTracked
             } else {
-                "framework.untracked"
+                Mutation::FrameworkUntracked
             },
-            &format!("framework:{}", f.id),
+            &Subject::Framework(f.id.clone()),
             format!(
                 "{} {} ({} tracked: {})",
                 if tracked {
@@ -216,8 +216,8 @@ impl Workspace {
                 "framework": f.id,
                 "tracked": tracked,
                 "tracked_frameworks": ids,
-                "states": {format!("setting:{TRACKED_KEY}"): crate::verify::setting_digest(&value)},
             }),
+            States::of(Subject::Setting(TRACKED_KEY.into()), State::Text(&value)),
         )?;
         tx.commit()?;
         self.framework_choices()
@@ -366,10 +366,10 @@ impl Workspace {
                 fw.id
             )));
         }
-        self.record(
+        self.record_change(
             &tx,
-            "crosswalk.adopted",
-            &format!("requirement:{}:{canonical}", fw.id),
+            Mutation::CrosswalkAdopted,
+            &Subject::Requirement(fw.id.clone(), canonical.clone()),
             format!(
                 "Adopted related coverage for {} {canonical} from {path}: mapped {}{}",
                 fw.short_name,
@@ -382,8 +382,8 @@ impl Workspace {
             json!({
                 "framework": fw.id, "ref": canonical, "via": {"framework": via_fw.id, "ref": via_ref},
                 "path": offer.path, "controls": changed, "coverage": coverage, "rationale": rationale,
-                "states": states,
             }),
+            states,
         )?;
         tx.commit()?;
         Ok(Adoption {
@@ -486,9 +486,6 @@ fn count_source(sources: &mut Vec<LinkSource>, l: &CrosswalkLink) {
     }
 }
 
-/// The audit states of the subjects a change wrote (None: deleted).
-type States = BTreeMap<String, Option<String>>;
-
 /// Adds `mapping` to each control of `ids` that lacks it; gives the new
 /// states and the controls changed.
 fn map_controls(
@@ -497,7 +494,7 @@ fn map_controls(
     mapping: &Mapping,
     now: &str,
 ) -> Result<(States, Vec<String>)> {
-    let mut states = BTreeMap::new();
+    let mut states = States::new();
     let mut changed = Vec::new();
     for id in ids {
         let mut c = load_controls(tx)?
@@ -516,7 +513,7 @@ fn map_controls(
             .into_iter()
             .find(|s| &s.id == id)
             .expect("just written");
-        states.insert(format!("control:{id}"), Some(control_digest(&stored)));
+        states.set(Subject::Control(id.clone()), State::Control(&stored));
         changed.push(id.clone());
     }
     Ok((states, changed))

@@ -8,6 +8,7 @@
 //! with one `settings.changed` audit event; the one exception is the day of
 //! the last expiry reminder, which records that a notification was shown,
 //! not anything the audit trail is about.
+use crate::audit::{Mutation, State, States, Subject};
 use crate::error::{Error, Result};
 use crate::evidence::Expiry;
 use crate::store::settings::{self as rows, set as set_setting};
@@ -203,12 +204,13 @@ impl Workspace {
         if let Some(first) = summary.get(..1) {
             summary = first.to_uppercase() + &summary[1..];
         }
-        self.record(
+        self.record_change(
             &tx,
-            "settings.changed",
-            "settings",
+            Mutation::SettingsChanged,
+            &Subject::Settings,
             summary,
-            json!({"changed": w.changed, "states": w.states}),
+            json!({"changed": w.changed}),
+            w.states,
         )?;
         tx.commit()?;
         // Events from now on carry the new name (unless a script overrides it).
@@ -309,16 +311,17 @@ fn check_settings(change: &SettingsChange) -> Result<CheckedSettings> {
 #[derive(Default)]
 struct SettingsWrite {
     changed: serde_json::Map<String, serde_json::Value>,
-    states: serde_json::Map<String, serde_json::Value>,
+    states: States,
     said: Vec<String>,
 }
 
 impl SettingsWrite {
     fn state(&mut self, key: &str, value: Option<&str>) {
-        self.states.insert(
-            format!("setting:{key}"),
-            json!(value.map(crate::verify::setting_digest)),
-        );
+        let subject = Subject::Setting(key.into());
+        match value {
+            Some(v) => self.states.set(subject, State::Text(v)),
+            None => self.states.deleted(subject),
+        }
     }
 
     fn set(&mut self, conn: &Connection, key: &str, value: &str, said: String) -> Result<()> {

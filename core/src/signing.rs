@@ -21,6 +21,7 @@
 //! someone who can read the key file can sign new checkpoints; the checkpoint
 //! copies held outside the machine (in packages and reports given to the
 //! auditor) are the anchors a forger cannot reach.
+use crate::audit::{Note, Subject};
 use crate::error::{Error, Result};
 use crate::workspace::{timestamp, Workspace};
 use base64::Engine;
@@ -432,10 +433,10 @@ impl Workspace {
             "INSERT INTO workspace_key (id, workspace_id, public_key, fingerprint, created_at) VALUES (1, ?1, ?2, ?3, ?4)",
             params![file.workspace_id, file.public_key, fp, file.created_at],
         )?;
-        self.record(
+        self.record_note(
             &tx,
-            "key.created",
-            "key:workspace",
+            Note::KeyCreated,
+            &Subject::WorkspaceKey,
             format!("Created the workspace signing key (fingerprint {fp})"),
             json!({"workspace_id": file.workspace_id, "public_key": file.public_key, "fingerprint": fp, "algorithm": "ed25519"}),
         )?;
@@ -502,10 +503,10 @@ impl Workspace {
             params![cp.event_count, cp.head_hash, cp.at, cp.reason, cp.fingerprint, cp.signature],
         )?;
         let id = tx.last_insert_rowid();
-        self.record(
+        self.record_note(
             tx,
-            "checkpoint.signed",
-            &format!("checkpoint:{id}"),
+            Note::CheckpointSigned,
+            &Subject::Checkpoint(id),
             format!(
                 "Signed checkpoint {id} ({}): {} events, head {}",
                 cp.reason,

@@ -155,12 +155,45 @@ impl Workspace {
         )?)
     }
 
-    /// Appends one audit event inside the caller's transaction.
-    pub(crate) fn record(
+    /// Appends the event of a change to vouched-for records, inside the
+    /// caller's transaction: `states` (what the change left, per subject) go
+    /// into the details, where `verify` finds them.
+    pub(crate) fn record_change(
+        &self,
+        tx: &Transaction<'_>,
+        action: audit::Mutation,
+        subject: &audit::Subject,
+        summary: String,
+        details: serde_json::Value,
+        states: audit::States,
+    ) -> Result<AuditEvent> {
+        let mut details = match details {
+            serde_json::Value::Object(map) => map,
+            serde_json::Value::Null => serde_json::Map::new(),
+            other => serde_json::Map::from_iter([("value".to_string(), other)]),
+        };
+        details.insert("states".into(), json!(states));
+        self.append_event(tx, action.as_str(), subject, summary, details.into())
+    }
+
+    /// Appends the event of something done that changes no vouched-for
+    /// record (an export, a report, a key), inside the caller's transaction.
+    pub(crate) fn record_note(
+        &self,
+        tx: &Transaction<'_>,
+        action: audit::Note,
+        subject: &audit::Subject,
+        summary: String,
+        details: serde_json::Value,
+    ) -> Result<AuditEvent> {
+        self.append_event(tx, action.as_str(), subject, summary, details)
+    }
+
+    fn append_event(
         &self,
         tx: &Transaction<'_>,
         action: &str,
-        subject: &str,
+        subject: &audit::Subject,
         summary: String,
         details: serde_json::Value,
     ) -> Result<AuditEvent> {
@@ -171,7 +204,7 @@ impl Workspace {
                 at: &at,
                 actor: &self.actor,
                 action,
-                subject,
+                subject: &subject.to_string(),
                 summary,
                 details,
             },
@@ -208,10 +241,10 @@ impl Workspace {
         }
         for (catalog, sha) in &changed {
             store::catalog::store_catalog(&tx, catalog, sha, true)?;
-            self.record(
+            self.record_note(
                 &tx,
-                "framework.loaded",
-                &format!("framework:{}", catalog.framework.id),
+                audit::Note::FrameworkLoaded,
+                &audit::Subject::Framework(catalog.framework.id.clone()),
                 format!("Loaded {} catalog ({} requirements)", catalog.framework.short_name, catalog.requirements.len()),
                 json!({"framework": catalog.framework.id, "catalog_sha256": sha, "requirements": catalog.requirements.len()}),
             )?;
@@ -233,10 +266,10 @@ impl Workspace {
         }
         store::settings::set(&tx, "shipped_crosswalks_sha256", &crosswalk_sha)?;
         if stored_crosswalk_sha.as_deref() != Some(crosswalk_sha.as_str()) {
-            self.record(
+            self.record_note(
                 &tx,
-                "crosswalks.loaded",
-                "crosswalks",
+                audit::Note::CrosswalksLoaded,
+                &audit::Subject::Crosswalks,
                 format!("Loaded {total} crosswalk links"),
                 json!({"links": total, "sha256": crosswalk_sha}),
             )?;
@@ -265,12 +298,16 @@ impl Workspace {
         }
         let tx = self.begin()?;
         store::settings::set(&tx, "organisation", name)?;
-        self.record(
+        self.record_change(
             &tx,
-            "settings.changed",
-            "settings:organisation",
+            audit::Mutation::SettingsChanged,
+            &audit::Subject::Organisation,
             format!("Organisation set to {name}"),
-            json!({"organisation": name, "states": {"setting:organisation": crate::verify::setting_digest(name)}}),
+            json!({"organisation": name}),
+            audit::States::of(
+                audit::Subject::Setting("organisation".into()),
+                audit::State::Text(name),
+            ),
         )?;
         tx.commit()?;
         Ok(())

@@ -2,6 +2,7 @@
 //! occurrence (a later collection) of an item already stored. Checks first,
 //! then the vault, then one transaction with its audit event.
 use super::*;
+use crate::audit::Mutation;
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::workspace::{timestamp, Workspace};
@@ -114,10 +115,10 @@ impl Workspace {
             rows::set_series(&tx, id, series)?;
         }
         let e = rows::load_one(&tx, id)?.expect("just inserted");
-        self.record(
+        self.record_change(
             &tx,
-            "evidence.added",
-            &format!("evidence:{id}"),
+            Mutation::EvidenceAdded,
+            &Subject::Evidence(id),
             format!(
                 "Added {} evidence #{id} \"{}\" for {}, evidence date {}{}",
                 kind,
@@ -126,7 +127,8 @@ impl Workspace {
                 e.collected_on,
                 e.series_id.map(|s| format!(", new occurrence of #{s}")).unwrap_or_default()
             ),
-            json!({"evidence": id, "sha256": blob.map(|(b, _)| &b.sha256), "series": e.series_id, "collected_on": e.collected_on, "states": {format!("evidence:{id}"): state_digest(&e)}}),
+            json!({"evidence": id, "sha256": blob.map(|(b, _)| &b.sha256), "series": e.series_id, "collected_on": e.collected_on}),
+            States::of(Subject::Evidence(id), State::Evidence(&e)),
         )?;
         tx.commit()?;
         Ok(e)

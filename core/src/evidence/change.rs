@@ -2,6 +2,7 @@
 //! metadata, withdrawal. Each change is one transaction with one audit event
 //! that records what changed.
 use super::*;
+use crate::audit::Mutation;
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::workspace::{timestamp, Workspace};
@@ -109,18 +110,18 @@ impl Workspace {
         rows::insert_revision(&tx, id, number, blob, name, &timestamp(crate::now()))?;
         rows::set_dates(&tx, id, collected_on, valid_until)?;
         let e = rows::load_one(&tx, id)?.expect("exists");
-        self.record(
+        self.record_change(
             &tx,
-            "evidence.replaced",
-            &format!("evidence:{id}"),
+            Mutation::EvidenceReplaced,
+            &Subject::Evidence(id),
             format!(
                 "Corrected evidence #{id} \"{}\" with revision {number} (evidence date {})",
                 e.title, e.collected_on
             ),
             json!({"evidence": id, "revision": number, "sha256": blob.sha256,
                    "before": {"collected_on": old.collected_on, "valid_until": old.valid_until},
-                   "after": {"collected_on": e.collected_on, "valid_until": e.valid_until},
-                   "states": {format!("evidence:{id}"): state_digest(&e)}}),
+                   "after": {"collected_on": e.collected_on, "valid_until": e.valid_until}}),
+            States::of(Subject::Evidence(id), State::Evidence(&e)),
         )?;
         tx.commit()?;
         Ok(e)
@@ -229,12 +230,17 @@ impl Workspace {
         rows::update(&tx, new, controls_changed)?;
         let e = rows::load_one(&tx, id)?.expect("exists");
         let fields: Vec<String> = after.keys().cloned().collect();
-        self.record(
+        self.record_change(
             &tx,
-            "evidence.edited",
-            &format!("evidence:{id}"),
-            format!("Edited evidence #{id} \"{}\": {}", e.title, fields.join(", ")),
-            json!({"evidence": id, "before": before, "after": after, "states": {format!("evidence:{id}"): state_digest(&e)}}),
+            Mutation::EvidenceEdited,
+            &Subject::Evidence(id),
+            format!(
+                "Edited evidence #{id} \"{}\": {}",
+                e.title,
+                fields.join(", ")
+            ),
+            json!({"evidence": id, "before": before, "after": after}),
+            States::of(Subject::Evidence(id), State::Evidence(&e)),
         )?;
         tx.commit()?;
         Ok(e)
@@ -249,12 +255,13 @@ impl Workspace {
         let tx = self.begin()?;
         rows::set_removed(&tx, id, &timestamp(crate::now()))?;
         let e = rows::load_one(&tx, id)?.expect("exists");
-        self.record(
+        self.record_change(
             &tx,
-            "evidence.removed",
-            &format!("evidence:{id}"),
+            Mutation::EvidenceRemoved,
+            &Subject::Evidence(id),
             format!("Removed evidence #{id} \"{}\"", e.title),
-            json!({"evidence": id, "states": {format!("evidence:{id}"): state_digest(&e)}}),
+            json!({"evidence": id}),
+            States::of(Subject::Evidence(id), State::Evidence(&e)),
         )?;
         tx.commit()?;
         Ok(e)

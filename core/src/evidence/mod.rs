@@ -5,6 +5,7 @@
 mod add;
 mod change;
 
+use crate::audit::{State, States, Subject};
 use crate::error::{Error, Result};
 use crate::hash::Sha256Stream;
 use crate::model::*;
@@ -16,25 +17,16 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// What the audit trail records of an evidence row; `verify` recomputes it.
-pub(crate) fn state_digest(e: &Evidence) -> String {
-    crate::hash::sha256_hex(
-        serde_json::to_string(e)
-            .expect("evidence serializes")
-            .as_bytes(),
-    )
-}
-
 /// Deletes controls and returns the new audit states of the evidence that
 /// lost a link to them (their rows change, so the trail must say so).
 pub(crate) fn states_after_unlinking(
     conn: &rusqlite::Connection,
     controls: &[String],
-) -> Result<std::collections::BTreeMap<String, Option<String>>> {
-    let mut states = std::collections::BTreeMap::new();
+) -> Result<States> {
+    let mut states = States::new();
     for id in rows::delete_controls(conn, controls)? {
         if let Some(e) = rows::load_one(conn, id)? {
-            states.insert(format!("evidence:{id}"), Some(state_digest(&e)));
+            states.set(Subject::Evidence(id), State::Evidence(&e));
         }
     }
     Ok(states)
@@ -511,8 +503,9 @@ mod tests {
     fn the_trail_digest_changes_with_any_field() {
         let e = item("2026-01-01", Some("2026-06-30"));
         let mut other = e.clone();
-        assert_eq!(state_digest(&e), state_digest(&other));
+        let digest = |e: &Evidence| State::Evidence(e).digest();
+        assert_eq!(digest(&e), digest(&other));
         other.valid_until = Some(day("2026-07-01"));
-        assert_ne!(state_digest(&e), state_digest(&other));
+        assert_ne!(digest(&e), digest(&other));
     }
 }

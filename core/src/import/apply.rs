@@ -11,6 +11,7 @@
 use super::plan::{EvidenceWrite, Plan};
 use super::source::EvidenceSource;
 use super::ImportReport;
+use crate::audit::{Mutation, State, States, Subject};
 use crate::error::Result;
 use crate::evidence::{self, Checked};
 use crate::model::{Control, EvidenceKind};
@@ -18,10 +19,6 @@ use crate::store::evidence as rows;
 use crate::workspace::{timestamp, Workspace};
 use rusqlite::Transaction;
 use serde_json::json;
-use std::collections::BTreeMap;
-
-/// The digests an import records, by subject (`control:ID`, `evidence:ID`…).
-type States = BTreeMap<String, Option<String>>;
 
 impl Workspace {
     /// Writes `plan` inside `tx` (taken before the plan was made) and commits.
@@ -35,7 +32,7 @@ impl Workspace {
         // Evidence stays (it may serve other controls); only the links to the pruned controls go.
         states.extend(evidence::states_after_unlinking(&tx, &plan.report.removed)?);
         for id in &plan.report.removed {
-            states.insert(format!("control:{id}"), None);
+            states.deleted(Subject::Control(id.clone()));
         }
         for w in &plan.evidence {
             states.extend(self.write_evidence(&tx, w, &now)?);
@@ -46,7 +43,7 @@ impl Workspace {
                 .collect();
         for (c, _) in &plan.controls {
             if let Some(c) = stored.get(&c.id) {
-                states.insert(format!("control:{}", c.id), Some(control_digest(c)));
+                states.set(Subject::Control(c.id.clone()), State::Control(c));
             }
         }
         self.record_import(&tx, &plan, states)?;
@@ -110,13 +107,9 @@ impl Workspace {
             }
         }
         let e = rows::load_one(tx, id)?.expect("just written");
-        Ok(States::from([
-            (
-                format!("import-key:{id}"),
-                Some(crate::verify::import_key_digest(&w.key)),
-            ),
-            (format!("evidence:{id}"), Some(evidence::state_digest(&e))),
-        ]))
+        let mut states = States::of(Subject::ImportKey(id), State::Text(&w.key));
+        states.set(Subject::Evidence(id), State::Evidence(&e));
+        Ok(states)
     }
 
     /// Writes catalogs, crosswalk links and scopes; returns the digests of the
@@ -134,16 +127,15 @@ impl Workspace {
         crate::store::scopes::store(tx, &plan.scopes)?;
         for (catalog, _) in &plan.catalogs {
             let id = &catalog.framework.id;
-            states.insert(
-                format!("framework:{id}"),
-                Some(crate::verify::framework_digest(tx, id)?),
-            );
+            let rows = crate::verify::framework_rows(tx, id)?;
+            states.set(Subject::Framework(id.clone()), State::Rows(&rows));
         }
         for (origin, _) in &plan.links {
-            states.insert(
-                format!("crosswalk:{origin}"),
-                crate::verify::links_digest(tx, origin)?,
-            );
+            let subject = Subject::CrosswalkFile(origin.clone());
+            match crate::verify::link_rows(tx, origin)? {
+                Some(rows) => states.set(subject, State::Rows(&rows)),
+                None => states.deleted(subject),
+            }
         }
         Ok(states)
     }
@@ -167,10 +159,10 @@ impl Workspace {
                 Some(format) => json!({"file": file, "sha256": sha, "format": format}),
             })
             .collect();
-        self.record(
+        self.record_change(
             tx,
-            "import",
-            "controls",
+            Mutation::Imported,
+            &Subject::Controls,
             summary,
             json!({
                 "files": files,
@@ -181,18 +173,9 @@ impl Workspace {
                 "crosswalk_links": report.crosswalk_links,
                 "scopes": report.scopes,
                 "skipped_cells": report.skipped_cells,
-                "states": states,
             }),
+            states,
         )?;
         Ok(())
     }
-}
-
-/// The digest of a control as the audit trail records it.
-pub(crate) fn control_digest(c: &Control) -> String {
-    crate::hash::sha256_hex(
-        serde_json::to_string(c)
-            .expect("control serializes")
-            .as_bytes(),
-    )
 }

@@ -29,7 +29,6 @@ mod read;
 mod snapshot;
 mod source;
 
-pub(crate) use apply::control_digest;
 pub use gather::collect_files;
 pub(crate) use gather::read_input;
 

@@ -3,6 +3,7 @@
 //! manifest, SHA256SUMS and their signatures, then the rename and the audit
 //! event with its signed checkpoint.
 use super::*;
+use crate::audit::{Note, Subject};
 use crate::hash::Sha256Stream;
 use crate::workspace::{timestamp, Workspace};
 use names::UniqueNames;
@@ -289,10 +290,10 @@ impl Workspace {
         let key_fingerprint = &checkpoint.fingerprint;
         let tx = self.begin()?;
         self.store_checkpoint(&tx, checkpoint)?;
-        self.record(
+        self.record_note(
             &tx,
-            "package.generated",
-            "package",
+            Note::PackageGenerated,
+            &Subject::Package,
             format!(
                 "Wrote the auditor package for {} ({} files, {} of them evidence) to {}",
                 manifest.selection.frameworks.join(", "),

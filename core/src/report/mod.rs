@@ -16,6 +16,7 @@ mod windows;
 mod words;
 
 use crate::assessment::Assessment;
+use crate::audit::{Note, Subject};
 use crate::coverage::FrameworkCoverage;
 use crate::error::{Error, Result};
 use crate::model::*;
@@ -144,10 +145,10 @@ impl Workspace {
             let key = self.workspace_key()?;
             let tx = self.begin()?;
             self.checkpoint_in(&tx, &key, "report")?;
-            self.record(
+            self.record_note(
                 &tx,
-                "report.generated",
-                "report",
+                Note::ReportGenerated,
+                &Subject::Report,
                 format!("Generated report for {} ({} pages) at {}", frameworks.join(", "), pages, out.display()),
                 json!({"sha256": sha256, "pages": pages, "bytes": bytes.len(), "frameworks": frameworks, "assessment": request.assessment_id, "path": crate::outputs::recorded_path(out)}),
             )?;

@@ -7,6 +7,7 @@ use super::encrypted::EncryptedStore;
 use super::keys::{self, db_key, KeyFile, KeyState, Secret, Unlocked};
 use super::ops::{open_db, referenced_blobs, store_for, VaultOutcome, VaultProgress, DB, DB_NEXT};
 use super::BlobStore;
+use crate::audit::{Note, Subject};
 use crate::error::{Error, Result};
 use crate::workspace::Workspace;
 use rusqlite::Connection;
@@ -179,10 +180,10 @@ impl Workspace {
         let conversion = kf.conversion.clone().unwrap_or_default();
         if !audit_has(&ws.conn, "vault.encrypted", "conversion", &conversion)? {
             let tx = ws.begin()?;
-            ws.record(
+            ws.record_note(
                 &tx,
-                "vault.encrypted",
-                "vault",
+                Note::VaultEncrypted,
+                &Subject::Vault,
                 "Encrypted the workspace (database and evidence files)".into(),
                 json!({"conversion": conversion, "key_id": kf.current.key_id, "kdf": kf.current.kdf}),
             )?;
@@ -295,10 +296,10 @@ impl Workspace {
         self.rekey_database(&dir, &kf, &u)?;
         if !audit_has(&self.conn, "vault.rotated", "rotation", &rotation.id)? {
             let tx = self.begin()?;
-            self.record(
+            self.record_note(
                 &tx,
-                "vault.rotated",
-                "vault",
+                Note::VaultRotated,
+                &Subject::Vault,
                 "Rotated the data key: every evidence file and the database re-encrypted".into(),
                 json!({"rotation": rotation.id, "from": kf.current.key_id, "to": rotation.next.key_id, "blobs": moved}),
             )?;
@@ -343,10 +344,10 @@ impl Workspace {
         self.keys = Some(u);
         let tx = self.begin()?;
         let r = kf.rotation.as_ref().expect("just begun");
-        self.record(
+        self.record_note(
             &tx,
-            "vault.rotation_started",
-            "vault",
+            Note::VaultRotationStarted,
+            &Subject::Vault,
             "Started rotating the data key".into(),
             json!({"rotation": r.id, "from": kf.current.key_id, "to": r.next.key_id}),
         )?;

@@ -1,5 +1,6 @@
 //! Lock after idle: the app's setting (minutes without input), kept in the
 //! workspace's settings and audited like any other.
+use crate::audit::{Mutation, State, States, Subject};
 use crate::error::{Error, Result};
 use crate::workspace::Workspace;
 use serde_json::json;
@@ -63,15 +64,19 @@ impl Workspace {
             Some(m) => format!("The app locks the workspace after {m} minutes without input"),
             None => "The app no longer locks the workspace when idle".into(),
         };
-        self.record(
+        let key = Subject::Setting(IDLE_LOCK_KEY.into());
+        let mut states = States::new();
+        match &value {
+            Some(v) => states.set(key, State::Text(v)),
+            None => states.deleted(key),
+        }
+        self.record_change(
             &tx,
-            "settings.changed",
-            "settings",
+            Mutation::SettingsChanged,
+            &Subject::Settings,
             summary,
-            json!({
-                "changed": {IDLE_LOCK_KEY: minutes},
-                "states": {format!("setting:{IDLE_LOCK_KEY}"): value.as_deref().map(crate::verify::setting_digest)},
-            }),
+            json!({"changed": {IDLE_LOCK_KEY: minutes}}),
+            states,
         )?;
         tx.commit()?;
         Ok(minutes)

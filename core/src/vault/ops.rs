@@ -8,6 +8,7 @@ use super::keys::{
     self, db_key, DataKey, KeyFile, KeyState, RecoveryKey, Secret, Unlocked, VaultStatus,
 };
 use super::BlobStore;
+use crate::audit::{Mutation, Note, State, States, Subject};
 use crate::error::{Error, Result};
 use crate::workspace::{timestamp, Workspace};
 use rusqlite::Connection;
@@ -191,10 +192,10 @@ impl Workspace {
         let ws = Self::from_parts(dir, conn, vault, Some(u), false)?;
         {
             let tx = ws.begin()?;
-            ws.record(
+            ws.record_note(
                 &tx,
-                "vault.created",
-                "vault",
+                Note::VaultCreated,
+                &Subject::Vault,
                 "Created an encrypted workspace".into(),
                 json!({"key_id": key_id, "kdf": kf.current.kdf}),
             )?;
@@ -219,10 +220,10 @@ impl Workspace {
         kf.change_passphrase(u, new)?;
         kf.save(self.dir())?;
         let tx = self.begin()?;
-        self.record(
+        self.record_note(
             &tx,
-            "vault.passphrase_changed",
-            "vault",
+            Note::VaultPassphraseChanged,
+            &Subject::Vault,
             "Changed the workspace passphrase".into(),
             json!({"key_id": kf.current.key_id, "kdf": kf.current.kdf}),
         )?;
@@ -244,10 +245,10 @@ impl Workspace {
         kf.keyring = on;
         kf.save(&dir)?;
         let tx = self.begin()?;
-        self.record(
+        self.record_note(
             &tx,
-            "vault.keyring",
-            "vault",
+            Note::VaultKeyring,
+            &Subject::Vault,
             if on {
                 "Stored the data key in the OS keyring"
             } else {
@@ -368,13 +369,13 @@ impl Workspace {
             )?;
             crate::store::evidence::set_removed(&tx, id, &now)?;
             let after = crate::store::evidence::load_one(&tx, id)?.expect("exists");
-            self.record(
+            self.record_change(
                 &tx,
-                "evidence.purged",
-                &format!("evidence:{id}"),
+                Mutation::EvidencePurged,
+                &Subject::Evidence(id),
                 format!("Purged the files of evidence #{id} \"{}\": {reason}", after.title),
-                json!({"evidence": id, "reason": reason, "sha256": shas, "encrypted": self.vault.encrypted(),
-                       "states": {format!("evidence:{id}"): crate::evidence::state_digest(&after)}}),
+                json!({"evidence": id, "reason": reason, "sha256": shas, "encrypted": self.vault.encrypted()}),
+                States::of(Subject::Evidence(id), State::Evidence(&after)),
             )?;
             tx.commit()?;
         }

@@ -27,12 +27,11 @@ mod states;
 
 pub(crate) use anchor::anchor_keyword;
 pub use anchor::{anchor_from_pdf, parse_anchor};
-pub(crate) use states::{framework_digest, import_key_digest, links_digest, setting_digest};
+pub(crate) use states::{framework_rows, link_rows};
 
 use crate::audit::{self, Anchor};
+use crate::audit::{State, Subject};
 use crate::error::Result;
-use crate::evidence;
-use crate::import::control_digest;
 use crate::workspace::Workspace;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -195,18 +194,24 @@ impl Workspace {
     ) -> Result<(HashMap<String, String>, usize)> {
         let mut actual: HashMap<String, String> = HashMap::new();
         for c in controls {
-            actual.insert(format!("control:{}", c.id), control_digest(c));
+            actual.insert(
+                Subject::Control(c.id.clone()).to_string(),
+                State::Control(c).digest(),
+            );
         }
         for a in self.assessments()? {
             actual.insert(
-                format!("assessment:{}", a.id),
-                crate::assessment::assessment_digest(&a),
+                Subject::Assessment(a.id).to_string(),
+                State::Assessment(&a).digest(),
             );
         }
         // Workspace applicability decisions and SoA documents (issue 10).
         actual.extend(crate::applicability::verify_states(self)?);
         for e in all_evidence {
-            actual.insert(format!("evidence:{}", e.id), evidence::state_digest(e));
+            actual.insert(
+                Subject::Evidence(e.id).to_string(),
+                State::Evidence(e).digest(),
+            );
         }
         let (reference, reference_rows_checked) = states::recorded_reference_states(&self.conn)?;
         actual.extend(reference);
@@ -223,16 +228,9 @@ struct ChainCheck {
 }
 
 fn describe(subject: &str) -> String {
-    match subject.split_once(':') {
-        Some(("evidence", id)) => format!("evidence #{id}"),
-        Some(("control", id)) => format!("control {id}"),
-        Some(("assessment", id)) => format!("assessment #{id}"),
-        Some(("framework", id)) => format!("framework {id} (its catalog and requirements)"),
-        Some(("crosswalk", origin)) => format!("the crosswalk links imported from {origin}"),
-        Some(("setting", key)) => format!("setting `{key}`"),
-        Some(("import-key", id)) => format!("the import key of evidence #{id}"),
-        _ => subject.to_string(),
-    }
+    crate::audit::Subject::parse_state_key(subject)
+        .map(|s| s.describe())
+        .unwrap_or_else(|| subject.to_string())
 }
 
 #[cfg(test)]

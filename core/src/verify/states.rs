@@ -2,6 +2,7 @@
 //! by the last event that touched it, the digest of each row now, and the
 //! faults where the two disagree.
 use super::{describe, Fault};
+use crate::audit::{State, Subject};
 use crate::error::Result;
 use rusqlite::Connection;
 use std::collections::{BTreeMap, HashMap};
@@ -77,10 +78,6 @@ pub(super) fn state_faults(actual: &HashMap<String, String>, expected: &Expected
     faults
 }
 
-fn sha_json(value: &serde_json::Value) -> String {
-    crate::hash::sha256_hex(value.to_string().as_bytes())
-}
-
 /// Every column of every row a query returns, as JSON: a digest of raw rows
 /// sees any edit, even one the typed loaders would smooth over.
 fn rows_json(
@@ -110,19 +107,19 @@ fn rows_json(
 }
 
 /// What the trail records of a framework: its row and all its requirements.
-pub(crate) fn framework_digest(conn: &Connection, id: &str) -> Result<String> {
+pub(crate) fn framework_rows(conn: &Connection, id: &str) -> Result<serde_json::Value> {
     let fw = rows_json(conn, "SELECT * FROM frameworks WHERE id = ?1", &[&id])?;
     let reqs = rows_json(
         conn,
         "SELECT * FROM requirements WHERE framework_id = ?1 ORDER BY position, ref",
         &[&id],
     )?;
-    Ok(sha_json(&serde_json::json!([fw, reqs])))
+    Ok(serde_json::json!([fw, reqs]))
 }
 
 /// What the trail records of the crosswalk links imported from one file;
 /// None when there are none.
-pub(crate) fn links_digest(conn: &Connection, origin: &str) -> Result<Option<String>> {
+pub(crate) fn link_rows(conn: &Connection, origin: &str) -> Result<Option<serde_json::Value>> {
     let rows = rows_json(
         conn,
         "SELECT from_framework, from_ref, to_framework, to_ref, relationship, basis, source, note,
@@ -130,15 +127,7 @@ pub(crate) fn links_digest(conn: &Connection, origin: &str) -> Result<Option<Str
          FROM crosswalk_links WHERE origin = ?1 ORDER BY from_framework, from_ref, to_framework, to_ref, relationship",
         &[&origin],
     )?;
-    Ok((rows.as_array().is_some_and(|a| !a.is_empty())).then(|| sha_json(&rows)))
-}
-
-pub(crate) fn setting_digest(value: &str) -> String {
-    crate::hash::sha256_hex(value.as_bytes())
-}
-
-pub(crate) fn import_key_digest(key: &str) -> String {
-    crate::hash::sha256_hex(key.as_bytes())
+    Ok((rows.as_array().is_some_and(|a| !a.is_empty())).then_some(rows))
 }
 
 /// The current digests of everything the trail vouches for besides controls,
@@ -155,7 +144,11 @@ pub(super) fn recorded_reference_states(
     };
     for id in user_frameworks {
         rows += 1;
-        out.insert(format!("framework:{id}"), framework_digest(conn, &id)?);
+        let rows = framework_rows(conn, &id)?;
+        out.insert(
+            Subject::Framework(id).to_string(),
+            State::Rows(&rows).digest(),
+        );
     }
     let origins: Vec<(String, i64)> = {
         let mut stmt = conn.prepare(
@@ -166,8 +159,11 @@ pub(super) fn recorded_reference_states(
     };
     for (origin, n) in origins {
         rows += n as usize;
-        if let Some(d) = links_digest(conn, &origin)? {
-            out.insert(format!("crosswalk:{origin}"), d);
+        if let Some(links) = link_rows(conn, &origin)? {
+            out.insert(
+                Subject::CrosswalkFile(origin).to_string(),
+                State::Rows(&links).digest(),
+            );
         }
     }
     let settings = crate::store::settings::all(conn)?;
@@ -176,7 +172,10 @@ pub(super) fn recorded_reference_states(
         // The day of the last expiry reminder is bookkeeping, written without
         // an event (settings.rs), so it is not vouched for.
         if !INTERNAL_SETTINGS.contains(&key.as_str()) && !key.ends_with(".expiry_reminded_on") {
-            out.insert(format!("setting:{key}"), setting_digest(&value));
+            out.insert(
+                Subject::Setting(key).to_string(),
+                State::Text(&value).digest(),
+            );
         }
     }
     let keys: Vec<(i64, String)> = {
@@ -186,7 +185,10 @@ pub(super) fn recorded_reference_states(
         r.collect::<Result<_, _>>()?
     };
     for (id, key) in keys {
-        out.insert(format!("import-key:{id}"), import_key_digest(&key));
+        out.insert(
+            Subject::ImportKey(id).to_string(),
+            State::Text(&key).digest(),
+        );
     }
     Ok((out, rows))
 }
@@ -271,12 +273,15 @@ mod tests {
              INSERT INTO crosswalk_links VALUES ('a','1','b','X','equivalent','published','s',NULL,'',NULL,'p','d','v','l','u','file.yaml');",
         )
         .unwrap();
-        let before = links_digest(&conn, "file.yaml")
-            .unwrap()
-            .expect("has links");
-        assert_eq!(links_digest(&conn, "other.yaml").unwrap(), None);
+        let digest = |origin: &str| {
+            link_rows(&conn, origin)
+                .unwrap()
+                .map(|rows| State::Rows(&rows).digest())
+        };
+        let before = digest("file.yaml").expect("has links");
+        assert_eq!(digest("other.yaml"), None);
         conn.execute("UPDATE crosswalk_links SET note = 'x'", [])
             .unwrap();
-        assert_ne!(links_digest(&conn, "file.yaml").unwrap().unwrap(), before);
+        assert_ne!(digest("file.yaml").unwrap(), before);
     }
 }

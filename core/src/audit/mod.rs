@@ -1,6 +1,18 @@
 //! The audit trail: an append-only log whose every row carries the SHA-256 of
 //! its own content chained to the previous row's hash. Changing, removing or
 //! reordering a row breaks the chain at that row, which `verify` reports.
+//!
+//! Events are written through typed [`Subject`]s and actions ([`Mutation`],
+//! which needs the states it left, and [`Note`]); what is read back stays
+//! text, since a trail holds whatever every earlier version wrote.
+mod action;
+mod state;
+mod subject;
+
+pub use action::{Mutation, Note};
+pub(crate) use state::{State, States};
+pub use subject::Subject;
+
 use crate::error::Result;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
