@@ -33,8 +33,8 @@ pub enum OutputKind {
 impl OutputKind {
     fn action(self) -> &'static str {
         match self {
-            OutputKind::Report => "report.generated",
-            OutputKind::Package => "package.generated",
+            OutputKind::Report => crate::audit::Note::ReportGenerated.as_str(),
+            OutputKind::Package => crate::audit::Note::PackageGenerated.as_str(),
         }
     }
     /// Its name, as in JSON and `--kind`; also the audit subject of its events.

@@ -23,10 +23,11 @@
 //! auditor) are the anchors a forger cannot reach.
 use crate::audit::{Note, Subject};
 use crate::error::{Error, Result};
+use crate::store::signing::{self as rows, key_row};
 use crate::workspace::{timestamp, Workspace};
 use base64::Engine;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -324,28 +325,9 @@ fn write_key_file(path: &Path, file: &KeyFile) -> Result<()> {
     Ok(())
 }
 
-type KeyRow = (String, String, String, String);
-
-fn key_row(conn: &Connection) -> Result<Option<KeyRow>> {
-    Ok(conn
-        .query_row(
-            "SELECT workspace_id, public_key, fingerprint, created_at FROM workspace_key WHERE id = 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?)
-}
-
 /// (event count, head hash) of the trail as `conn` sees it.
 pub(crate) fn head(conn: &Connection) -> Result<(i64, String)> {
-    Ok(conn
-        .query_row(
-            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?
-        .unwrap_or((0, crate::audit::GENESIS_HASH.to_string())))
+    Ok(crate::store::audit::last(conn)?.unwrap_or((0, crate::audit::GENESIS_HASH.to_string())))
 }
 
 impl Workspace {
@@ -429,9 +411,14 @@ impl Workspace {
         };
         let key = decode_key(self, &file, &path)?;
         let fp = fingerprint(&key.verifying_key().to_bytes());
-        tx.execute(
-            "INSERT INTO workspace_key (id, workspace_id, public_key, fingerprint, created_at) VALUES (1, ?1, ?2, ?3, ?4)",
-            params![file.workspace_id, file.public_key, fp, file.created_at],
+        rows::insert_key(
+            &tx,
+            &(
+                file.workspace_id.clone(),
+                file.public_key.clone(),
+                fp.clone(),
+                file.created_at.clone(),
+            ),
         )?;
         self.record_note(
             &tx,
@@ -498,11 +485,7 @@ impl Workspace {
     /// Stores a checkpoint signed earlier (a package signs one before it is
     /// written) with its audit event, inside the caller's transaction.
     pub(crate) fn store_checkpoint(&self, tx: &Transaction<'_>, cp: &Checkpoint) -> Result<()> {
-        tx.execute(
-            "INSERT INTO checkpoints (event_count, head_hash, at, reason, fingerprint, signature) VALUES (?1,?2,?3,?4,?5,?6)",
-            params![cp.event_count, cp.head_hash, cp.at, cp.reason, cp.fingerprint, cp.signature],
-        )?;
-        let id = tx.last_insert_rowid();
+        let id = rows::insert_checkpoint(tx, cp)?;
         self.record_note(
             tx,
             Note::CheckpointSigned,
@@ -521,21 +504,8 @@ impl Workspace {
     /// Every stored checkpoint, oldest first.
     pub fn checkpoints(&self) -> Result<Vec<Checkpoint>> {
         let workspace_id = key_row(&self.conn)?.map(|r| r.0).unwrap_or_default();
-        let mut stmt = self.conn.prepare(
-            "SELECT event_count, head_hash, at, reason, fingerprint, signature FROM checkpoints ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Checkpoint {
-                workspace_id: workspace_id.clone(),
-                event_count: r.get(0)?,
-                head_hash: r.get(1)?,
-                at: r.get(2)?,
-                reason: r.get(3)?,
-                fingerprint: r.get(4)?,
-                signature: r.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        let rows = rows::checkpoints(&self.conn, &workspace_id)?;
+        Ok(rows.into_iter().map(|(_, cp)| cp).collect())
     }
 }
 
@@ -548,7 +518,7 @@ type CheckpointFault = (String, String);
 pub(crate) fn verify_checkpoints(conn: &Connection) -> Result<(Vec<CheckpointFault>, usize)> {
     let mut faults = Vec::new();
     let key = key_row(conn)?;
-    let rows = stored_checkpoints(conn)?;
+    let rows = rows::checkpoints(conn, "")?;
     let Some((workspace_id, public_hex, _, _)) = key else {
         if rows.is_empty() {
             return Ok((faults, 0));
@@ -575,41 +545,11 @@ pub(crate) fn verify_checkpoints(conn: &Connection) -> Result<(Vec<CheckpointFau
     Ok((faults, rows.len()))
 }
 
-/// Every checkpoint row by id (without the workspace id, which the key row holds).
-fn stored_checkpoints(conn: &Connection) -> Result<Vec<(i64, Checkpoint)>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, event_count, head_hash, at, reason, fingerprint, signature FROM checkpoints ORDER BY id",
-    )?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                Checkpoint {
-                    workspace_id: String::new(),
-                    event_count: r.get(1)?,
-                    head_hash: r.get(2)?,
-                    at: r.get(3)?,
-                    reason: r.get(4)?,
-                    fingerprint: r.get(5)?,
-                    signature: r.get(6)?,
-                },
-            ))
-        })?
-        .collect::<std::result::Result<_, _>>()?;
-    Ok(rows)
-}
-
 /// The key row must be the one its `key.created` event recorded.
 fn key_swap_fault(conn: &Connection, public_hex: &str) -> Result<Option<CheckpointFault>> {
-    let created: Option<String> = conn
-        .query_row(
-            "SELECT details FROM audit_log WHERE action = 'key.created' ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let created_key = created
-        .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+    let created = crate::store::audit::details(conn, Some(Note::KeyCreated.as_str()))?;
+    let created_key = (created.into_iter().next_back())
+        .and_then(|(_, d)| serde_json::from_str::<serde_json::Value>(&d).ok())
         .and_then(|v| v["public_key"].as_str().map(str::to_string));
     Ok((created_key.as_deref() != Some(public_hex)).then(|| {
         (
@@ -623,11 +563,7 @@ fn key_swap_fault(conn: &Connection, public_hex: &str) -> Result<Option<Checkpoi
 /// The signature of each checkpoint as the trail's `checkpoint.signed` events recorded it.
 fn recorded_checkpoints(conn: &Connection) -> Result<std::collections::BTreeMap<i64, String>> {
     let mut recorded = std::collections::BTreeMap::new();
-    let mut stmt =
-        conn.prepare("SELECT details FROM audit_log WHERE action = 'checkpoint.signed'")?;
-    let mut ev = stmt.query([])?;
-    while let Some(r) = ev.next()? {
-        let details: String = r.get(0)?;
+    for (_, details) in crate::store::audit::details(conn, Some(Note::CheckpointSigned.as_str()))? {
         if let Ok(v) = serde_json::from_str::<serde_json::Value>(&details) {
             if let (Some(id), Some(sig)) = (v["checkpoint"].as_i64(), v["signature"].as_str()) {
                 recorded.insert(id, sig.to_string());
@@ -698,14 +634,7 @@ fn checkpoint_faults(
     if cp.event_count == 0 {
         return Ok(faults);
     }
-    let hash: Option<String> = conn
-        .query_row(
-            "SELECT hash FROM audit_log WHERE seq = ?1",
-            [cp.event_count],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match hash {
+    match crate::store::audit::hash_at(conn, cp.event_count)? {
         Some(h) if h == cp.head_hash => {}
         Some(_) => faults.push((
             subject,

@@ -14,7 +14,8 @@ pub(crate) use state::{State, States};
 pub use subject::Subject;
 
 use crate::error::Result;
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::store::audit as rows;
+use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -94,14 +95,7 @@ pub struct NewEvent<'a> {
 /// Appends `event` to the chain on `conn` (inside the caller's transaction)
 /// with the next sequence number and its hash, and returns the stored row.
 pub fn append(conn: &Connection, event: NewEvent<'_>) -> Result<AuditEvent> {
-    let last: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let (seq, prev_hash) = match last {
+    let (seq, prev_hash) = match rows::last(conn)? {
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS_HASH.to_string()),
     };
@@ -117,11 +111,7 @@ pub fn append(conn: &Connection, event: NewEvent<'_>) -> Result<AuditEvent> {
         &prev_hash,
     )
     .hash();
-    conn.execute(
-        "INSERT INTO audit_log (seq, at, actor, action, subject, summary, details, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
-        params![seq, event.at, event.actor, event.action, event.subject, event.summary, details, prev_hash, hash],
-    )?;
-    Ok(AuditEvent {
+    let stored = AuditEvent {
         seq,
         at: event.at.to_string(),
         actor: event.actor.to_string(),
@@ -131,39 +121,14 @@ pub fn append(conn: &Connection, event: NewEvent<'_>) -> Result<AuditEvent> {
         details: event.details,
         prev_hash,
         hash,
-    })
+    };
+    rows::insert(conn, &stored, &details)?;
+    Ok(stored)
 }
-
-fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(AuditEvent, String)> {
-    let details: String = r.get(6)?;
-    Ok((
-        AuditEvent {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            subject: r.get(4)?,
-            summary: r.get(5)?,
-            details: serde_json::from_str(&details).unwrap_or(Value::String(details.clone())),
-            prev_hash: r.get(7)?,
-            hash: r.get(8)?,
-        },
-        details,
-    ))
-}
-
-const SELECT: &str =
-    "SELECT seq, at, actor, action, subject, summary, details, prev_hash, hash FROM audit_log";
 
 /// Newest first, at most `limit` rows, optionally only those about `subject`.
 pub fn list(conn: &Connection, limit: usize, subject: Option<&str>) -> Result<Vec<AuditEvent>> {
-    let mut stmt = conn.prepare(&format!(
-        "{SELECT} WHERE (?1 IS NULL OR subject = ?1) ORDER BY seq DESC LIMIT ?2"
-    ))?;
-    let rows = stmt.query_map(params![subject, limit as i64], |r| {
-        read_row(r).map(|(e, _)| e)
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows::newest(conn, limit, subject)
 }
 
 /// One broken link of the chain.
@@ -178,14 +143,11 @@ pub struct ChainFault {
 
 /// Walks the whole chain; returns every fault, the number of rows, and the last hash.
 pub fn verify_chain(conn: &Connection) -> Result<(Vec<ChainFault>, usize, String)> {
-    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY seq"))?;
-    let mut rows = stmt.query([])?;
     let mut faults = Vec::new();
     let mut expected_prev = GENESIS_HASH.to_string();
     let mut expected_seq = 1;
     let mut count = 0;
-    while let Some(row) = rows.next()? {
-        let (e, details) = read_row(row)?;
+    rows::each_in_order(conn, |e, details| {
         count += 1;
         if e.seq != expected_seq {
             faults.push(ChainFault {
@@ -224,7 +186,7 @@ pub fn verify_chain(conn: &Connection) -> Result<(Vec<ChainFault>, usize, String
         }
         expected_prev = e.hash;
         expected_seq = e.seq + 1;
-    }
+    })?;
     Ok((faults, count, expected_prev))
 }
 
@@ -270,14 +232,8 @@ pub fn check_anchor(conn: &Connection, anchor: &Anchor) -> Result<Option<String>
         return Ok((anchor.hash != GENESIS_HASH)
             .then(|| "an anchor of 0 events must carry the genesis hash".to_string()));
     }
-    let stored: Option<String> = conn
-        .query_row(
-            "SELECT hash FROM audit_log WHERE seq = ?1",
-            [anchor.count as i64],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let total: i64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
+    let stored = rows::hash_at(conn, anchor.count as i64)?;
+    let total = rows::count(conn)?;
     Ok(match stored {
         None => Some(format!(
             "the anchor names event {} but the trail holds only {total} events: events were removed from it",

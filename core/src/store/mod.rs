@@ -5,12 +5,15 @@
 //! domain modules call typed functions and pass typed filters, never SQL.
 pub(crate) mod applicability;
 pub(crate) mod assessment;
+pub(crate) mod audit;
 pub(crate) mod catalog;
+pub(crate) mod cipher;
 pub(crate) mod controls;
 pub(crate) mod evidence;
 mod schema;
 pub(crate) mod scopes;
 pub(crate) mod settings;
+pub(crate) mod signing;
 pub(crate) mod types;
 
 pub(crate) use schema::{open, open_keyed, open_read_only, open_read_only_keyed, writable};

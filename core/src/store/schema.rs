@@ -50,7 +50,7 @@ pub fn open_read_only_keyed(path: &std::path::Path, key: Option<&[u8; 32]>) -> R
     let try_open = |uri: &str| -> Result<(Connection, i64)> {
         let conn = Connection::open_with_flags(uri, flags)?;
         if let Some(key) = key {
-            crate::vault::keys::apply_db_key(&conn, key, path)?;
+            super::cipher::apply_key(&conn, key, path)?;
         }
         let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
@@ -129,7 +129,7 @@ pub fn open(path: &std::path::Path) -> Result<Connection> {
 pub fn open_keyed(path: &std::path::Path, key: Option<&[u8; 32]>) -> Result<Connection> {
     let mut conn = Connection::open(path)?;
     if let Some(key) = key {
-        crate::vault::keys::apply_db_key(&conn, key, path)?;
+        super::cipher::apply_key(&conn, key, path)?;
     }
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     set_wal(&conn)?;

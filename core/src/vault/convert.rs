@@ -16,20 +16,6 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use zeroize::Zeroizing;
 
-/// Whether the database file opens without a key (is plaintext).
-pub(super) fn db_is_plain(path: &Path) -> bool {
-    if !path.exists() {
-        return false;
-    }
-    Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .and_then(|c| {
-            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-                r.get::<_, i64>(0)
-            })
-        })
-        .is_ok()
-}
-
 /// Writes a copy of the database under `to` (SQLCipher's export), then
 /// renames it over the original: the database is under the old key or the
 /// new one, never half of each. Nothing else may have it open meanwhile.
@@ -42,21 +28,10 @@ fn rewrite_db(dir: &Path, from: Option<&[u8; 32]>, to: &[u8; 32]) -> Result<()> 
     {
         let conn = Connection::open(&path)?;
         if let Some(k) = from {
-            keys::apply_db_key(&conn, k, &path)?;
+            crate::store::cipher::apply_key(&conn, k, &path)?;
         }
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        // Everything into the main file, so the copy sees it and no old WAL survives.
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        let attach = Zeroizing::new(format!(
-            "ATTACH DATABASE '{}' AS next KEY \"x'{}'\";",
-            next.display().to_string().replace('\'', "''"),
-            hex::encode(&to[..])
-        ));
-        conn.execute_batch(&attach)?;
-        conn.query_row("SELECT sqlcipher_export('next')", [], |_| Ok(()))?;
-        conn.execute_batch(&format!("PRAGMA next.user_version = {version};"))?;
-        conn.execute_batch("DETACH DATABASE next;")?;
+        crate::store::cipher::export_under(&conn, &next, to)?;
     }
     std::fs::File::open(&next)
         .and_then(|f| f.sync_all())
@@ -82,11 +57,8 @@ fn random_id() -> String {
     hex::encode(b)
 }
 
-fn audit_has(conn: &Connection, action: &str, key: &str, id: &str) -> Result<bool> {
-    let mut stmt = conn.prepare("SELECT details FROM audit_log WHERE action = ?1")?;
-    let mut rows = stmt.query([action])?;
-    while let Some(r) = rows.next()? {
-        let d: String = r.get(0)?;
+fn audit_has(conn: &Connection, action: Note, key: &str, id: &str) -> Result<bool> {
+    for (_, d) in crate::store::audit::details(conn, Some(action.as_str()))? {
         if serde_json::from_str::<serde_json::Value>(&d)
             .ok()
             .and_then(|v| v.get(key).and_then(|x| x.as_str()).map(|s| s == id))
@@ -165,7 +137,7 @@ impl Workspace {
         let dir = dir.as_ref().to_path_buf();
         let (mut kf, u, recovery, resumed) = start_conversion(&dir, new_passphrase, resume)?;
         let db_path = dir.join(DB);
-        if db_is_plain(&db_path) {
+        if crate::store::cipher::is_plain(&db_path) {
             progress(VaultProgress {
                 phase: "database",
                 done: 0,
@@ -178,7 +150,7 @@ impl Workspace {
         let mut ws = Self::from_parts(dir.clone(), conn, vault, Some(u), false)?;
         let (moved, removed) = ws.move_blobs("evidence files", true, progress)?;
         let conversion = kf.conversion.clone().unwrap_or_default();
-        if !audit_has(&ws.conn, "vault.encrypted", "conversion", &conversion)? {
+        if !audit_has(&ws.conn, Note::VaultEncrypted, "conversion", &conversion)? {
             let tx = ws.begin()?;
             ws.record_note(
                 &tx,
@@ -294,7 +266,7 @@ impl Workspace {
         });
         let u = self.keys.take().expect("unlocked");
         self.rekey_database(&dir, &kf, &u)?;
-        if !audit_has(&self.conn, "vault.rotated", "rotation", &rotation.id)? {
+        if !audit_has(&self.conn, Note::VaultRotated, "rotation", &rotation.id)? {
             let tx = self.begin()?;
             self.record_note(
                 &tx,
@@ -362,7 +334,7 @@ impl Workspace {
         let path = dir.join(DB);
         let under_next = Connection::open(&path)
             .ok()
-            .map(|c| keys::apply_db_key(&c, &db_key(next), &path).is_ok())
+            .map(|c| crate::store::cipher::apply_key(&c, &db_key(next), &path).is_ok())
             .unwrap_or(false);
         if !under_next {
             // Close our connection first: the file is replaced underneath.

@@ -706,19 +706,3 @@ pub(crate) fn keyring_delete(_dir: &Path) -> Result<()> {
 pub(crate) fn db_key(dk: &[u8; 32]) -> Zeroizing<[u8; 32]> {
     derive(&dk[..], b"crosswalk/database")
 }
-
-/// Keys a fresh connection and proves the key opens the file. Temporary
-/// tables and indices stay in memory, so nothing SQLite spills goes to disk.
-pub(crate) fn apply_db_key(conn: &rusqlite::Connection, key: &[u8; 32], path: &Path) -> Result<()> {
-    let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(&key[..])));
-    conn.execute_batch(&pragma)?;
-    conn.execute_batch("PRAGMA temp_store = MEMORY;")?;
-    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
-        Ok(_) => Ok(()),
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::NotADatabase => Err(Error::Locked(format!(
-            "the database {} does not open with this workspace's key (damaged, or not this workspace's)",
-            path.display()
-        ))),
-        Err(e) => Err(e.into()),
-    }
-}

@@ -67,11 +67,7 @@ pub struct PurgeOutcome {
 
 /// Ids of purged evidence (their files are gone on purpose).
 pub fn purged_evidence(conn: &Connection) -> Result<HashSet<i64>> {
-    let mut stmt = conn.prepare("SELECT evidence_id FROM evidence_purges")?;
-    let ids = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    Ok(ids)
+    crate::store::evidence::purged_ids(conn)
 }
 
 pub(super) fn store_for(dir: &Path, kf: &KeyFile, u: &Unlocked) -> Box<dyn BlobStore> {
@@ -132,13 +128,7 @@ pub(super) fn open_db(
 
 /// Every distinct file hash the database refers to.
 pub(super) fn referenced_blobs(conn: &Connection) -> Result<BTreeSet<(String, u64)>> {
-    let mut stmt = conn.prepare("SELECT DISTINCT sha256, size FROM evidence_revisions")?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(rows)
+    crate::store::evidence::stored_files(conn)
 }
 
 impl Workspace {
@@ -310,7 +300,7 @@ impl Workspace {
             key_id: Some(kf.current.key_id.clone()),
             kdf: Some(kf.current.kdf.clone()),
             keyring: kf.keyring,
-            database_encrypted: !super::convert::db_is_plain(&dir.join(DB)),
+            database_encrypted: !crate::store::cipher::is_plain(&dir.join(DB)),
             blobs_total: refs.len(),
             blobs_pending: pending,
             temp_files: temp,
@@ -342,12 +332,7 @@ impl Workspace {
         // The same bytes stored once may serve other evidence: never destroy theirs.
         let mut sharing: BTreeSet<i64> = BTreeSet::new();
         for sha in &shas {
-            let mut stmt = self.conn.prepare(
-                "SELECT DISTINCT evidence_id FROM evidence_revisions WHERE sha256 = ?1 AND evidence_id <> ?2",
-            )?;
-            let others: Vec<i64> = stmt
-                .query_map(rusqlite::params![sha, id], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
+            let others = crate::store::evidence::sharing_file(&self.conn, sha, id)?;
             sharing.extend(others.into_iter().filter(|o| !purged.contains(o)));
         }
         if !sharing.is_empty() {
@@ -363,10 +348,7 @@ impl Workspace {
         if !already {
             let now = timestamp(crate::now());
             let tx = self.begin()?;
-            tx.execute(
-                "INSERT INTO evidence_purges (evidence_id, purged_at, reason) VALUES (?1, ?2, ?3)",
-                rusqlite::params![id, now, reason],
-            )?;
+            crate::store::evidence::insert_purge(&tx, id, &now, reason)?;
             crate::store::evidence::set_removed(&tx, id, &now)?;
             let after = crate::store::evidence::load_one(&tx, id)?.expect("exists");
             self.record_change(

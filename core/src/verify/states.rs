@@ -17,11 +17,7 @@ pub(super) type Expected = BTreeMap<String, (Option<String>, i64)>;
 /// The state each subject was left in by the last event that touched it.
 pub(super) fn expected_states(conn: &Connection) -> Result<Expected> {
     let mut expected = Expected::new();
-    let mut stmt = conn.prepare("SELECT seq, details FROM audit_log ORDER BY seq")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let seq: i64 = r.get(0)?;
-        let details: String = r.get(1)?;
+    for (seq, details) in crate::store::audit::details(conn, None)? {
         let Ok(value) = serde_json::from_str::<serde_json::Value>(&details) else {
             continue;
         };
@@ -252,11 +248,11 @@ mod tests {
     fn the_last_event_that_touched_a_subject_decides_what_is_expected() {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(
-            "CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, details TEXT NOT NULL);
-             INSERT INTO audit_log VALUES (1, '{\"states\": {\"control:A\": \"a1\", \"evidence:1\": \"e1\"}}');
-             INSERT INTO audit_log VALUES (2, 'not json');
-             INSERT INTO audit_log VALUES (3, '{\"states\": {\"control:A\": \"a2\"}}');
-             INSERT INTO audit_log VALUES (4, '{\"states\": {\"evidence:1\": null}, \"other\": 1}');",
+            "CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, action TEXT, details TEXT NOT NULL);
+             INSERT INTO audit_log (seq, details) VALUES (1, '{\"states\": {\"control:A\": \"a1\", \"evidence:1\": \"e1\"}}');
+             INSERT INTO audit_log (seq, details) VALUES (2, 'not json');
+             INSERT INTO audit_log (seq, details) VALUES (3, '{\"states\": {\"control:A\": \"a2\"}}');
+             INSERT INTO audit_log (seq, details) VALUES (4, '{\"states\": {\"evidence:1\": null}, \"other\": 1}');",
         )
         .unwrap();
         let expected = expected_states(&conn).unwrap();
