@@ -127,12 +127,12 @@ impl Workspace {
         crate::store::scopes::store(tx, &plan.scopes)?;
         for (catalog, _) in &plan.catalogs {
             let id = &catalog.framework.id;
-            let rows = crate::verify::framework_rows(tx, id)?;
+            let rows = crate::store::raw::framework_rows(tx, id)?;
             states.set(Subject::Framework(id.clone()), State::Rows(&rows));
         }
         for (origin, _) in &plan.links {
             let subject = Subject::CrosswalkFile(origin.clone());
-            match crate::verify::link_rows(tx, origin)? {
+            match crate::store::raw::link_rows(tx, origin)? {
                 Some(rows) => states.set(subject, State::Rows(&rows)),
                 None => states.deleted(subject),
             }

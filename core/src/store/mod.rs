@@ -10,6 +10,7 @@ pub(crate) mod catalog;
 pub(crate) mod cipher;
 pub(crate) mod controls;
 pub(crate) mod evidence;
+pub(crate) mod raw;
 mod schema;
 pub(crate) mod scopes;
 pub(crate) mod settings;

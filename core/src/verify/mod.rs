@@ -27,7 +27,6 @@ mod states;
 
 pub(crate) use anchor::anchor_keyword;
 pub use anchor::{anchor_from_pdf, parse_anchor};
-pub(crate) use states::{framework_rows, link_rows};
 
 use crate::audit::{self, Anchor};
 use crate::audit::{State, Subject};

@@ -5,7 +5,8 @@ use super::Fault;
 use crate::catalog::Catalog;
 use crate::error::Result;
 use crate::model::{Framework, Requirement};
-use rusqlite::{Connection, OptionalExtension};
+use crate::store::raw;
+use rusqlite::Connection;
 use std::collections::{HashMap, HashSet};
 
 /// How many inserted links are named one by one before the rest are counted.
@@ -24,11 +25,7 @@ pub(super) fn shipped_data_faults(conn: &Connection) -> Result<Vec<Fault>> {
         .iter()
         .map(|(c, _)| c.framework.id.as_str())
         .collect();
-    let stored_shipped: Vec<String> = {
-        let mut stmt = conn.prepare("SELECT id FROM frameworks WHERE shipped = 1")?;
-        let r = stmt.query_map([], |r| r.get(0))?;
-        r.collect::<Result<_, _>>()?
-    };
+    let stored_shipped = raw::framework_ids(conn, true)?;
     for id in &stored_shipped {
         if !shipped_ids.contains(id.as_str()) {
             faults.push(fault(format!("framework:{id}"), format!("framework {id} is marked as shipped but this build ships no such catalog (written outside Crosswalk)")));
@@ -50,15 +47,7 @@ fn framework_faults(
 ) -> Result<()> {
     let f = &catalog.framework;
     let subject = format!("framework:{}", f.id);
-    #[allow(clippy::type_complexity)] // one framework row, compared whole
-    let row: Option<(String, String, String, String, String, Option<String>, String, String, String, String, bool)> = conn
-        .query_row(
-            "SELECT name, short_name, version, publisher, source, published, text_rights, levels, catalog_sha256, id, shipped FROM frameworks WHERE id = ?1",
-            [&f.id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?)),
-        )
-        .optional()?;
-    let Some(row) = row else {
+    let Some(row) = raw::framework_row(conn, &f.id)? else {
         faults.push(fault(
             subject,
             format!("shipped framework {} is missing from the database", f.id),
@@ -94,11 +83,8 @@ fn stored_requirements(
     faults: &mut Vec<Fault>,
 ) -> Result<HashMap<String, Requirement>> {
     let mut stored: HashMap<String, Requirement> = HashMap::new();
-    let mut stmt = conn.prepare("SELECT ref, parent, level, title, summary, assessable, designation, theme, ref_key, own_title FROM requirements WHERE framework_id = ?1")?;
-    let mut rows = stmt.query([&f.id])?;
-    while let Some(r) = rows.next()? {
-        let reference: String = r.get(0)?;
-        let key: String = r.get(8)?;
+    for (requirement, key) in raw::requirements(conn, &f.id)? {
+        let reference = requirement.reference.clone();
         if key != crate::text::ref_key(&reference) {
             faults.push(fault(
                 format!("requirement:{}/{reference}", f.id),
@@ -108,21 +94,7 @@ fn stored_requirements(
                 ),
             ));
         }
-        stored.insert(
-            reference.clone(),
-            Requirement {
-                framework_id: f.id.clone(),
-                reference,
-                parent: r.get(1)?,
-                level: r.get(2)?,
-                title: r.get(3)?,
-                summary: r.get(4)?,
-                assessable: r.get(5)?,
-                designation: r.get(6)?,
-                theme: r.get(7)?,
-                own_title: r.get(9)?,
-            },
-        );
+        stored.insert(reference, requirement);
     }
     Ok(stored)
 }
@@ -172,12 +144,7 @@ fn dropped_requirement_faults(
         .map(|r| r.reference.as_str())
         .collect();
     for reference in stored.keys().filter(|r| !shipped_refs.contains(r.as_str())) {
-        let used: bool = conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM mappings WHERE framework_id = ?1 AND ref = ?2) OR EXISTS(SELECT 1 FROM applicability WHERE framework_id = ?1 AND ref = ?2) OR EXISTS(SELECT 1 FROM applicability_decisions WHERE framework_id = ?1 AND ref = ?2)",
-            [&f.id, reference],
-            |r| r.get(0),
-        )?;
-        if !used {
+        if !raw::requirement_in_use(conn, &f.id, reference)? {
             faults.push(fault(format!("requirement:{}/{reference}", f.id), format!("{} {reference} is not in the shipped catalog and nothing maps to it (written outside Crosswalk)", f.id)));
         }
     }
@@ -213,23 +180,8 @@ fn shipped_link_faults(conn: &Connection) -> Result<Vec<Fault>> {
 /// How often each shipped link is stored, keyed as [`link_key`] keys them.
 fn stored_shipped_links(conn: &Connection) -> Result<HashMap<String, i64>> {
     let mut have: HashMap<String, i64> = HashMap::new();
-    let mut stmt = conn.prepare("SELECT from_framework, from_ref, to_framework, to_ref, relationship, basis, source, note, properties, strength FROM crosswalk_links WHERE origin = 'shipped'")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let key = serde_json::json!([
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, String>(6)?,
-            r.get::<_, Option<String>>(7)?,
-            r.get::<_, String>(8)?,
-            r.get::<_, Option<i64>>(9)?
-        ])
-        .to_string();
-        *have.entry(key).or_default() += 1;
+    for link in raw::shipped_links(conn)? {
+        *have.entry(link.to_string()).or_default() += 1;
     }
     Ok(have)
 }

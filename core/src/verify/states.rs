@@ -4,6 +4,7 @@
 use super::{describe, Fault};
 use crate::audit::{State, Subject};
 use crate::error::Result;
+use crate::store::raw;
 use rusqlite::Connection;
 use std::collections::{BTreeMap, HashMap};
 
@@ -74,58 +75,6 @@ pub(super) fn state_faults(actual: &HashMap<String, String>, expected: &Expected
     faults
 }
 
-/// Every column of every row a query returns, as JSON: a digest of raw rows
-/// sees any edit, even one the typed loaders would smooth over.
-fn rows_json(
-    conn: &Connection,
-    sql: &str,
-    args: &[&dyn rusqlite::ToSql],
-) -> Result<serde_json::Value> {
-    use rusqlite::types::ValueRef;
-    let mut stmt = conn.prepare(sql)?;
-    let n = stmt.column_count();
-    let mut rows = stmt.query(args)?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let mut row = Vec::with_capacity(n);
-        for i in 0..n {
-            row.push(match r.get_ref(i)? {
-                ValueRef::Null => serde_json::Value::Null,
-                ValueRef::Integer(v) => v.into(),
-                ValueRef::Real(v) => v.into(),
-                ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
-                ValueRef::Blob(b) => hex::encode(b).into(),
-            });
-        }
-        out.push(serde_json::Value::Array(row));
-    }
-    Ok(serde_json::Value::Array(out))
-}
-
-/// What the trail records of a framework: its row and all its requirements.
-pub(crate) fn framework_rows(conn: &Connection, id: &str) -> Result<serde_json::Value> {
-    let fw = rows_json(conn, "SELECT * FROM frameworks WHERE id = ?1", &[&id])?;
-    let reqs = rows_json(
-        conn,
-        "SELECT * FROM requirements WHERE framework_id = ?1 ORDER BY position, ref",
-        &[&id],
-    )?;
-    Ok(serde_json::json!([fw, reqs]))
-}
-
-/// What the trail records of the crosswalk links imported from one file;
-/// None when there are none.
-pub(crate) fn link_rows(conn: &Connection, origin: &str) -> Result<Option<serde_json::Value>> {
-    let rows = rows_json(
-        conn,
-        "SELECT from_framework, from_ref, to_framework, to_ref, relationship, basis, source, note,
-                properties, strength, publisher, document, version, licence, url
-         FROM crosswalk_links WHERE origin = ?1 ORDER BY from_framework, from_ref, to_framework, to_ref, relationship",
-        &[&origin],
-    )?;
-    Ok((rows.as_array().is_some_and(|a| !a.is_empty())).then_some(rows))
-}
-
 /// The current digests of everything the trail vouches for besides controls,
 /// evidence and assessments; and how many rows they cover.
 pub(super) fn recorded_reference_states(
@@ -133,29 +82,17 @@ pub(super) fn recorded_reference_states(
 ) -> Result<(HashMap<String, String>, usize)> {
     let mut out = HashMap::new();
     let mut rows = 0usize;
-    let user_frameworks: Vec<String> = {
-        let mut stmt = conn.prepare("SELECT id FROM frameworks WHERE shipped = 0 ORDER BY id")?;
-        let r = stmt.query_map([], |r| r.get(0))?;
-        r.collect::<Result<_, _>>()?
-    };
-    for id in user_frameworks {
+    for id in raw::framework_ids(conn, false)? {
         rows += 1;
-        let rows = framework_rows(conn, &id)?;
+        let rows = raw::framework_rows(conn, &id)?;
         out.insert(
             Subject::Framework(id).to_string(),
             State::Rows(&rows).digest(),
         );
     }
-    let origins: Vec<(String, i64)> = {
-        let mut stmt = conn.prepare(
-            "SELECT origin, count(*) FROM crosswalk_links WHERE origin <> 'shipped' GROUP BY origin",
-        )?;
-        let r = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        r.collect::<Result<_, _>>()?
-    };
-    for (origin, n) in origins {
+    for (origin, n) in raw::user_link_origins(conn)? {
         rows += n as usize;
-        if let Some(links) = link_rows(conn, &origin)? {
+        if let Some(links) = raw::link_rows(conn, &origin)? {
             out.insert(
                 Subject::CrosswalkFile(origin).to_string(),
                 State::Rows(&links).digest(),
@@ -174,13 +111,7 @@ pub(super) fn recorded_reference_states(
             );
         }
     }
-    let keys: Vec<(i64, String)> = {
-        let mut stmt =
-            conn.prepare("SELECT id, import_key FROM evidence WHERE import_key IS NOT NULL")?;
-        let r = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        r.collect::<Result<_, _>>()?
-    };
-    for (id, key) in keys {
+    for (id, key) in raw::import_keys(conn)? {
         out.insert(
             Subject::ImportKey(id).to_string(),
             State::Text(&key).digest(),
@@ -270,7 +201,7 @@ mod tests {
         )
         .unwrap();
         let digest = |origin: &str| {
-            link_rows(&conn, origin)
+            raw::link_rows(&conn, origin)
                 .unwrap()
                 .map(|rows| State::Rows(&rows).digest())
         };
