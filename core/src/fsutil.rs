@@ -18,15 +18,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// The file is private to its owner (0600) from creation to rename.
 pub fn write_atomic_with<T>(path: &Path, fill: impl FnOnce(&mut File) -> Result<T>) -> Result<T> {
     let ctx = |what: &str| format!("cannot {what} {}", path.display());
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".crosswalk-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(ctx("write"), e))?;
+    let dir = folder_of(path);
+    let mut tmp = temp_beside(path)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -42,6 +35,23 @@ pub fn write_atomic_with<T>(path: &Path, fill: impl FnOnce(&mut File) -> Result<
         .map_err(|e| Error::io(ctx("write"), e.error))?;
     sync_dir(dir);
     Ok(out)
+}
+
+/// The folder `path` is in (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// A new temporary file beside `path`, in the same folder so the rename
+/// that publishes it cannot cross file systems.
+fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(".crosswalk-")
+        .suffix(".tmp")
+        .tempfile_in(folder_of(path))
+        .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
 }
 
 /// Makes a rename durable. Best effort: not every platform can open a folder.
@@ -64,15 +74,7 @@ pub struct Staged {
 /// file appears under `path` only on [`Staged::publish`].
 pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged> {
     let ctx = |what: &str| format!("cannot {what} {}", path.display());
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".crosswalk-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(ctx("write"), e))?;
+    let mut tmp = temp_beside(path)?;
     tmp.write_all(bytes)
         .map_err(|e| Error::io(ctx("write"), e))?;
     tmp.as_file()
@@ -88,12 +90,7 @@ impl Staged {
     /// Renames the file to its final name (replacing what was there) and
     /// makes the rename durable.
     pub fn publish(self) -> Result<()> {
-        let dir = self
-            .path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_path_buf();
+        let dir = folder_of(&self.path).to_path_buf();
         self.tmp
             .persist(&self.path)
             .map_err(|e| Error::io(format!("cannot write {}", self.path.display()), e.error))?;

@@ -386,28 +386,7 @@ impl Workspace {
         let file = if path.exists() {
             read_key_file(&path)?
         } else {
-            let seed = zeroize::Zeroizing::new(random_bytes::<32>()?);
-            let key = SigningKey::from_bytes(&seed);
-            let encrypted = self.is_encrypted();
-            if encrypted {
-                self.set_vault_secret(VAULT_SECRET, &seed[..])?;
-            }
-            let file = KeyFile {
-                format: KEY_FORMAT.into(),
-                version: 1,
-                algorithm: "ed25519".into(),
-                workspace_id: hex::encode(random_bytes::<16>()?),
-                protection: if encrypted { BY_DATA_KEY } else { IN_FILE }.into(),
-                secret_key: if encrypted {
-                    String::new()
-                } else {
-                    hex::encode(&seed[..])
-                },
-                public_key: hex::encode(key.verifying_key().to_bytes()),
-                created_at: timestamp(crate::now()),
-            };
-            write_key_file(&path, &file)?;
-            file
+            self.new_key_file(&path)?
         };
         let key = decode_key(self, &file, &path)?;
         let fp = fingerprint(&key.verifying_key().to_bytes());
@@ -436,6 +415,34 @@ impl Workspace {
             key_file: path,
         };
         Ok(WorkspaceKey { info, key })
+    }
+
+    /// Makes a new signing key and writes its file at `path`: the secret in
+    /// the file in a plain workspace, wrapped by the data key (the file
+    /// holding only the public half) in an encrypted one.
+    fn new_key_file(&self, path: &Path) -> Result<KeyFile> {
+        let seed = zeroize::Zeroizing::new(random_bytes::<32>()?);
+        let key = SigningKey::from_bytes(&seed);
+        let encrypted = self.is_encrypted();
+        if encrypted {
+            self.set_vault_secret(VAULT_SECRET, &seed[..])?;
+        }
+        let file = KeyFile {
+            format: KEY_FORMAT.into(),
+            version: 1,
+            algorithm: "ed25519".into(),
+            workspace_id: hex::encode(random_bytes::<16>()?),
+            protection: if encrypted { BY_DATA_KEY } else { IN_FILE }.into(),
+            secret_key: if encrypted {
+                String::new()
+            } else {
+                hex::encode(&seed[..])
+            },
+            public_key: hex::encode(key.verifying_key().to_bytes()),
+            created_at: timestamp(crate::now()),
+        };
+        write_key_file(path, &file)?;
+        Ok(file)
     }
 
     /// In an encrypted workspace, moves a signing key still held in the clear

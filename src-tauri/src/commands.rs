@@ -103,13 +103,23 @@ pub struct Progress {
 
 /// Forwards core's progress callback to the window, at most ~100 messages per task.
 pub(crate) fn reporter(channel: Channel<Progress>) -> impl FnMut(u64, u64) + Send {
-    let mut last_step = u64::MAX;
-    move |done, total| {
+    let mut phased = phased_reporter(channel);
+    move |done, total| phased(None, done, total)
+}
+
+/// [`reporter`] for work in named phases: a message at most once per
+/// percent of each phase, and always at a phase's end.
+pub(crate) fn phased_reporter(
+    channel: Channel<Progress>,
+) -> impl FnMut(Option<&str>, u64, u64) + Send {
+    let mut last: (Option<String>, u64) = (None, u64::MAX);
+    move |phase, done, total| {
         let step = done.saturating_mul(100).checked_div(total).unwrap_or(0);
-        if step != last_step || done == total {
-            last_step = step;
+        let now = (phase.map(str::to_string), step);
+        if now != last || done == total {
+            last = now;
             let _ = channel.send(Progress {
-                phase: None,
+                phase: phase.map(str::to_string),
                 done,
                 total,
             });
@@ -239,6 +249,7 @@ async fn add_evidence(
         .await
 }
 
+/// Corrects an item's file with a new revision (the form's "replace").
 #[tauri::command]
 async fn replace_evidence(
     state: State<'_, AppState>,
@@ -248,19 +259,16 @@ async fn replace_evidence(
     valid_until: Option<NaiveDate>,
     on_progress: Channel<Progress>,
 ) -> Res<Evidence> {
-    state.chosen.check_read(&path)?;
-    state
-        .run(move |ws| {
-            ws.replace_evidence(
-                id,
-                &path,
-                crosswalk_core::evidence::ReplaceMode::Revision,
-                collected_on,
-                valid_until,
-                &mut reporter(on_progress),
-            )
-        })
-        .await
+    crate::evidence_cmds::replace_evidence_as(
+        state,
+        id,
+        path,
+        crosswalk_core::evidence::ReplaceMode::Revision,
+        collected_on,
+        valid_until,
+        on_progress,
+    )
+    .await
 }
 
 #[tauri::command]
@@ -344,18 +352,8 @@ async fn load_examples(state: State<'_, AppState>) -> Res<ImportReport> {
 async fn verify(state: State<'_, AppState>, on_progress: Channel<Progress>) -> Res<VerifyReport> {
     state
         .run(move |ws| {
-            let mut last = (String::new(), u64::MAX);
-            ws.verify(&mut |p: VerifyProgress| {
-                let step = p.done.saturating_mul(100).checked_div(p.total).unwrap_or(0);
-                if (p.phase.to_string(), step) != last || p.done == p.total {
-                    last = (p.phase.to_string(), step);
-                    let _ = on_progress.send(Progress {
-                        phase: Some(p.phase.to_string()),
-                        done: p.done,
-                        total: p.total,
-                    });
-                }
-            })
+            let mut report = phased_reporter(on_progress);
+            ws.verify(&mut |p: VerifyProgress| report(Some(p.phase), p.done, p.total))
         })
         .await
 }

@@ -60,18 +60,9 @@ pub async fn write_package(
                     request.assessment_id,
                 )?,
             };
-            let mut last = (String::new(), u64::MAX);
+            let mut report = crate::commands::phased_reporter(on_progress);
             ws.write_package(&request, &out, &mut |p: PackageProgress| {
-                // At most ~100 messages per phase.
-                let step = p.done.saturating_mul(100).checked_div(p.total).unwrap_or(0);
-                if last.0 != p.phase || last.1 != step {
-                    last = (p.phase.to_string(), step);
-                    let _ = on_progress.send(Progress {
-                        phase: Some(p.phase.to_string()),
-                        done: p.done,
-                        total: p.total,
-                    });
-                }
+                report(Some(p.phase), p.done, p.total)
             })
         })
         .await
