@@ -317,11 +317,7 @@ struct SettingsWrite {
 
 impl SettingsWrite {
     fn state(&mut self, key: &str, value: Option<&str>) {
-        let subject = Subject::Setting(key.into());
-        match value {
-            Some(v) => self.states.set(subject, State::Text(v)),
-            None => self.states.deleted(subject),
-        }
+        (self.states).left(Subject::Setting(key.into()), value.map(State::Text));
     }
 
     fn set(&mut self, conn: &Connection, key: &str, value: &str, said: String) -> Result<()> {

@@ -392,12 +392,10 @@ impl Workspace {
         let fp = fingerprint(&key.verifying_key().to_bytes());
         rows::insert_key(
             &tx,
-            &(
-                file.workspace_id.clone(),
-                file.public_key.clone(),
-                fp.clone(),
-                file.created_at.clone(),
-            ),
+            &file.workspace_id,
+            &file.public_key,
+            &fp,
+            &file.created_at,
         )?;
         self.record_note(
             &tx,

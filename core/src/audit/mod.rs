@@ -77,7 +77,7 @@ impl HashedRow<'_> {
 
 /// What is needed to write an event; the caller's transaction makes it atomic
 /// with the change it records.
-pub struct NewEvent<'a> {
+pub(crate) struct NewEvent<'a> {
     /// RFC 3339 UTC timestamp of the change.
     pub at: &'a str,
     /// The user making it.
@@ -94,7 +94,7 @@ pub struct NewEvent<'a> {
 
 /// Appends `event` to the chain on `conn` (inside the caller's transaction)
 /// with the next sequence number and its hash, and returns the stored row.
-pub fn append(conn: &Connection, event: NewEvent<'_>) -> Result<AuditEvent> {
+pub(crate) fn append(conn: &Connection, event: NewEvent<'_>) -> Result<AuditEvent> {
     let (seq, prev_hash) = match rows::last(conn)? {
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS_HASH.to_string()),

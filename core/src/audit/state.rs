@@ -76,6 +76,14 @@ impl States {
         self.0.insert(subject.to_string(), Some(state.digest()));
     }
 
+    /// Records what `subject` was left as: `Some` state, or deleted (`None`).
+    pub(crate) fn left(&mut self, subject: Subject, state: Option<State<'_>>) {
+        match state {
+            Some(state) => self.set(subject, state),
+            None => self.deleted(subject),
+        }
+    }
+
     /// Records that `subject` was deleted.
     pub(crate) fn deleted(&mut self, subject: Subject) {
         self.0.insert(subject.to_string(), None);

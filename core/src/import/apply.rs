@@ -131,11 +131,11 @@ impl Workspace {
             states.set(Subject::Framework(id.clone()), State::Rows(&rows));
         }
         for (origin, _) in &plan.links {
-            let subject = Subject::CrosswalkFile(origin.clone());
-            match crate::store::raw::link_rows(tx, origin)? {
-                Some(rows) => states.set(subject, State::Rows(&rows)),
-                None => states.deleted(subject),
-            }
+            let rows = crate::store::raw::link_rows(tx, origin)?;
+            states.left(
+                Subject::CrosswalkFile(origin.clone()),
+                rows.as_ref().map(State::Rows),
+            );
         }
         Ok(states)
     }

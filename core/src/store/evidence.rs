@@ -273,28 +273,6 @@ pub(crate) fn referenced_blobs(conn: &Connection) -> Result<std::collections::Ha
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Every distinct stored file (hash, size) the revisions refer to.
-pub(crate) fn stored_files(conn: &Connection) -> Result<std::collections::BTreeSet<(String, u64)>> {
-    let mut stmt = conn.prepare("SELECT DISTINCT sha256, size FROM evidence_revisions")?;
-    let rows = stmt.query_map([], |r| {
-        let sha256: String = r.get(0)?;
-        let size: i64 = r.get(1)?;
-        // A negative size is no size Crosswalk writes.
-        let size = u64::try_from(size).map_err(|_| {
-            super::types::Corrupt {
-                table: "evidence_revisions",
-                column: "size",
-                row: format!("sha256 {sha256}"),
-                value: size.to_string(),
-                expected: "a size in bytes (0 or more)".into(),
-            }
-            .into_sql()
-        })?;
-        Ok((sha256, size))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 /// Other evidence (not `except`) with a revision stored as `sha256`.
 pub(crate) fn sharing_file(conn: &Connection, sha256: &str, except: i64) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare(
@@ -318,32 +296,4 @@ pub(crate) fn insert_purge(conn: &Connection, id: i64, at: &str, reason: &str) -
         params![id, at, reason],
     )?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_negative_stored_size_is_corruption_not_a_huge_file() {
-        let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(
-            "CREATE TABLE evidence_revisions (sha256 TEXT, size INTEGER);
-             INSERT INTO evidence_revisions VALUES ('ab', 12), ('cd', -1);",
-        )
-        .unwrap();
-        let err = stored_files(&conn).unwrap_err().to_string();
-        assert!(
-            err.starts_with(
-                "corrupt workspace: table `evidence_revisions`, row sha256 cd, column `size`"
-            ),
-            "{err}"
-        );
-        conn.execute("DELETE FROM evidence_revisions WHERE size < 0", [])
-            .unwrap();
-        assert_eq!(
-            stored_files(&conn).unwrap().into_iter().collect::<Vec<_>>(),
-            [("ab".to_string(), 12)]
-        );
-    }
 }

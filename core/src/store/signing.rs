@@ -21,8 +21,13 @@ pub(crate) fn key_row(conn: &Connection) -> Result<Option<KeyRow>> {
 }
 
 /// Records the workspace's one key (a second is refused by the primary key).
-pub(crate) fn insert_key(conn: &Connection, row: &KeyRow) -> Result<()> {
-    let (workspace_id, public_key, fingerprint, created_at) = row;
+pub(crate) fn insert_key(
+    conn: &Connection,
+    workspace_id: &str,
+    public_key: &str,
+    fingerprint: &str,
+    created_at: &str,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO workspace_key (id, workspace_id, public_key, fingerprint, created_at) VALUES (1, ?1, ?2, ?3, ?4)",
         params![workspace_id, public_key, fingerprint, created_at],

@@ -5,7 +5,7 @@
 //! same command again completes it.
 use super::encrypted::EncryptedStore;
 use super::keys::{self, db_key, KeyFile, KeyState, Secret, Unlocked};
-use super::ops::{open_db, referenced_blobs, store_for, VaultOutcome, VaultProgress, DB, DB_NEXT};
+use super::ops::{open_db, store_for, VaultOutcome, VaultProgress, DB, DB_NEXT};
 use super::BlobStore;
 use crate::audit::{Note, Subject};
 use crate::error::{Error, Result};
@@ -195,9 +195,8 @@ impl Workspace {
             .as_any()
             .downcast_ref::<EncryptedStore>()
             .expect("an encrypted store");
-        let mut shas: BTreeSet<String> = referenced_blobs(&self.conn)?
+        let mut shas: BTreeSet<String> = crate::store::evidence::referenced_blobs(&self.conn)?
             .into_iter()
-            .map(|(s, _)| s)
             .collect();
         if plain_leftovers {
             for p in store.list()? {

@@ -64,12 +64,11 @@ impl Workspace {
             Some(m) => format!("The app locks the workspace after {m} minutes without input"),
             None => "The app no longer locks the workspace when idle".into(),
         };
-        let key = Subject::Setting(IDLE_LOCK_KEY.into());
         let mut states = States::new();
-        match &value {
-            Some(v) => states.set(key, State::Text(v)),
-            None => states.deleted(key),
-        }
+        states.left(
+            Subject::Setting(IDLE_LOCK_KEY.into()),
+            value.as_deref().map(State::Text),
+        );
         self.record_change(
             &tx,
             Mutation::SettingsChanged,

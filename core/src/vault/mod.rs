@@ -39,7 +39,7 @@ pub use first_run::{
 };
 pub use idle::parse_idle_lock;
 pub use keys::{KeyFile, RecoveryKey, Secret, VaultStatus};
-pub use ops::{purged_evidence, PurgeOutcome, VaultOutcome, VaultProgress};
+pub use ops::{PurgeOutcome, VaultOutcome, VaultProgress};
 
 /// Bytes read, hashed, encrypted and written per step.
 pub const CHUNK: usize = 1024 * 1024;

@@ -14,7 +14,7 @@ use crate::workspace::{timestamp, Workspace};
 use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::json;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
@@ -63,11 +63,6 @@ pub struct PurgeOutcome {
     pub cryptographic_erasure: bool,
     /// True when it had been purged before (its files were gone already).
     pub already_purged: bool,
-}
-
-/// Ids of purged evidence (their files are gone on purpose).
-pub fn purged_evidence(conn: &Connection) -> Result<HashSet<i64>> {
-    crate::store::evidence::purged_ids(conn)
 }
 
 pub(super) fn store_for(dir: &Path, kf: &KeyFile, u: &Unlocked) -> Box<dyn BlobStore> {
@@ -124,11 +119,6 @@ pub(super) fn open_db(
         }
     }
     Err(last.unwrap_or_else(|| Error::Locked("the database does not open".into())))
-}
-
-/// Every distinct file hash the database refers to.
-pub(super) fn referenced_blobs(conn: &Connection) -> Result<BTreeSet<(String, u64)>> {
-    crate::store::evidence::stored_files(conn)
 }
 
 impl Workspace {
@@ -268,7 +258,7 @@ impl Workspace {
     /// The vault's state: encryption, keys, and the blobs still to move (`crosswalk vault status`).
     pub fn vault_status(&self) -> Result<VaultStatus> {
         let dir = self.dir();
-        let refs = referenced_blobs(&self.conn)?;
+        let refs = crate::store::evidence::referenced_blobs(&self.conn)?;
         let temp = self.vault.temp_files().len();
         if !keys::is_encrypted(dir) {
             return Ok(VaultStatus {
@@ -288,7 +278,7 @@ impl Workspace {
         let store = self.vault.as_any().downcast_ref::<EncryptedStore>();
         let pending = refs
             .iter()
-            .filter(|(sha, _)| {
+            .filter(|sha| {
                 store
                     .and_then(|s| s.find(sha))
                     .is_some_and(|(_, w)| w != super::encrypted::Where::Current)
@@ -327,7 +317,7 @@ impl Workspace {
             )));
         }
         let shas: BTreeSet<String> = e.revisions.iter().map(|r| r.sha256.clone()).collect();
-        let purged = purged_evidence(&self.conn)?;
+        let purged = crate::store::evidence::purged_ids(&self.conn)?;
         let already = purged.contains(&id);
         // The same bytes stored once may serve other evidence: never destroy theirs.
         let mut sharing: BTreeSet<i64> = BTreeSet::new();

@@ -24,7 +24,7 @@ impl Workspace {
         all_evidence: &[Evidence],
         progress: &mut dyn FnMut(VerifyProgress),
     ) -> Result<FileCheck> {
-        let purged = crate::vault::purged_evidence(&self.conn)?;
+        let purged = crate::store::evidence::purged_ids(&self.conn)?;
         let kept = || all_evidence.iter().filter(|e| !purged.contains(&e.id));
         let mut blobs: BTreeMap<&str, Vec<(i64, u32)>> = BTreeMap::new();
         for e in kept() {
